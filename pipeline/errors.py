@@ -1,0 +1,52 @@
+"""Diagnostics: one line each, ``path:line:col: error: what is wrong — how to fix it``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    message: str
+    """What is wrong."""
+    path: str = ""
+    """The file it is about, as the user named it."""
+    line: int | None = None
+    """1-based line in that file, when known."""
+    column: int | None = None
+    """1-based column in that line, when known."""
+    hint: str = ""
+    """How to fix it, when there is something to say."""
+    severity: str = "error"
+    """``error`` or ``warning``."""
+
+    def __str__(self) -> str:
+        where = self.path or "pipeline"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        # One line, whatever the message carried in.
+        return " ".join(text.splitlines())
+
+
+class PipelineError(Exception):
+    """A refusal the user can act on; the command prints it as one line."""
+
+    def __init__(self, message: str, *, path: str = "", line: int | None = None,
+                 column: int | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.diagnostic = Diagnostic(message, str(path), line, column, hint)
+
+    def located(self, path: str) -> "PipelineError":
+        """The same error, naming ``path`` when it did not name a file yet."""
+        if self.diagnostic.path:
+            return self
+        d = self.diagnostic
+        return PipelineError(d.message, path=path, line=d.line, column=d.column, hint=d.hint)
+
+    def __str__(self) -> str:
+        return str(self.diagnostic)

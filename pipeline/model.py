@@ -1,0 +1,163 @@
+"""The document model: what an article is, independent of any output format.
+
+Every writer reads these frozen trees; none rewrites them. Passes that derive
+something (heading ids, a table of contents) return new values instead.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Union
+
+# --- inlines -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    text: str
+    """Plain characters, already unescaped."""
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    children: tuple["Inline", ...]
+    """The emphasised inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    children: tuple["Inline", ...]
+    """The emphasised inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    text: str
+    """Literal characters, shown as typed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    children: tuple["Inline", ...]
+    """The link's visible text."""
+    target: str
+    """Where the link points, as written in the source."""
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak]
+
+# --- blocks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    """2 for a section, 3 for a subsection (1 is the article title)."""
+    content: tuple[Inline, ...]
+    """The heading's text."""
+    ident: str = ""
+    """A stable identifier for links and navigation; set by transforms.assign_ids."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    content: tuple[Inline, ...]
+    """The paragraph's inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    blocks: tuple["Block", ...]
+    """The item's content; a lead term, when there is one, is not repeated here."""
+    lead: tuple[Inline, ...] | None = None
+    """The bold term an item opens with (``- **term**: text``), or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    """The list's items, in order."""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedList:
+    items: tuple[ListItem, ...]
+    """The list's items, in order."""
+    start: int = 1
+    """The number of the first item."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    blocks: tuple["Block", ...]
+    """The quoted blocks."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    text: str
+    """Literal lines, shown as typed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThematicBreak:
+    """A change of scene between paragraphs."""
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    question: tuple[Inline, ...]
+    """The question as the reader asks it."""
+    answer: tuple["Block", ...]
+    """The blocks that answer it."""
+    ident: str = ""
+    """A stable identifier; set by transforms.assign_ids."""
+
+
+@dataclass(frozen=True, slots=True)
+class Faq:
+    entries: tuple[FaqEntry, ...]
+    """Question and answer pairs, in order."""
+
+
+Block = Union[
+    Heading, Paragraph, BulletList, OrderedList, BlockQuote, CodeBlock, ThematicBreak, Faq
+]
+
+# --- the article -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    title: str
+    """The headline."""
+    description: str = ""
+    """The summary: the deck under the title and the documents' description."""
+    lang: str = "ar"
+    """BCP 47 language tag of the text."""
+    dir: str = "rtl"
+    """Base direction of the text: ``rtl`` or ``ltr``."""
+    author: str = ""
+    """Who wrote it; empty when unsigned."""
+    date: _dt.date | None = None
+    """Publication date, when given."""
+    keywords: tuple[str, ...] = ()
+    """Subject keywords for the documents' metadata."""
+    ident: str = ""
+    """A stable identifier for the publication (the source's ``id``), or empty."""
+    paper: str = ""
+    """Preferred paper size for print (``a4``, ``a5``, ``letter``), or empty."""
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    meta: Meta
+    """What the front matter says."""
+    blocks: tuple[Block, ...] = field(default_factory=tuple)
+    """The body, in reading order."""

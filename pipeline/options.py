@@ -1,0 +1,52 @@
+"""What a writer may be told: a small common part and one part per format.
+
+Everything a writer would otherwise take from the world (the clock, the
+identifier, where fonts and templates live) comes in here, so that a build is a
+function of its inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .fonts import FONTS_DIR
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-1a",
+                "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/a-4u",
+                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "debug", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class PdfOptions:
+    paper: str = "a4"
+    """``a4``, ``a5`` or ``letter``."""
+    variant: str = "pdf/ua-1"
+    """A WeasyPrint PDF variant; ``none`` for a plain untagged PDF."""
+    bleed_mm: float = 0.0
+    """Bleed around the trim box, in millimetres."""
+    marks: bool = False
+    """Crop and registration marks for the printer."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocxOptions:
+    reference: Path | None = None
+    """A DOCX whose styles (and page setup) the output takes, like pandoc's --reference-doc."""
+
+
+@dataclass(frozen=True, slots=True)
+class WriterOptions:
+    identifier: str
+    """The publication's stable identifier (front matter ``id`` or derived from the source)."""
+    timestamp: dt.datetime
+    """The date the outputs carry (SOURCE_DATE_EPOCH, the front-matter date or the file's)."""
+    source_dir: Path = Path(".")
+    """The article's folder: the only place besides fonts and templates it may read from."""
+    fonts_dir: Path = FONTS_DIR
+    """Where the shipped fonts are."""
+    template_dirs: tuple[Path, ...] = ()
+    """Folders whose templates override the defaults, by file name."""
+    pdf: PdfOptions = field(default_factory=PdfOptions)
+    docx: DocxOptions = field(default_factory=DocxOptions)

@@ -1,0 +1,74 @@
+"""Pure passes over the model: each takes a tree and returns a new one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .model import (
+    Article, Block, BlockQuote, BulletList, Code, Emphasis, Faq, Heading, Inline, LineBreak,
+    Link, OrderedList, Strong, Text,
+)
+
+
+def assign_ids(article: Article) -> Article:
+    """Give every heading and FAQ entry a stable id (``s1``, ``s2``…, ``q1``…)."""
+    counters = {"s": 0, "q": 0}
+
+    def next_id(prefix: str) -> str:
+        counters[prefix] += 1
+        return f"{prefix}{counters[prefix]}"
+
+    def block(b: Block) -> Block:
+        if isinstance(b, Heading):
+            return replace(b, ident=next_id("s"))
+        if isinstance(b, Faq):
+            return Faq(tuple(replace(e, ident=next_id("q"), answer=tuple(map(block, e.answer)))
+                             for e in b.entries))
+        if isinstance(b, (BulletList, OrderedList)):
+            return replace(b, items=tuple(replace(i, blocks=tuple(map(block, i.blocks)))
+                                          for i in b.items))
+        if isinstance(b, BlockQuote):
+            return BlockQuote(tuple(map(block, b.blocks)))
+        return b
+
+    return replace(article, blocks=tuple(map(block, article.blocks)))
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    """The heading's level (2 or 3)."""
+    title: str
+    """The heading's plain text."""
+    ident: str
+    """The heading's id."""
+
+
+def table_of_contents(article: Article) -> tuple[TocEntry, ...]:
+    """The article's section headings, in order (FAQ questions are not sections)."""
+    return tuple(TocEntry(b.level, plain_text(b.content), b.ident)
+                 for b in article.blocks if isinstance(b, Heading))
+
+
+def plain_text(inlines: tuple[Inline, ...]) -> str:
+    """The characters a reader sees, without markup."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code)):
+            parts.append(node.text)
+        elif isinstance(node, LineBreak):
+            parts.append(" ")
+        elif isinstance(node, (Strong, Emphasis, Link)):
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
+    """Blocks cut before every level-2 heading; the first part may have none."""
+    parts: list[list[Block]] = [[]]
+    for b in blocks:
+        if isinstance(b, Heading) and b.level <= 2 and parts[-1]:
+            parts.append([])
+        parts[-1].append(b)
+    return [tuple(p) for p in parts if p]
+

@@ -1,0 +1,287 @@
+"""Article → DOCX that editors restyle: named styles, right-to-left, real lists,
+links, header and footer, the Arabic font embedded whole."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from ...errors import PipelineError
+from ...fonts import TEXT_FAMILY, family_for, shipped_faces
+from ...model import (
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Inline,
+    LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+)
+from ...options import WriterOptions
+from ...transforms import plain_text
+from ...zipfix import normalize_zip
+from ..page import byline
+from .ooxml import (
+    RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
+    set_numbering, set_section_rtl,
+)
+from .styles import apply_styles
+
+PAPER_MM = {"a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4)}
+HEADING_STYLE = {2: "Heading 1", 3: "Heading 2"}
+BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template's own
+
+# Strong right-to-left letters (Arabic, Hebrew, Syriac, Thaana, NKo… and their
+# presentation forms) make a run right-to-left.
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+# A Latin phrase (words, with what joins them) is one left-to-right run.
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*(?:[ ,]+[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*)*")
+
+
+def write(article: Article, options: WriterOptions) -> bytes:
+    reference = options.docx.reference
+    try:
+        document = Document(str(reference) if reference else None)
+    except Exception as exc:  # python-docx raises several kinds for a bad package
+        raise PipelineError(f"cannot use the reference DOCX {reference}: {exc}",
+                            hint="give a .docx saved by Word or LibreOffice") from None
+    return _DocxBuilder(document, article, options).build()
+
+
+class _DocxBuilder:
+    def __init__(self, document, article: Article, options: WriterOptions) -> None:
+        self.doc, self.article, self.options = document, article, options
+        meta = article.meta
+        self.rtl = meta.dir == "rtl"
+        self.arabic = meta.lang.split("-")[0].lower() == "ar"
+        self.lang_bidi = "ar-SA" if self.arabic else meta.lang
+        self.emoji_used = False
+
+    def build(self) -> bytes:
+        doc, meta = self.doc, self.article.meta
+        body = doc.element.body
+        for el in list(body):  # a reference document lends styles, not text
+            if el.tag != qn("w:sectPr"):
+                body.remove(el)
+        apply_styles(doc, TEXT_FAMILY, self.lang_bidi, self.rtl,
+                     own_styles=self.options.docx.reference is None)
+        numbering = doc.part.numbering_part.element
+        for abstract_id, is_ordered in ((BULLET_LIST, False), (NUMBERED_LIST, True)):
+            if not any(a.get(qn("w:abstractNumId")) == str(abstract_id)
+                       for a in numbering.findall(qn("w:abstractNum"))):
+                add_abstract_list(numbering, abstract_id, is_ordered, self.arabic)
+        self.numbering = numbering
+
+        self.paragraph("Title", (Text(meta.title),))
+        if meta.description:
+            self.paragraph("Subtitle", (Text(meta.description),))
+        if line := byline(self.article):
+            self.paragraph("Byline", (Text(line),))
+        self.blocks(self.article.blocks, depth=0)
+        self.page_setup()
+        self.properties()
+        faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
+        seed = self.options.identifier
+        embed_fonts(doc, TEXT_FAMILY, faces, seed)
+        if self.emoji_used:
+            emoji = [f for f in shipped_faces(self.options.fonts_dir) if f.family != TEXT_FAMILY]
+            embed_fonts(doc, emoji[0].family, emoji[:1], seed)
+        out = io.BytesIO()
+        doc.save(out)
+        return normalize_zip(out.getvalue(), self.options.timestamp,
+                             first=("[Content_Types].xml", "_rels/.rels"))
+
+    # --- blocks --------------------------------------------------------------
+
+    def blocks(self, blocks: tuple[Block, ...], depth: int, style: str | None = None) -> None:
+        for b in blocks:
+            self.block(b, depth, style)
+
+    def block(self, b: Block, depth: int, style: str | None) -> None:
+        if isinstance(b, Heading):
+            self.paragraph(HEADING_STYLE.get(b.level, "Heading 3"), b.content)
+        elif isinstance(b, Paragraph):
+            self.paragraph(style or "Normal", b.content)
+        elif isinstance(b, (BulletList, OrderedList)):
+            self.list(b, depth)
+        elif isinstance(b, BlockQuote):
+            self.blocks(b.blocks, depth, "Quote")
+        elif isinstance(b, CodeBlock):
+            for line in b.text.split("\n"):
+                self.paragraph("Source Code", (Text(line),))
+        elif isinstance(b, ThematicBreak):
+            self.paragraph(style or "Normal", (Text("* * *"),)).alignment = 1
+        elif isinstance(b, Faq):
+            for entry in b.entries:
+                self.paragraph("FAQ Question", entry.question)
+                self.blocks(entry.answer, depth, "FAQ Answer")
+
+    def list(self, lst: BulletList | OrderedList, depth: int) -> None:
+        ordered_list = isinstance(lst, OrderedList)
+        abstract = NUMBERED_LIST if ordered_list else BULLET_LIST
+        level = min(depth, 8)
+        num_id = add_list_instance(self.numbering, abstract,
+                                   lst.start if ordered_list else 1, level)
+        suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"
+        item_style = ("List Number" if ordered_list else "List Bullet") + suffix
+        for item in lst.items:
+            first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (None, ())
+            content: tuple[Inline, ...] = ()
+            if isinstance(first, Paragraph):
+                content = first.content
+            elif first is not None:
+                rest = item.blocks
+            if item.lead is not None:
+                content = (Strong(item.lead), *content)
+            p = self.paragraph(item_style, content)
+            set_numbering(p, num_id, level)
+            self.blocks(rest, depth + 1, "List Continue" + suffix)
+
+    def paragraph(self, style: str, inlines: tuple[Inline, ...]):
+        p = self.doc.add_paragraph(style=style)
+        self.inlines(p._p, inlines, bold=False, italic=False, link_style=False)
+        return p
+
+    # --- inlines -------------------------------------------------------------
+
+    def inlines(self, parent, nodes: tuple[Inline, ...], bold: bool, italic: bool,
+                link_style: bool) -> None:
+        for n in nodes:
+            if isinstance(n, Text):
+                self.text_runs(parent, n.text, bold, italic, link_style)
+            elif isinstance(n, Code):
+                self.text_runs(parent, n.text, bold, italic, link_style)
+            elif isinstance(n, Strong):
+                self.inlines(parent, n.children, True, italic, link_style)
+            elif isinstance(n, Emphasis):
+                self.inlines(parent, n.children, bold, True, link_style)
+            elif isinstance(n, LineBreak):
+                run = OxmlElement("w:r")
+                run.append(OxmlElement("w:br"))
+                parent.append(run)
+            elif isinstance(n, Link):
+                self.link(parent, n, bold, italic)
+
+    def link(self, parent, link: Link, bold: bool, italic: bool) -> None:
+        from urllib.parse import urlsplit
+        if urlsplit(link.target).scheme.lower() not in ("http", "https", "mailto"):
+            self.inlines(parent, link.children, bold, italic, False)
+            return
+        r_id = self.doc.part.relate_to(link.target, RT.HYPERLINK, is_external=True)
+        hyperlink = OxmlElement("w:hyperlink")
+        hyperlink.set(qn("r:id"), r_id)
+        hyperlink.set(qn("w:history"), "1")
+        parent.append(hyperlink)
+        self.inlines(hyperlink, link.children, bold, italic, True)
+
+    def text_runs(self, parent, text: str, bold: bool, italic: bool, link_style: bool) -> None:
+        for segment, rtl, family in self.segments(text):
+            run = OxmlElement("w:r")
+            rpr = OxmlElement("w:rPr")
+            if link_style:
+                child(rpr, "w:rStyle", w_val="Hyperlink")
+            if family:
+                child(rpr, "w:rFonts", w_ascii=family, w_hAnsi=family, w_cs=family)
+            if bold:
+                child(rpr, "w:b")
+                child(rpr, "w:bCs")
+            if italic:
+                child(rpr, "w:i")
+                child(rpr, "w:iCs")
+            if rtl:
+                child(rpr, "w:rtl")
+            if len(rpr):
+                ordered(rpr, RPR_ORDER)
+                run.append(rpr)
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = segment
+            run.append(t)
+            parent.append(run)
+
+    def segments(self, text: str):
+        """Split ``text`` into runs of one direction and one font: Latin phrases
+        left-to-right, the rest right-to-left in an RTL document; characters the
+        text font lacks in the fallback family's own runs."""
+        pieces: list[tuple[str, bool, str | None]] = []
+        pos = 0
+        spans = [(m.start(), m.end()) for m in _LATIN.finditer(text)] if self.rtl else []
+        for start, end in [*spans, (len(text), len(text))]:
+            if start > pos:
+                chunk = text[pos:start]
+                pieces.append((chunk, self.rtl or bool(_RTL.search(chunk)), None))
+            if end > start:
+                pieces.append((text[start:end], False, None))
+            pos = end
+        out: list[tuple[str, bool, str | None]] = []
+        for chunk, rtl, _ in pieces:
+            for part, family in self._by_font(chunk):
+                out.append((part, rtl, family))
+        return out
+
+    def _by_font(self, text: str):
+        current, family = "", None
+        for ch in text:
+            fam = None
+            if ord(ch) > 0x2000 and not _RTL.match(ch):
+                found = family_for(ch, self.options.fonts_dir)
+                fam = found if found and found != TEXT_FAMILY else None
+            if fam != family and current:
+                yield current, family
+                current = ""
+            family = fam
+            current += ch
+            if fam:
+                self.emoji_used = True
+        if current:
+            yield current, family
+
+    # --- page, header, footer, properties ------------------------------------
+
+    def page_setup(self) -> None:
+        section = self.doc.sections[0]
+        if self.options.docx.reference is None:
+            width, height = PAPER_MM[self.options.pdf.paper]
+            section.orientation = WD_ORIENT.PORTRAIT
+            section.page_width, section.page_height = Mm(width), Mm(height)
+            section.left_margin = section.right_margin = Mm(20)
+            section.top_margin, section.bottom_margin = Mm(24), Mm(24)
+        sect_pr = section._sectPr
+        set_section_rtl(sect_pr, self.rtl)
+        if self.arabic:
+            pg = sect_pr.find(qn("w:pgNumType"))
+            if pg is None:
+                pg = OxmlElement("w:pgNumType")
+                sect_pr.find(qn("w:pgMar")).addnext(pg)
+            pg.set(qn("w:fmt"), "hindiNumbers")
+        header = section.header
+        header.is_linked_to_previous = False
+        hp = header.paragraphs[0]
+        hp.style = self.doc.styles["Header"]
+        for r in list(hp._p):
+            if r.tag != qn("w:pPr"):
+                hp._p.remove(r)
+        self.inlines(hp._p, (Text(self.article.meta.title),), False, False, False)
+        footer = section.footer
+        footer.is_linked_to_previous = False
+        fp = footer.paragraphs[0]
+        fp.style = self.doc.styles["Footer"]
+        page_field(fp)
+
+    def properties(self) -> None:
+        meta, props = self.article.meta, self.doc.core_properties
+        props.title = meta.title
+        props.subject = meta.description
+        props.comments = meta.description
+        props.language = self.lang_bidi if self.arabic else meta.lang
+        props.keywords = ", ".join(meta.keywords)
+        props.author = meta.author
+        props.last_modified_by = meta.author
+        props.category = ""
+        props.identifier = self.options.identifier
+        props.revision = 1
+        stamp = self.options.timestamp.replace(tzinfo=None)
+        props.created = props.modified = stamp
+        props.last_printed = stamp

@@ -1,0 +1,221 @@
+"""The WordprocessingML python-docx has no API for: right-to-left paragraphs and
+sections, complex-script fonts and sizes, numbering instances, fields, and
+embedded (obfuscated) fonts — ECMA-376 Part 1 §17.8.1."""
+
+from __future__ import annotations
+
+import uuid
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from lxml import etree
+
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+
+
+def child(parent, tag: str, first: bool = False, **attrs):
+    """The ``tag`` child of ``parent`` (made if missing), with ``attrs`` set
+    (``w_val="x"`` sets ``w:val``)."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = etree.SubElement(parent, qn(tag)) if not first else _insert_first(parent, tag)
+    for key, value in attrs.items():
+        el.set(qn(key.replace("_", ":", 1)), str(value))
+    return el
+
+
+def _insert_first(parent, tag: str):
+    el = etree.Element(qn(tag))
+    parent.insert(0, el)
+    return el
+
+
+# Element order inside w:rPr and w:pPr matters to strict consumers (Word):
+# these are the schema sequences for the elements this module writes.
+RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:color",
+             "w:sz", "w:szCs", "w:u", "w:rtl", "w:cs", "w:lang")
+PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
+             "w:numPr", "w:pBdr", "w:shd", "w:spacing", "w:ind", "w:bidi", "w:jc",
+             "w:outlineLvl")
+
+
+def ordered(parent, order: tuple[str, ...]) -> None:
+    """Sort the known children of ``parent`` into schema order; others keep their place after."""
+    rank = {qn(t): i for i, t in enumerate(order)}
+    kids = list(parent)
+    known = sorted((k for k in kids if k.tag in rank), key=lambda k: rank[k.tag])
+    others = [k for k in kids if k.tag not in rank]
+    for k in kids:
+        parent.remove(k)
+    for k in known + others:
+        parent.append(k)
+
+
+def set_run_fonts(rpr, family: str, size_pt: float | None = None, lang: str = "ar-SA") -> None:
+    """Latin and complex-script faces both ``family`` (no theme font overriding
+    them), sizes for both, and the complex-script language."""
+    fonts = child(rpr, "w:rFonts")
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), family)
+    if size_pt:
+        child(rpr, "w:sz", w_val=int(size_pt * 2))
+        child(rpr, "w:szCs", w_val=int(size_pt * 2))
+    child(rpr, "w:lang", w_bidi=lang)
+    ordered(rpr, RPR_ORDER)
+
+
+def set_paragraph_rtl(ppr, rtl: bool = True) -> None:
+    child(ppr, "w:bidi", w_val="1" if rtl else "0")
+    ordered(ppr, PPR_ORDER)
+
+
+def set_section_rtl(sect_pr, rtl: bool = True) -> None:
+    """``w:bidi`` in the section: page order, columns and header/footer direction."""
+    bidi = sect_pr.find(qn("w:bidi"))
+    if bidi is None:
+        bidi = etree.Element(qn("w:bidi"))
+        # w:bidi sits after w:pgNumType/w:cols/w:formProt/w:vAlign/w:noEndnote/w:titlePg/w:textDirection
+        anchor = None
+        for tag in ("w:textDirection", "w:titlePg", "w:noEndnote", "w:vAlign", "w:formProt",
+                    "w:cols", "w:pgNumType", "w:lnNumType", "w:pgBorders", "w:paperSrc",
+                    "w:pgMar", "w:pgSz"):
+            anchor = sect_pr.find(qn(tag))
+            if anchor is not None:
+                break
+        if anchor is not None:
+            anchor.addnext(bidi)
+        else:
+            sect_pr.append(bidi)
+    bidi.set(qn("w:val"), "1" if rtl else "0")
+
+
+def page_field(paragraph, fmt: str = "") -> None:
+    """A PAGE field (the page number), in Arabic-Indic digits when ``fmt`` says so."""
+    instr = " PAGE " + (f"\\* {fmt} " if fmt else "")
+    p = paragraph._p
+    for xml in (f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:instrText xml:space="preserve">{instr}</w:instrText></w:r>',
+                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:t>1</w:t></w:r>',
+                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'):
+        p.append(parse_xml(xml))
+
+
+# --- numbering ---------------------------------------------------------------
+
+
+def add_abstract_list(numbering, abstract_id: int, ordered_list: bool, arabic: bool) -> None:
+    """A nine-level list definition, indented from the start (right, in RTL) side."""
+    fmt = ("hindiNumbers" if arabic else "decimal") if ordered_list else "bullet"
+    levels = []
+    for lvl in range(9):
+        text = f"%{lvl + 1}." if ordered_list else ("•", "◦", "▪")[lvl % 3]
+        indent = 567 * (lvl + 1)  # 1 cm per level, in twentieths of a point
+        levels.append(
+            f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:bidi/><w:ind w:left="{indent}" w:hanging="360"/></w:pPr>'
+            f'<w:rPr><w:rFonts w:ascii="Amiri" w:hAnsi="Amiri" w:cs="Amiri"/><w:rtl/></w:rPr>'
+            f'</w:lvl>')
+    xml = (f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+           f'<w:multiLevelType w:val="hybridMultilevel"/>{"".join(levels)}</w:abstractNum>')
+    element = parse_xml(xml)
+    # abstractNum elements precede every w:num
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(element)
+    else:
+        numbering.append(element)
+
+
+def add_list_instance(numbering, abstract_id: int, start: int = 1, level: int = 0) -> int:
+    """A new numbering instance (a list that counts from ``start``); its numId."""
+    num_id = max([int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))] + [0]) + 1
+    override = f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'
+        f'{override}</w:num>'))
+    return num_id
+
+
+def set_numbering(paragraph, num_id: int, level: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    num_pr = child(ppr, "w:numPr")
+    child(num_pr, "w:ilvl", w_val=level)
+    child(num_pr, "w:numId", w_val=num_id)
+    ordered(num_pr, ("w:ilvl", "w:numId"))
+    ordered(ppr, PPR_ORDER)
+
+
+# --- embedded fonts ----------------------------------------------------------
+
+EMBED_TAGS = {(False, False): "w:embedRegular", (True, False): "w:embedBold",
+              (False, True): "w:embedItalic", (True, True): "w:embedBoldItalic"}
+
+
+def font_key(seed: str) -> str:
+    """A GUID for obfuscation, derived (not random) so builds are reproducible."""
+    return "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "font:" + seed)).upper() + "}"
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """ECMA-376 Part 1 §17.8.1: XOR the first 32 bytes with the GUID's 16 bytes,
+    taken in reverse order."""
+    guid = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = bytes(b ^ guid[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def embed_fonts(document, family: str, faces, seed: str) -> None:
+    """Put ``faces`` (FontFace) of ``family`` inside the document as obfuscated
+    ``.odttf`` parts, listed in ``word/fontTable.xml``, and ask consumers to use them."""
+    package = document.part.package
+    font_table = next(p for p in package.iter_parts()
+                      if p.partname == "/word/fontTable.xml")
+    root = etree.fromstring(font_table.blob)
+    font = next((f for f in root.findall(qn("w:font")) if f.get(qn("w:name")) == family), None)
+    if font is None:
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), family)
+    for el in list(font):
+        if el.tag.startswith(qn("w:embed")):
+            font.remove(el)
+    for tag, value in (("w:charset", "B2"), ("w:family", "roman"), ("w:pitch", "variable")):
+        child(font, tag, w_val=value)
+    existing = sum(1 for p in package.iter_parts() if p.partname.endswith(".odttf"))
+    for n, face in enumerate(faces, existing + 1):
+        key = font_key(f"{seed}:{face.path.name}")
+        part = Part(PackURI(f"/word/fonts/font{n}.odttf"), OBFUSCATED_FONT,
+                    obfuscate(face.path.read_bytes(), key), package)
+        r_id = font_table.relate_to(part, RT.FONT)
+        embed = etree.SubElement(font, qn(EMBED_TAGS[(face.bold, face.italic)]))
+        embed.set(qn("r:id"), r_id)
+        embed.set(qn("w:fontKey"), key)
+    ordered(font, ("w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType",
+                   "w:pitch", "w:sig", "w:embedRegular", "w:embedBold", "w:embedItalic",
+                   "w:embedBoldItalic"))
+    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                      standalone=True)
+    settings = document.settings.element
+    embed_setting = settings.find(qn("w:embedTrueTypeFonts"))
+    if embed_setting is None:
+        # w:embedTrueTypeFonts comes right after w:view/w:zoom/w:removePersonalInformation...
+        settings.insert(_settings_index(settings), etree.Element(qn("w:embedTrueTypeFonts")))
+
+
+def _settings_index(settings) -> int:
+    before = {qn(t) for t in ("w:writeProtection", "w:view", "w:zoom",
+                               "w:removePersonalInformation", "w:removeDateAndTime",
+                               "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+                               "w:printPostScriptOverText", "w:printFractionalCharacterWidth",
+                               "w:printFormsData")}
+    index = 0
+    for i, el in enumerate(settings):
+        if el.tag in before:
+            index = i + 1
+    return index

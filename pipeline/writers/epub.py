@@ -1,0 +1,253 @@
+"""Article → EPUB 3: the shared HTML layer, split per section, packaged by ebooklib.
+
+ebooklib writes the package; this module keeps it honest: errors raise, the
+package carries ``xml:lang`` and ``dir``, the nav is ours (with ``dir``), pages
+are checked for text after packaging, and the ZIP is made reproducible.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from ebooklib import epub
+from lxml import etree
+
+from ..errors import PipelineError
+from ..fonts import FontFace, family_for, shipped_faces
+from ..model import Article, Emphasis, Heading
+from ..options import WriterOptions
+from ..transforms import plain_text, split_sections
+from ..zipfix import normalize_zip
+from .html import HtmlTranslator, TEMPLATES_DIR, template_env
+from .page import byline, font_faces_css
+
+XHTML = "application/xhtml+xml"
+STYLESHEET = "styles/article.css"
+LABELS = {
+    "ar": {"toc": "المحتويات", "landmarks": "معالم الكتاب", "cover": "الغلاف",
+           "start": "بداية النص", "cover_label": "غلاف"},
+    "en": {"toc": "Contents", "landmarks": "Landmarks", "cover": "Cover",
+           "start": "Start of text", "cover_label": "Cover"},
+}
+ACCESSIBILITY = (
+    ("schema:accessMode", "textual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+)
+
+
+@dataclass
+class NavEntry:
+    title: str
+    href: str
+    children: list["NavEntry"] = field(default_factory=list)
+
+
+def write(article: Article, options: WriterOptions) -> bytes:
+    meta = article.meta
+    labels = LABELS.get(meta.lang.split("-")[0].lower(), LABELS["en"])
+    env = template_env(options.template_dirs)
+    book = epub.EpubBook()
+    book.set_identifier(options.identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    book.set_direction(meta.dir)
+    if meta.author:
+        book.add_author(meta.author)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    for keyword in meta.keywords:
+        book.add_metadata("DC", "subject", keyword)
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date.isoformat())
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+    book.add_metadata(None, "meta", _summary(meta.lang), {"property": "schema:accessibilitySummary"})
+
+    faces = _faces_used(article, options)
+    css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
+    css += _template_file(options, "epub.css").read_text(encoding="utf-8")
+    book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
+                                content=css.encode()))
+    for face in faces:
+        book.add_item(epub.EpubItem(uid=f"font-{face.path.stem}",
+                                    file_name=f"fonts/{face.path.name}",
+                                    media_type="font/ttf",
+                                    content=_subset(face, _characters(article, labels))))
+
+    def page(uid: str, file_name: str, title: str, body: str) -> epub.EpubHtml:
+        item = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=meta.lang,
+                             direction=meta.dir)
+        item.content = f"<html><body>{body}</body></html>"
+        item.add_link(href="../" + STYLESHEET if "/" in file_name else STYLESHEET,
+                      rel="stylesheet", type="text/css")
+        book.add_item(item)
+        return item
+
+    common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
+    cover = page("cover", "text/cover.xhtml", labels["cover"],
+                 env.get_template("epub/cover.xhtml.j2").render(**common))
+    translator = HtmlTranslator(epub=True)
+    sections = split_sections(article.blocks)
+    title_block = env.get_template("epub/title.xhtml.j2").render(**common)
+    spine = [cover]
+    nav: list[NavEntry] = []
+    if not sections or isinstance(sections[0][0], Heading) and sections[0][0].level == 2:
+        sections.insert(0, ())
+    for n, blocks in enumerate(sections):
+        file_name = f"text/section-{n:02d}.xhtml"
+        body = (title_block if n == 0 else "") + translator.blocks(blocks)
+        heading = next((b for b in blocks if isinstance(b, Heading)), None)
+        title = plain_text(heading.content) if heading and n else meta.title
+        spine.append(page(f"section-{n:02d}", file_name, title, body))
+        for b in blocks:
+            if isinstance(b, Heading):
+                entry = NavEntry(plain_text(b.content), f"{file_name}#{b.ident}")
+                if b.level > 2 and nav:
+                    nav[-1].children.append(entry)
+                else:
+                    nav.append(entry)
+    title_href = spine[1].file_name
+
+    book.toc = [epub.Link(title_href, meta.title, "title")] + [
+        epub.Link(e.href, e.title, e.href.split("#")[-1]) for e in nav]
+    nav_item = epub.EpubNav(direction=meta.dir)
+    nav_item.content = env.get_template("epub/nav.xhtml.j2").render(
+        meta=meta, labels=labels, toc=nav, title_href=title_href,
+        cover_href=cover.file_name, stylesheet=STYLESHEET).encode()
+    book.add_item(nav_item)
+    book.add_item(epub.EpubNcx())
+    book.spine = [spine[0], nav_item, *spine[1:]]
+    book.guide = []
+
+    buffer = io.BytesIO()
+    writer = _Writer(buffer, book, {"mtime": options.timestamp.replace(tzinfo=None),
+                                    "epub3_landmark": False, "epub2_guide": False,
+                                    "package_direction": True})
+    writer.process()
+    writer.write()
+    data = normalize_zip(buffer.getvalue(), options.timestamp,
+                         first=("mimetype", "META-INF/container.xml"), stored=("mimetype",))
+    _check_pages(data, [item.file_name for item in spine])
+    return data
+
+
+def _summary(lang: str) -> str:
+    if lang.split("-")[0] == "ar":
+        return ("نص عربي كامل من اليمين إلى اليسار، بعناوين منظمة وجدول محتويات وترتيب قراءة "
+                "منطقي، دون صور أو وسائط، ويمكن تكبير الخط وتغييره.")
+    return ("Full text with structured headings, a table of contents and a logical "
+            "reading order; no images or media; text can be resized and restyled.")
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with our nav document and a package that states its
+    language and direction. Called directly (not through ``write_epub``), so
+    exceptions propagate instead of becoming a False return."""
+
+    def _get_nav(self, item):
+        return item.content
+
+    def _write_opf_file(self, root):
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        root.set("dir", self.book.direction)
+        super()._write_opf_file(root)
+
+
+def _template_file(options: WriterOptions, name: str):
+    """A static template file, from the user's folders first."""
+    for d in (*options.template_dirs, TEMPLATES_DIR):
+        if (d / name).is_file():
+            return d / name
+    raise PipelineError(f"template not found: {name}")
+
+
+def _faces_used(article: Article, options: WriterOptions) -> tuple[FontFace, ...]:
+    """Regular and bold always (text, headings); italics only when the text has
+    emphasis; the emoji face only when a character needs it."""
+    text = _characters(article, {})
+    italic = _has(article, Emphasis)
+    faces = []
+    for face in shipped_faces(options.fonts_dir):
+        if face.family != "Amiri":
+            if not any(family_for(ch, options.fonts_dir) == face.family for ch in text):
+                continue
+        elif face.italic and not italic:
+            continue
+        faces.append(face)
+    return tuple(faces)
+
+
+def _has(article: Article, kind) -> bool:
+    found = False
+
+    def visit(node) -> None:
+        nonlocal found
+        if isinstance(node, kind):
+            found = True
+        for name in getattr(node, "__slots__", ()):
+            value = getattr(node, name)
+            if isinstance(value, tuple):
+                for child in value:
+                    visit(child)
+    for b in article.blocks:
+        visit(b)
+    return found
+
+
+def _characters(article: Article, labels: dict) -> str:
+    """Every character the book shows: the subset fonts must hold all of them."""
+    parts = [article.meta.title, article.meta.description, article.meta.author,
+             " ".join(article.meta.keywords), *labels.values(), "0123456789٠١٢٣٤٥٦٧٨٩ ·"]
+
+    def visit(node) -> None:
+        if isinstance(node, str):
+            parts.append(node)
+            return
+        for name in getattr(node, "__slots__", ()):
+            value = getattr(node, name)
+            if isinstance(value, (str, tuple)):
+                for child in (value,) if isinstance(value, str) else value:
+                    visit(child)
+    for b in article.blocks:
+        visit(b)
+    return "".join(parts)
+
+
+def _subset(face: FontFace, text: str) -> bytes:
+    """The face cut down to what ``text`` needs, keeping every OpenType layout
+    feature's closure so that joining forms, ligatures and marks still shape."""
+    from fontTools import subset
+
+    opts = subset.Options()
+    opts.layout_features = ["*"]
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.hinting = False
+    font = subset.load_font(str(face.path), opts)
+    subsetter = subset.Subsetter(opts)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _check_pages(data: bytes, names: list[str]) -> None:
+    """ebooklib empties a page whose HTML it cannot parse; refuse such a book."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in names:
+            root = etree.fromstring(z.read(f"EPUB/{name}"))
+            body = root.find("{http://www.w3.org/1999/xhtml}body")
+            if body is None or not "".join(body.itertext()).strip():
+                raise PipelineError(f"EPUB: page {name} came out empty",
+                                    hint="rerun with --debug and report it")

@@ -1,0 +1,121 @@
+"""The model → HTML translator shared by the PDF, EPUB and web writers.
+
+It produces well-formed XHTML fragments (valid HTML too), escaped here so that
+templates only lay them out. The PDF and EPUB writers wrap these fragments in
+their own page templates; neither rewrites the tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..model import (
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Inline,
+    LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+)
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+
+# Link targets a reader may follow; anything else (javascript:, file:, data:…)
+# prints as plain text.
+_SAFE_SCHEMES = ("http", "https", "mailto", "")
+
+
+def template_env(template_dirs: tuple[Path, ...] = ()):
+    """Jinja2 with autoescape and StrictUndefined; user folders first, then ours."""
+    import jinja2
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*map(str, template_dirs), str(TEMPLATES_DIR)]),
+        # Markup templates escape every value; CSS templates get only values
+        # the code chose (sizes, family names), never article text.
+        autoescape=lambda name: bool(name) and name.endswith((".html.j2", ".xhtml.j2")),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+@dataclass
+class HtmlTranslator:
+    """Renders blocks in reading order; one instance per article, so that the
+    heading level a FAQ's questions take follows the heading before it."""
+
+    epub: bool = False
+    """Add EPUB structural semantics (``epub:type``)."""
+    _last_level: int = field(default=1, init=False)
+
+    def blocks(self, blocks: tuple[Block, ...]) -> str:
+        return "".join(self.block(b) for b in blocks)
+
+    def block(self, b: Block) -> str:
+        if isinstance(b, Heading):
+            self._last_level = b.level
+            ident = f' id="{escape(b.ident)}"' if b.ident else ""
+            return f"<h{b.level}{ident}>{inlines(b.content)}</h{b.level}>\n"
+        if isinstance(b, Paragraph):
+            return f"<p>{inlines(b.content)}</p>\n"
+        if isinstance(b, BulletList):
+            return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
+        if isinstance(b, OrderedList):
+            start = f' start="{b.start}"' if b.start != 1 else ""
+            return f"<ol{start}>\n{''.join(self.item(i) for i in b.items)}</ol>\n"
+        if isinstance(b, BlockQuote):
+            return f"<blockquote>\n{self.blocks(b.blocks)}</blockquote>\n"
+        if isinstance(b, CodeBlock):
+            return f'<pre dir="ltr"><code>{escape(b.text, quote=False)}</code></pre>\n'
+        if isinstance(b, ThematicBreak):
+            return "<hr/>\n"
+        if isinstance(b, Faq):
+            return self.faq(b)
+        raise TypeError(f"unknown block {type(b).__name__}")
+
+    def item(self, item: ListItem) -> str:
+        body = item.blocks
+        if item.lead is not None:
+            first = body[0]
+            rest = inlines(first.content) if isinstance(first, Paragraph) else ""
+            lead = f'<p><strong class="lead">{inlines(item.lead)}</strong>{rest}</p>\n'
+            return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
+        return f"<li>{self.blocks(body)}</li>\n"
+
+    def faq(self, faq: Faq) -> str:
+        # Questions are headings one level under the section that holds the FAQ:
+        # tagged PDF and screen readers then see a question/answer outline.
+        level = min(self._last_level + 1, 6)
+        semantics = ' epub:type="qna"' if self.epub else ""
+        parts = [f'<section class="faq" role="doc-qna"{semantics}>\n']
+        for e in faq.entries:
+            ident = f' id="{escape(e.ident)}"' if e.ident else ""
+            parts.append(f'<div class="faq-entry"{ident}>\n'
+                         f'<h{level} class="faq-question">{inlines(e.question)}</h{level}>\n'
+                         f'<div class="faq-answer">\n{self.blocks(e.answer)}</div>\n</div>\n')
+        parts.append("</section>\n")
+        return "".join(parts)
+
+
+def inlines(nodes: tuple[Inline, ...]) -> str:
+    return "".join(_inline(n) for n in nodes)
+
+
+def _inline(n: Inline) -> str:
+    if isinstance(n, Text):
+        return escape(n.text, quote=False)
+    if isinstance(n, Strong):
+        return f"<strong>{inlines(n.children)}</strong>"
+    if isinstance(n, Emphasis):
+        return f"<em>{inlines(n.children)}</em>"
+    if isinstance(n, Code):
+        return f'<code dir="ltr">{escape(n.text, quote=False)}</code>'
+    if isinstance(n, LineBreak):
+        return "<br/>"
+    if isinstance(n, Link):
+        if urlsplit(n.target).scheme.lower() in _SAFE_SCHEMES:
+            return f'<a href="{escape(n.target)}">{inlines(n.children)}</a>'
+        return inlines(n.children)
+    raise TypeError(f"unknown inline {type(n).__name__}")
+
+
+def body_html(article: Article, epub: bool = False) -> str:
+    """The whole body as one fragment."""
+    return HtmlTranslator(epub=epub).blocks(article.blocks)

@@ -1,0 +1,42 @@
+"""The standalone HTML page of an article, shared by the PDF and web writers."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from ..arabic import format_date
+from ..fonts import FALLBACK_FAMILIES, TEXT_FAMILY, FontFace
+from ..model import Article
+from ..options import WriterOptions
+from .html import body_html, template_env
+
+FONT_STACK = ", ".join(f'"{f}"' for f in (TEXT_FAMILY, *FALLBACK_FAMILIES))
+
+
+def byline(article: Article) -> str:
+    meta = article.meta
+    parts = [meta.author] if meta.author else []
+    if meta.date:
+        parts.append(format_date(meta.date, meta.lang))
+    return " · ".join(parts)
+
+
+def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) -> str:
+    """``@font-face`` rules for ``faces``; ``url_of(face)`` says where each file is."""
+    env = template_env(options.template_dirs)
+    return env.get_template("fonts.css.j2").render(faces=[
+        {"family": f.family, "url": url_of(f), "weight": f.css_weight, "style": f.css_style}
+        for f in faces])
+
+
+def render_page(article: Article, options: WriterOptions, stylesheets=()) -> str:
+    env = template_env(options.template_dirs)
+    meta = article.meta
+    return env.get_template("article.html.j2").render(
+        meta=meta,
+        keywords=", ".join(meta.keywords),
+        byline=byline(article),
+        created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        stylesheets=list(stylesheets),
+        body=Markup(body_html(article)),
+    )

@@ -1,0 +1,38 @@
+"""Word sequences for the "every source word, in order" checks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, NFKC-normalised (presentation forms folded, as a
+    PDF's ligature glyphs are), tatweel and bidi controls dropped."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub("[\u0640\u200c-\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+    # A combining mark cannot start a word: poppler places some positioned marks
+    # (tanween over a final alef) after a gap, so glue them back to their base.
+    text = re.sub(r"\s+(?=[\u064b-\u065f\u0670])", "", text)
+    return [m.group().replace("_", "")
+            for m in re.finditer(r"[\w\u064b-\u065f\u0670\u06d6-\u06ed]+", text)]
+
+
+def seed_words(seed_text: str) -> list[str]:
+    """The seed article's words, its ``Meta:`` line aside."""
+    lines = [ln for ln in seed_text.splitlines() if not ln.startswith("Meta:")]
+    return words("\n".join(lines))
+
+
+def missing_in_order(expected: list[str], actual: list[str]) -> list[str]:
+    """Expected words not found in order in ``actual`` (empty when all are);
+    ``actual`` may hold more words (headers, cover, bullets) between them."""
+    missing, j = [], 0
+    for w in expected:
+        k = j
+        while k < len(actual) and actual[k] != w:
+            k += 1
+        if k == len(actual):
+            missing.append(w)
+        else:
+            j = k + 1
+    return missing

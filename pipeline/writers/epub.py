@@ -233,12 +233,12 @@ def _subset(face: FontFace, text: str) -> bytes:
     opts.notdef_outline = True
     opts.glyph_names = False
     opts.hinting = False
-    font = subset.load_font(str(face.path), opts)
-    subsetter = subset.Subsetter(opts)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
+    with subset.load_font(str(face.path), opts) as font:
+        subsetter = subset.Subsetter(opts)
+        subsetter.populate(text=text)
+        subsetter.subset(font)
+        out = io.BytesIO()
+        font.save(out)
     return out.getvalue()
 
 

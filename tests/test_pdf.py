@@ -1,0 +1,163 @@
+"""The print PDF, judged by poppler (pdffonts, pdftotext, pdfinfo) and pikepdf."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pikepdf
+import pytest
+
+from pipeline.build import BuildSettings, build, load_article
+from pipeline.model import Heading
+
+from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source
+from words import missing_in_order, seed_words, words
+
+
+
+def _shipped_names() -> set[str]:
+    """The names a PDF may give the fonts in fonts/: PostScript and family names."""
+    from fontTools.ttLib import TTFont
+    names = set()
+    for path in (ROOT / "fonts").glob("*.ttf"):
+        with TTFont(path, lazy=True) as font:
+            for name_id in (1, 4, 6, 16):
+                value = font["name"].getDebugName(name_id)
+                if value:
+                    names |= {value, value.replace(" ", "-"), value.replace(" ", "")}
+    return names
+
+
+SHIPPED_FAMILIES = _shipped_names()
+
+
+def pdffonts(pdf) -> list[dict]:
+    require_tool("pdffonts", "apt-get install poppler-utils")
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout.splitlines()[2:]
+    rows = []
+    for line in out:
+        cols = line.split()
+        # name type… encoding emb sub uni object ID: the flags are the 5th–3rd from the end
+        rows.append({"name": cols[0], "emb": cols[-5], "sub": cols[-4], "uni": cols[-3]})
+    return rows
+
+
+def family(font_name: str) -> str:
+    return font_name.split("+", 1)[-1]
+
+
+def test_fonts_embedded_subset_and_only_shipped(built):
+    rows = pdffonts(built["pdf"])
+    assert rows, "no fonts listed"
+    for row in rows:
+        assert row["emb"] == "yes" and row["sub"] == "yes", row
+        assert family(row["name"]) in SHIPPED_FAMILIES, row
+
+
+def test_structure_and_metadata(built):
+    article = load_article(BUNDLED)
+    headings = sum(isinstance(b, Heading) for b in article.blocks)
+    with pikepdf.open(built["pdf"]) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "ar"
+        assert str(pdf.docinfo.Title) == article.meta.title
+        assert str(pdf.docinfo.Subject) == article.meta.description
+        assert "/StructTreeRoot" in root and bool(root.MarkInfo.Marked)
+        assert root.ViewerPreferences.Direction == pikepdf.Name.R2L
+        with pdf.open_outline() as outline:
+            def count(items):
+                return sum(1 + count(i.children) for i in items)
+            assert count(outline.root) >= headings
+        meta = pdf.open_metadata()
+        assert "pdfuaid:part" in str(meta) or "pdfuaid" in str(pdf.Root.Metadata.read_bytes())
+
+
+def test_folios_in_arabic_indic_digits(built):
+    text = pdftotext(built["pdf"])
+    pages = text.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 3
+    for n, page in enumerate(pages, 1):
+        indic = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+        lines = [ln.strip("\u202a\u202b\u202c\u200e\u200f ") for ln in page.splitlines()]
+        assert indic in lines, f"page {n} has no folio {indic}"
+    assert not re.search(r"^\s*[0-9]+\s*$", text, re.M), "a folio in Western digits"
+
+
+def test_running_header_on_every_page_but_the_first(built):
+    title = load_article(BUNDLED).meta.title
+    pages = [p for p in pdftotext(built["pdf"]).split("\f") if p.strip()]
+    def norm(s):
+        return " ".join(words(s))
+    assert norm(pages[0]).count(norm(title)) == 1  # the headline only
+    for page in pages[1:]:
+        assert norm(page).startswith(norm(title)), page[:80]
+
+
+@pytest.mark.parametrize("paper, size", [("a5", (419.53, 595.28)), ("a4", (595.28, 841.89)),
+                                         ("letter", (612.0, 792.0))])
+def test_paper_sizes(tmp_path, seed_text, paper, size):
+    [r] = build([BUNDLED], tmp_path, BuildSettings(formats=("pdf",), paper=paper))
+    assert r.ok, r.error
+    with pikepdf.open(r.outputs["pdf"]) as pdf:
+        box = [float(v) for v in pdf.pages[0].MediaBox]
+        assert box[2] - box[0] == pytest.approx(size[0], abs=0.1)
+        assert box[3] - box[1] == pytest.approx(size[1], abs=0.1)
+    assert missing_in_order(seed_words(seed_text), words(pdftotext(r.outputs["pdf"]))) == []
+    assert all(row["emb"] == "yes" for row in pdffonts(r.outputs["pdf"]))
+
+
+def test_paper_from_front_matter(tmp_path):
+    src = write_source(tmp_path, "نص.\n", front="title: t\npaper: a5")
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    with pikepdf.open(r.outputs["pdf"]) as pdf:
+        assert float(pdf.pages[0].MediaBox[2]) == pytest.approx(419.53, abs=0.1)
+
+
+def test_bleed_and_crop_marks_enlarge_the_media_box(tmp_path):
+    [plain] = build([BUNDLED], tmp_path / "plain", BuildSettings(formats=("pdf",), paper="a5"))
+    [marked] = build([BUNDLED], tmp_path / "marked",
+                     BuildSettings(formats=("pdf",), paper="a5", bleed_mm=3, marks=True))
+    with pikepdf.open(plain.outputs["pdf"]) as a, pikepdf.open(marked.outputs["pdf"]) as b:
+        media_a = [float(v) for v in a.pages[0].MediaBox]
+        page_b = b.pages[0]
+        media_b = [float(v) for v in page_b.MediaBox]
+        trim_b = [float(v) for v in page_b.TrimBox]
+        bleed_b = [float(v) for v in page_b.BleedBox]
+        width = lambda box: box[2] - box[0]
+        assert width(media_b) > width(media_a)
+        assert width(trim_b) == pytest.approx(width(media_a), abs=0.1)
+        assert width(bleed_b) == pytest.approx(width(trim_b) + 2 * 3 * 72 / 25.4, abs=0.2)
+        # crop marks: stroked line segments in the page's artifact drawing, absent without --marks
+        def strokes(page):
+            streams = [x.read_bytes() for x in page.Resources.get("/XObject", {}).values()]
+            return sum(len(re.findall(rb"\bl\s+[BS]\b", s)) for s in streams)
+        assert strokes(page_b) > strokes(a.pages[0])
+
+
+def test_uncovered_character_is_a_warning_with_its_line(tmp_path):
+    src = write_source(tmp_path, "سطر أول\n\nرمز غريب \u0f00 هنا\n")
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    assert r.ok
+    [w] = r.warnings
+    assert w.severity == "warning" and "U+0F00" in str(w) and w.line == 6
+
+
+def test_corpus_emoji_and_latin_use_shipped_fonts(tmp_path):
+    src = write_source(tmp_path, "نص فيه Freenode و GitHub (2024) ورمز 🎉 وآخر 😇.\n")
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    assert r.ok and not r.warnings
+    names = {family(row["name"]) for row in pdffonts(r.outputs["pdf"])}
+    assert names <= SHIPPED_FAMILIES and any("Emoji" in n for n in names)
+    text = pdftotext(r.outputs["pdf"])
+    assert "Freenode" in text and "GitHub" in text and "2024" in text
+
+
+@pytest.mark.parametrize("variant", ["pdf/a-3a", "none"])
+def test_other_variants(tmp_path, variant):
+    [r] = build([BUNDLED], tmp_path, BuildSettings(formats=("pdf",), pdf_variant=variant))
+    assert r.ok, r.error
+    with pikepdf.open(r.outputs["pdf"]) as pdf:
+        assert str(pdf.Root.Lang) == "ar"

@@ -116,8 +116,11 @@ def write(article: Article, options: WriterOptions) -> bytes:
                     nav.append(entry)
     title_href = spine[1].file_name
 
-    book.toc = [epub.Link(title_href, meta.title, "title")] + [
-        epub.Link(e.href, e.title, e.href.split("#")[-1]) for e in nav]
+    def toc_entry(e: NavEntry):
+        link = epub.Link(e.href, e.title, e.href.split("#")[-1])
+        return (link, [toc_entry(c) for c in e.children]) if e.children else link
+
+    book.toc = [epub.Link(title_href, meta.title, "title"), *map(toc_entry, nav)]
     nav_item = epub.EpubNav(direction=meta.dir)
     nav_item.content = env.get_template("epub/nav.xhtml.j2").render(
         meta=meta, labels=labels, toc=nav, title_href=title_href,

@@ -51,6 +51,9 @@ class BuildSettings:
     reference_docx: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     fonts_dir: Path = fonts.FONTS_DIR
+    debug: bool = False
+    """Let unexpected exceptions propagate (with their traceback) instead of
+    recording them as the article's error."""
 
 
 def load_article(path: str | Path) -> Article:
@@ -148,6 +151,11 @@ def build_article(source: Path, outdir: Path, settings: BuildSettings) -> BuildR
             result.outputs[fmt] = target
     except PipelineError as exc:
         result.error = exc.located(str(source)).diagnostic
+    except Exception as exc:  # a bug, not bad input: this article fails, the batch goes on
+        if settings.debug:
+            raise
+        result.error = Diagnostic(f"internal failure: {type(exc).__name__}: {exc}",
+                                  str(source), hint="rerun with --debug for the traceback")
     return result
 
 

@@ -95,7 +95,7 @@ def _build(args: argparse.Namespace) -> int:
     settings = BuildSettings(
         formats=formats, paper=args.paper, pdf_variant=args.pdf_variant,
         bleed_mm=args.bleed, marks=args.marks, reference_docx=args.reference_docx,
-        template_dirs=tuple(args.template_dirs))
+        template_dirs=tuple(args.template_dirs), debug=args.debug)
     if settings.reference_docx and not settings.reference_docx.is_file():
         raise PipelineError(f"reference DOCX not found: {settings.reference_docx}",
                             hint="give the path of an existing .docx")

@@ -6,7 +6,7 @@ Outputs use these files only, never fonts installed on the machine.
 from __future__ import annotations
 
 import functools
-import hashlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,5 +87,65 @@ def family_for(ch: str, fonts_dir: Path = FONTS_DIR) -> str | None:
     return None
 
 
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+@functools.lru_cache(maxsize=8)
+def glyph_texts(path: Path) -> dict[int, str]:
+    """Glyph id → the text that glyph stands for, read from the font itself.
+
+    Follows the cmap through every GSUB substitution: a contextual form carries
+    its letter, a ligature the letters it joins, and a glyph a lookup only
+    inserts (Amiri's kashida after a lam before a kaf) carries nothing (``""``).
+    Glyphs reached from two different texts are left out: the font cannot say.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(path) as font:
+        texts: dict[str, set[str]] = {}
+        for cp, name in font.getBestCmap().items():
+            text = chr(cp)
+            if 0xFB50 <= cp <= 0xFDFF or 0xFE70 <= cp <= 0xFEFF:
+                # Arabic presentation forms share glyphs with their letters
+                text = unicodedata.normalize("NFKC", text)
+            texts.setdefault(name, set()).add(text)
+        inserted: set[str] = set()
+        subtables = []
+        if "GSUB" in font:
+            for lookup in font["GSUB"].table.LookupList.Lookup:
+                for st in lookup.SubTable:
+                    subtables.append(st.ExtSubTable if lookup.LookupType == 7 else st)
+        for _ in range(8):  # substitutions chain; a few passes reach the fixpoint
+            before = sum(map(len, texts.values()))
+            for st in subtables:
+                _follow(st, texts, inserted)
+            if sum(map(len, texts.values())) == before:
+                break
+        order = {name: gid for gid, name in enumerate(font.getGlyphOrder())}
+    result = {order[name]: "" for name in inserted}
+    for name, options in texts.items():
+        if name not in inserted and len(options) == 1:
+            result[order[name]] = next(iter(options))
+    return result
+
+
+def _follow(st, texts: dict[str, set[str]], inserted: set[str]) -> None:
+    kind = type(st).__name__
+    if kind in ("SingleSubst",):
+        for a, b in st.mapping.items():
+            texts.setdefault(b, set()).update(texts.get(a, ()))
+    elif kind == "MultipleSubst":
+        for a, seq in st.mapping.items():
+            if not seq:
+                continue
+            texts.setdefault(seq[0], set()).update(texts.get(a, ()))
+            if seq[0] == a:  # a → a + extra: the extras are drawn, not written
+                inserted.update(g for g in seq[1:] if g != a)
+    elif kind == "AlternateSubst":
+        for a, alternates in st.alternates.items():
+            for b in alternates:
+                texts.setdefault(b, set()).update(texts.get(a, ()))
+    elif kind == "LigatureSubst":
+        for first, ligatures in st.ligatures.items():
+            for lig in ligatures:
+                parts = [texts.get(g, set()) for g in (first, *lig.Component)]
+                if all(len(p) == 1 for p in parts):
+                    texts.setdefault(lig.LigGlyph, set()).add(
+                        "".join(next(iter(p)) for p in parts))

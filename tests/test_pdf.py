@@ -161,3 +161,29 @@ def test_other_variants(tmp_path, variant):
     assert r.ok, r.error
     with pikepdf.open(r.outputs["pdf"]) as pdf:
         assert str(pdf.Root.Lang) == "ar"
+
+
+def test_shared_glyphs_do_not_repeat_letters_in_the_text_layer(tmp_path):
+    """Amiri draws a medial lam before kaf as a lam and a kashida, and the same
+    glyphs stand alone elsewhere: extraction once read "الكبرى" as "اللكبرى"."""
+    sentence = "الكبرى بالكرامة ولكن لكل الكرامة تطويل الـمصنف"
+    src = write_source(tmp_path, sentence + "\n")
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    extracted = words(pdftotext(r.outputs["pdf"]))
+    assert missing_in_order(words(sentence), extracted) == []
+    assert not any("لل" in w for w in extracted)
+
+
+def test_udhr_text_layer_is_exact(tmp_path):
+    """A real article with Latin digits, parentheses and a little vocalisation:
+    every word comes back in order."""
+    from conftest import CORPUS
+    from words import source_words
+    src = CORPUS / "udhr_arb.md"
+    if not src.is_file():
+        pytest.skip(f"the corpus is not at {CORPUS}")
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    assert r.ok, r.error
+    expected = source_words(src.read_text(encoding="utf-8"))
+    assert len(expected) > 1300
+    assert missing_in_order(expected, words(pdftotext(r.outputs["pdf"]))) == []

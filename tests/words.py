@@ -7,9 +7,12 @@ import unicodedata
 
 def words(text: str) -> list[str]:
     """The words of ``text``, NFKC-normalised (presentation forms folded, as a
-    PDF's ligature glyphs are), tatweel and bidi controls dropped."""
+    PDF's ligature glyphs are), tatweel and zero-width joiners dropped."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub("[\u0640\u200c-\u200f\u202a-\u202e\u2066-\u2069]", "", text)
+    text = re.sub("[\u0640\u200c-\u200f]", "", text)
+    # Embedding controls wrap a run of the other direction: the run ends there
+    # (pdftotext puts the space before "‪217‬ألف" on the wrong side of them).
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", " ", text)
     # A combining mark cannot start a word: poppler places some positioned marks
     # (tanween over a final alef) after a gap, so glue them back to their base.
     text = re.sub(r"\s+(?=[\u064b-\u065f\u0670])", "", text)
@@ -36,3 +39,16 @@ def missing_in_order(expected: list[str], actual: list[str]) -> list[str]:
         else:
             j = k + 1
     return missing
+
+
+def source_words(markdown: str) -> list[str]:
+    """The words a reader sees in a Markdown source: the front matter's title and
+    description, then the body without its markup (list numbers and bullets,
+    heading marks, emphasis, container fences)."""
+    front, _, body = markdown.partition("\n---\n")
+    shown = [m.group(2) for m in re.finditer(r'^(title|description):\s*"?(.*?)"?\s*$', front, re.M)]
+    body = re.sub(r"^:::.*$", "", body, flags=re.M)
+    body = re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", body, flags=re.M)
+    body = re.sub(r"^#+\s*", "", body, flags=re.M)
+    body = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", body)
+    return words("\n".join(shown) + "\n" + body)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 from ..errors import PipelineError
-from ..fonts import shipped_faces
+from ..fonts import glyph_texts, shipped_faces
 from ..model import Article
 from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
@@ -50,7 +51,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
         pdf = document.write_pdf(
             stylesheets=[stylesheet], font_config=font_config(), pdf_variant=variant,
             pdf_identifier=options.identifier.encode(),
-            finisher=_reading_direction(article.meta.dir))
+            finisher=_finisher(article.meta.dir, shipped_faces(options.fonts_dir)))
     finally:
         logger.removeHandler(failures)
     if failures.messages:
@@ -67,13 +68,65 @@ def font_config():
     return FontConfiguration()
 
 
-def _reading_direction(direction: str):
+def _finisher(direction: str, faces):
     def finisher(document, pdf) -> None:
         import pydyf
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         prefs["Direction"] = "/R2L" if direction == "rtl" else "/L2R"
         pdf.catalog["ViewerPreferences"] = prefs
+        _repair_text_layer(pdf, faces)
     return finisher
+
+
+_BFCHAR = re.compile(rb"^<([0-9a-f]{4})> <([0-9a-f]*)>$")
+
+
+def _repair_text_layer(pdf, faces) -> None:
+    """Give every glyph of a shipped font the text the font says it stands for.
+
+    WeasyPrint maps each glyph id once, to the text of the first cluster it
+    met. Amiri draws some letters with two glyphs (a lam and a kashida before a
+    kaf), and the same glyphs also appear alone, so that first mapping is
+    wrong elsewhere: extraction reads "الكبرى" as "اللكبرى" or "ا لكبرى". The
+    font's own cmap and substitutions give each glyph's text; a glyph that is
+    only ever inserted maps to U+200D ZERO WIDTH JOINER, invisible between
+    joining letters."""
+    import pydyf
+    by_name = {}
+    for face in faces:
+        for name in _font_names(face.path):
+            by_name.setdefault(name, face)
+    for obj in pdf.objects:
+        if not (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Font"
+                and obj.get("Subtype") == "/Type0" and "ToUnicode" in obj):
+            continue
+        base = obj["BaseFont"]
+        base = base.decode() if isinstance(base, bytes) else str(base)
+        face = by_name.get(base.lstrip("/").split("+", 1)[-1])
+        if face is None:
+            continue
+        number = int(obj["ToUnicode"].split()[0])
+        stream = pdf.objects[number]
+        texts = glyph_texts(face.path)
+        lines = []
+        for line in stream.stream:
+            m = _BFCHAR.match(line) if isinstance(line, bytes) else None
+            if m and (text := texts.get(int(m.group(1), 16))) is not None:
+                code = (text or "\u200d").encode("utf-16-be").hex()
+                line = f"<{m.group(1).decode()}> <{code}>".encode()
+            lines.append(line)
+        stream.stream[:] = lines
+
+
+@functools.lru_cache(maxsize=16)
+def _font_names(path: Path) -> frozenset[str]:
+    """The names a PDF may give this font (PostScript, full name with hyphens)."""
+    from fontTools.ttLib import TTFont
+    with TTFont(path, lazy=True) as font:
+        names = {font["name"].getDebugName(i) for i in (4, 6)}
+        if font["name"].getDebugName(2) == "Regular":  # the regular face goes by its family
+            names.add(font["name"].getDebugName(1))
+    return frozenset(n.replace(" ", "-") for n in names if n)
 
 
 class _LoadFailures(logging.Handler):

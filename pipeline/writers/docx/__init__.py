@@ -272,16 +272,23 @@ class _DocxBuilder:
 
     def properties(self) -> None:
         meta, props = self.article.meta, self.doc.core_properties
-        props.title = meta.title
-        props.subject = meta.description
-        props.comments = meta.description
+        props.title = _clip(meta.title, 255)
+        # Core properties hold 255 characters; the deck keeps the full description.
+        props.subject = props.comments = _clip(meta.description, 255)
         props.language = self.lang_bidi if self.arabic else meta.lang
-        props.keywords = ", ".join(meta.keywords)
-        props.author = meta.author
-        props.last_modified_by = meta.author
+        props.keywords = _clip(", ".join(meta.keywords), 255)
+        props.author = _clip(meta.author, 255)
+        props.last_modified_by = _clip(meta.author, 255)
         props.category = ""
         props.identifier = self.options.identifier
         props.revision = 1
         stamp = self.options.timestamp.replace(tzinfo=None)
         props.created = props.modified = stamp
         props.last_printed = stamp
+
+
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary, marked with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0] + "…"

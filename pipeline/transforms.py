@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, replace
 
 from .model import (
@@ -72,3 +73,22 @@ def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
         parts[-1].append(b)
     return [tuple(p) for p in parts if p]
 
+
+
+def first_strong_direction(text: str) -> str | None:
+    """``ltr`` or ``rtl`` from the first strongly directional character (the
+    rule of HTML's ``dir="auto"``), or None when there is none."""
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L":
+            return "ltr"
+        if kind in ("R", "AL"):
+            return "rtl"
+    return None
+
+
+def block_direction(inlines: tuple[Inline, ...], base: str) -> str | None:
+    """The direction a block needs when it differs from the document's ``base``:
+    a quotation in English inside an Arabic article reads left to right."""
+    found = first_strong_direction(plain_text(inlines))
+    return found if found and found != base else None

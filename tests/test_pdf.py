@@ -187,3 +187,36 @@ def test_udhr_text_layer_is_exact(tmp_path):
     expected = source_words(src.read_text(encoding="utf-8"))
     assert len(expected) > 1300
     assert missing_in_order(expected, words(pdftotext(r.outputs["pdf"]))) == []
+
+
+def _struct_tags(pdf) -> list[str]:
+    tags = []
+
+    def walk(node):
+        if isinstance(node, pikepdf.Array):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, pikepdf.Dictionary):
+            if "/S" in node:
+                tags.append(str(node.S))
+            if "/K" in node:
+                walk(node.K)
+    walk(pdf.Root.StructTreeRoot.K)
+    return tags
+
+
+def test_faq_is_tagged_as_questions_and_answers_not_a_list(built):
+    with pikepdf.open(built["pdf"]) as pdf:
+        tags = _struct_tags(pdf)
+    assert tags.count("/H2") >= 8 and tags.count("/H3") >= 6 + 4  # sections + FAQ questions
+    assert tags.count("/LI") == 16  # the article's list items, nothing from the FAQ
+    assert tags.count("/H1") == 1
+
+
+def test_title_block_shows_author_and_date_in_arabic(tmp_path):
+    src = write_source(tmp_path, "نص.\n", front='title: "عنوان"\nauthor: "سارة"\ndate: 2024-06-11')
+    [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))
+    text = " ".join(words(pdftotext(r.outputs["pdf"])))
+    assert "سارة" in text and "١١ يونيو ٢٠٢٤" in text
+    with pikepdf.open(r.outputs["pdf"]) as pdf:
+        assert str(pdf.docinfo.Author) == "سارة"

@@ -94,7 +94,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
     common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(**common))
-    translator = HtmlTranslator(epub=True)
+    translator = HtmlTranslator(epub=True, base_dir=meta.dir)
     sections = split_sections(article.blocks)
     title_block = env.get_template("epub/title.xhtml.j2").render(**common)
     spine = [cover]

@@ -12,6 +12,8 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..transforms import block_direction
+
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Inline,
     LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
@@ -43,6 +45,8 @@ class HtmlTranslator:
 
     epub: bool = False
     """Add EPUB structural semantics (``epub:type``)."""
+    base_dir: str = "rtl"
+    """The document's direction; a block that reads the other way says so."""
     _last_level: int = field(default=1, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
@@ -52,9 +56,10 @@ class HtmlTranslator:
         if isinstance(b, Heading):
             self._last_level = b.level
             ident = f' id="{escape(b.ident)}"' if b.ident else ""
-            return f"<h{b.level}{ident}>{inlines(b.content)}</h{b.level}>\n"
+            return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>{inlines(b.content)}"
+                    f"</h{b.level}>\n")
         if isinstance(b, Paragraph):
-            return f"<p>{inlines(b.content)}</p>\n"
+            return f"<p{self.dir_attr(b.content)}>{inlines(b.content)}</p>\n"
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
@@ -70,12 +75,17 @@ class HtmlTranslator:
             return self.faq(b)
         raise TypeError(f"unknown block {type(b).__name__}")
 
+    def dir_attr(self, content: tuple[Inline, ...]) -> str:
+        direction = block_direction(content, self.base_dir)
+        return f' dir="{direction}"' if direction else ""
+
     def item(self, item: ListItem) -> str:
         body = item.blocks
         if item.lead is not None:
             first = body[0]
             rest = inlines(first.content) if isinstance(first, Paragraph) else ""
-            lead = f'<p><strong class="lead">{inlines(item.lead)}</strong>{rest}</p>\n'
+            lead = (f'<p{self.dir_attr(item.lead)}><strong class="lead">{inlines(item.lead)}'
+                    f'</strong>{rest}</p>\n')
             return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
         return f"<li>{self.blocks(body)}</li>\n"
 
@@ -88,7 +98,8 @@ class HtmlTranslator:
         for e in faq.entries:
             ident = f' id="{escape(e.ident)}"' if e.ident else ""
             parts.append(f'<div class="faq-entry"{ident}>\n'
-                         f'<h{level} class="faq-question">{inlines(e.question)}</h{level}>\n'
+                         f'<h{level} class="faq-question"{self.dir_attr(e.question)}>'
+                         f'{inlines(e.question)}</h{level}>\n'
                          f'<div class="faq-answer">\n{self.blocks(e.answer)}</div>\n</div>\n')
         parts.append("</section>\n")
         return "".join(parts)
@@ -118,4 +129,4 @@ def _inline(n: Inline) -> str:
 
 def body_html(article: Article, epub: bool = False) -> str:
     """The whole body as one fragment."""
-    return HtmlTranslator(epub=epub).blocks(article.blocks)
+    return HtmlTranslator(epub=epub, base_dir=article.meta.dir).blocks(article.blocks)

@@ -20,12 +20,12 @@ from ...model import (
     LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
 from ...options import WriterOptions
-from ...transforms import plain_text
+from ...transforms import block_direction
 from ...zipfix import normalize_zip
 from ..page import byline
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
-    set_numbering, set_section_rtl,
+    set_numbering, set_paragraph_rtl, set_section_rtl,
 )
 from .styles import apply_styles
 
@@ -141,6 +141,9 @@ class _DocxBuilder:
 
     def paragraph(self, style: str, inlines: tuple[Inline, ...]):
         p = self.doc.add_paragraph(style=style)
+        if direction := block_direction(inlines, self.article.meta.dir):
+            # a paragraph that reads the other way (an English quotation) says so
+            set_paragraph_rtl(p._p.get_or_add_pPr(), direction == "rtl")
         self.inlines(p._p, inlines, bold=False, italic=False, link_style=False)
         return p
 

@@ -16,20 +16,20 @@ from words import missing_in_order, seed_words, words
 
 
 
-def _shipped_names() -> set[str]:
-    """The names a PDF may give the fonts in fonts/: PostScript and family names."""
+def _shipped_families() -> set[str]:
+    """The family names of the fonts in fonts/, as a PDF writes them (no spaces)."""
     from fontTools.ttLib import TTFont
     names = set()
     for path in (ROOT / "fonts").glob("*.ttf"):
         with TTFont(path, lazy=True) as font:
-            for name_id in (1, 4, 6, 16):
-                value = font["name"].getDebugName(name_id)
-                if value:
-                    names |= {value, value.replace(" ", "-"), value.replace(" ", "")}
+            for name_id in (1, 16):
+                if value := font["name"].getDebugName(name_id):
+                    names |= {value.replace(" ", "-"), value.replace(" ", "")}
     return names
 
 
-SHIPPED_FAMILIES = _shipped_names()
+SHIPPED_FAMILIES = _shipped_families()
+_STYLE_SUFFIX = re.compile(r"-(Regular|Bold|Italic|BoldItalic|Bold-Italic|Slanted|BoldSlanted)$")
 
 
 def pdffonts(pdf) -> list[dict]:
@@ -45,7 +45,8 @@ def pdffonts(pdf) -> list[dict]:
 
 
 def family(font_name: str) -> str:
-    return font_name.split("+", 1)[-1]
+    """``ABCDEF+Amiri-Bold`` → ``Amiri``: the subset tag and the style dropped."""
+    return _STYLE_SUFFIX.sub("", font_name.split("+", 1)[-1])
 
 
 def test_fonts_embedded_subset_and_only_shipped(built):

@@ -22,11 +22,22 @@ def byline(article: Article) -> str:
 
 
 def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) -> str:
-    """``@font-face`` rules for ``faces``; ``url_of(face)`` says where each file is."""
-    env = template_env(options.template_dirs)
-    return env.get_template("fonts.css.j2").render(faces=[
-        {"family": f.family, "url": url_of(f), "weight": f.css_weight, "style": f.css_style}
-        for f in faces])
+    """``@font-face`` rules for ``faces``; ``url_of(face)`` says where each file is.
+
+    A family shipped without a bold or italic face (Noto Emoji) lends its
+    closest face to those styles, so that no renderer synthesises a "Bold"
+    variant the project does not ship."""
+    rules = []
+    for family in dict.fromkeys(f.family for f in faces):
+        own = {(f.bold, f.italic): f for f in faces if f.family == family}
+        for bold, italic in ((False, False), (True, False), (False, True), (True, True)):
+            face = (own.get((bold, italic)) or own.get((bold, False))
+                    or own.get((False, italic)) or own.get((False, False))
+                    or next(iter(own.values())))
+            rules.append({"family": family, "url": url_of(face),
+                          "weight": "bold" if bold else "normal",
+                          "style": "italic" if italic else "normal"})
+    return template_env(options.template_dirs).get_template("fonts.css.j2").render(faces=rules)
 
 
 def render_page(article: Article, options: WriterOptions, stylesheets=()) -> str:

@@ -114,7 +114,8 @@ def add_abstract_list(numbering, abstract_id: int, ordered_list: bool, arabic: b
     fmt = ("hindiNumbers" if arabic else "decimal") if ordered_list else "bullet"
     levels = []
     for lvl in range(9):
-        text = f"%{lvl + 1}." if ordered_list else ("•", "◦", "▪")[lvl % 3]
+        # bullets the embedded font has: • and – (not ◦ or ▪)
+        text = f"%{lvl + 1}." if ordered_list else ("•", "–")[lvl % 2]
         indent = 567 * (lvl + 1)  # 1 cm per level, in twentieths of a point
         levels.append(
             f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import hashlib
 import os
 import tempfile
+import unicodedata
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -16,7 +18,8 @@ from .errors import Diagnostic, PipelineError
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
 from .reader import decode_source, parse_article, uncovered_characters
-from .transforms import assign_ids
+from .resources import load_images, locate
+from .transforms import assign_ids, images
 
 FORMATS = ("pdf", "docx", "epub")
 CONTENT_DIR = Path("content")
@@ -96,8 +99,9 @@ def publication_id(article: Article, raw: bytes) -> str:
 
 
 def writer_options(path: Path, article: Article, raw: bytes,
-                   settings: BuildSettings) -> WriterOptions:
+                   settings: BuildSettings, text: str = "") -> WriterOptions:
     return WriterOptions(
+        images=load_images(article, path.parent, text),
         identifier=publication_id(article, raw),
         timestamp=source_timestamp(path, article),
         source_dir=path.resolve().parent,
@@ -110,10 +114,20 @@ def writer_options(path: Path, article: Article, raw: bytes,
     )
 
 
+def output_stem(source: Path) -> str:
+    """The source's name without its suffix, less invisible format characters
+    (bidi overrides would make a file name read differently from what it is)."""
+    stem = "".join(ch for ch in source.stem if unicodedata.category(ch) not in ("Cf", "Cc"))
+    return stem or "article"
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` beside ``target`` and rename it over: a reader sees the old
-    file or the new one, never half of one."""
+    file or the new one, never half of one. A temporary file a killed build
+    left for the same target is swept first."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        stale.unlink(missing_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         umask = os.umask(0)
@@ -137,16 +151,20 @@ def build_article(source: Path, outdir: Path, settings: BuildSettings) -> BuildR
     try:
         raw = _read(source)
         text = decode_source(raw)
-        article = assign_ids(parse_article(text))
-        result.warnings = [
-            Diagnostic(w.message, str(source), w.line, w.column, w.hint, w.severity)
-            for w in uncovered_characters(text, fonts.coverage(settings.fonts_dir))]
-        options = writer_options(source, article, raw, settings)
+        warnings: list[Diagnostic] = []
+        article = assign_ids(parse_article(text, warnings))
+        warnings += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
+        warnings += [Diagnostic(f"image {image.src!r} has no alt text",
+                                **locate(text, image.src), severity="warning",
+                                hint="describe it: ![what the picture shows](file)")
+                     for image in dict.fromkeys(images(article)) if not image.alt]
+        result.warnings = [replace(w, path=str(source)) for w in warnings]
+        options = writer_options(source, article, raw, settings, text)
         rendered = {fmt: writer_for(fmt)(article, options) for fmt in settings.formats}
         # All formats rendered before any is written: a failure leaves no mix
         # of new and old outputs.
         for fmt, data in rendered.items():
-            target = outdir / f"{source.stem}.{fmt}"
+            target = outdir / f"{output_stem(source)}.{fmt}"
             write_atomically(target, data)
             result.outputs[fmt] = target
     except PipelineError as exc:

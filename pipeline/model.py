@@ -50,7 +50,17 @@ class LineBreak:
     """A hard line break inside a paragraph."""
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak]
+@dataclass(frozen=True, slots=True)
+class Image:
+    src: str
+    """The image's path, relative to the article's folder, as written."""
+    alt: str
+    """The text that stands for the image when it cannot be seen."""
+    title: str = ""
+    """An optional caption-like title."""
+
+
+Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak, Image]
 
 # --- blocks ------------------------------------------------------------------
 

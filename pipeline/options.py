@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from .fonts import FONTS_DIR
+from .resources import ImageResource
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-1a",
                 "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/a-4u",
@@ -48,5 +50,7 @@ class WriterOptions:
     """Where the shipped fonts are."""
     template_dirs: tuple[Path, ...] = ()
     """Folders whose templates override the defaults, by file name."""
+    images: Mapping[str, ImageResource] = field(default_factory=dict)
+    """The article's images, read and checked, by the path the article wrote."""
     pdf: PdfOptions = field(default_factory=PdfOptions)
     docx: DocxOptions = field(default_factory=DocxOptions)

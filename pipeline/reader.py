@@ -10,8 +10,10 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterator
+from urllib.parse import unquote, urlsplit
 
 import yaml
 from markdown_it import MarkdownIt
@@ -22,8 +24,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .errors import Diagnostic, PipelineError
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry,
-    Heading, Inline, LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Strong, Text,
-    ThematicBreak,
+    Heading, Image, Inline, LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Strong,
+    Text, ThematicBreak,
 )
 
 MAX_SOURCE_BYTES = 5 * 1024 * 1024
@@ -247,8 +249,12 @@ def decode_source(raw: bytes) -> str:
 # --- Markdown ----------------------------------------------------------------
 
 
-def parse_article(text: str) -> Article:
-    """Source text → ``Article``; raises ``PipelineError`` with a line on bad input."""
+def parse_article(text: str, warnings: list[Diagnostic] | None = None) -> Article:
+    """Source text → ``Article``; raises ``PipelineError`` with a line on bad input.
+
+    What is repaired rather than refused (unbalanced bidi controls) is reported
+    in ``warnings``."""
+    warnings = [] if warnings is None else warnings
     if not text.strip():
         raise PipelineError("the source is empty",
                             hint="start it with front matter: ---, title: …, ---")
@@ -263,15 +269,21 @@ def parse_article(text: str) -> Article:
     fm_first_line = fm.map[0] + 2  # 1-based line of the first YAML line
     data, marks = _load_yaml(fm.content, fm_first_line)
     meta = _meta(data, marks, fm_first_line)
-    blocks = _Blocks(tokens, 1).read_until(None)
+    fixed = {}
+    for key in ("title", "description", "author"):
+        balanced = _balance_bidi((Text(getattr(meta, key)),),
+                                 marks.get(key, (fm_first_line, None))[0], warnings)
+        fixed[key] = balanced[0].text if balanced else ""
+    meta = replace(meta, **fixed)
+    blocks = _Blocks(tokens, 1, warnings).read_until(None)
     return Article(meta=meta, blocks=tuple(blocks))
 
 
 class _Blocks:
     """A cursor over markdown-it's flat token stream, building nested blocks."""
 
-    def __init__(self, tokens: list[Token], start: int) -> None:
-        self.tokens, self.i = tokens, start
+    def __init__(self, tokens: list[Token], start: int, warnings: list[Diagnostic]) -> None:
+        self.tokens, self.i, self.warnings = tokens, start, warnings
 
     def _next(self) -> Token:
         tok = self.tokens[self.i]
@@ -293,7 +305,7 @@ class _Blocks:
     def _inline(self) -> tuple[Inline, ...]:
         tok = self._next()
         assert tok.type == "inline"
-        return _inlines(tok)
+        return _balance_bidi(_inlines(tok), tok.map[0] + 1 if tok.map else None, self.warnings)
 
     def _block(self, tok: Token) -> Block | None:
         t = tok.type
@@ -355,6 +367,69 @@ class _Blocks:
         return Faq(tuple(entries))
 
 
+# Embeddings and overrides close with PDF; isolates with PDI.
+_BIDI_OPEN = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c",
+              "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_BIDI_CLOSE = {"\u202c", "\u2069"}
+
+
+def _balance_bidi(nodes: tuple[Inline, ...], line: int | None,
+                  warnings: list[Diagnostic]) -> tuple[Inline, ...]:
+    """Drop bidi closers that close nothing and close what is left open at the
+    end of the block, so that no override leaks into the text after it."""
+    if not any(_BIDI_ANY.search(n.text) for n in _texts(nodes)):
+        return nodes
+    opened: list[str] = []  # the openers still waiting for their closer
+
+    def warn(ch: str, what: str) -> None:
+        warnings.append(Diagnostic(
+            f"unbalanced bidi control {_describe(ch)} {what}", line=line,
+            hint="remove it, or pair it with its closing control", severity="warning"))
+
+    def fix(text: str) -> str:
+        out = []
+        for ch in text:
+            if ch in _BIDI_OPEN:
+                opened.append(ch)
+            elif ch in _BIDI_CLOSE:
+                if opened and _BIDI_OPEN[opened[-1]] == ch:
+                    opened.pop()
+                else:
+                    warn(ch, "closes nothing: removed")
+                    continue
+            out.append(ch)
+        return "".join(out)
+
+    def walk(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        result: list[Inline] = []
+        for n in items:
+            if isinstance(n, Text):
+                n = Text(fix(n.text))
+            elif isinstance(n, (Strong, Emphasis)):
+                n = type(n)(walk(n.children))
+            elif isinstance(n, Link):
+                n = Link(walk(n.children), n.target)
+            result.append(n)
+        return tuple(result)
+
+    fixed = walk(nodes)
+    if opened:
+        warn(opened[-1], "left open: closed at the end of the paragraph")
+        fixed = _merge([*fixed, Text("".join(_BIDI_OPEN[o] for o in reversed(opened)))])
+    return fixed
+
+
+_BIDI_ANY = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _texts(nodes: tuple[Inline, ...]):
+    for n in nodes:
+        if isinstance(n, Text):
+            yield n
+        elif isinstance(n, (Strong, Emphasis, Link)):
+            yield from _texts(n.children)
+
+
 def _lead_item(blocks: tuple[Block, ...]) -> ListItem:
     """Split ``**term**: text`` into the item's lead term and the rest."""
     if blocks and isinstance(blocks[0], Paragraph):
@@ -390,10 +465,23 @@ def _inlines(tok: Token) -> tuple[Inline, ...]:
                             Emphasis(merged) if kind == "em_open" else Link(merged, target))
             stack[-1][1].append(node)
         elif t == "image":
-            raise PipelineError("images are not supported in articles yet",
-                                line=tok.map[0] + 1 if tok.map else None,
-                                hint="remove the image or describe it in words")
+            out.append(_image(child, tok.map[0] + 1 if tok.map else None))
     return _merge(stack[0][1])
+
+
+def _image(tok: Token, line: int | None) -> Image:
+    """An image reference; only a relative path inside the article's folder."""
+    src = str(tok.attrGet("src") or "")
+    alt = "".join(c.content for c in tok.children or [] if c.type in ("text", "code_inline"))
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or src.startswith(("/", "\\")) or not src:
+        raise PipelineError(f"image {src!r} is not a relative path", line=line,
+                            hint="put the image in the article's folder and name it "
+                                 "relative to the article; nothing is fetched from elsewhere")
+    if ".." in Path(unquote(parts.path)).parts:
+        raise PipelineError(f"image {src!r} leaves the article's folder", line=line,
+                            hint="keep images inside the article's folder")
+    return Image(src=unquote(parts.path), alt=alt.strip(), title=str(tok.attrGet("title") or ""))
 
 
 def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
@@ -406,21 +494,7 @@ def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
-# --- files -------------------------------------------------------------------
-
-
-def read_article(path: str | Path) -> Article:
-    """Read and parse one source file; errors name ``path``."""
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(f"cannot read the source: {exc.strerror}", path=str(path),
-                            hint="check the path") from None
-    try:
-        return parse_article(decode_source(raw))
-    except PipelineError as exc:
-        raise exc.located(str(path)) from None
+# --- fonts -------------------------------------------------------------------
 
 
 def uncovered_characters(text: str, covered: frozenset[int]) -> list[Diagnostic]:

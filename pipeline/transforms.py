@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, replace
 
+from typing import Iterator
+
 from .model import (
-    Article, Block, BlockQuote, BulletList, Code, Emphasis, Faq, Heading, Inline, LineBreak,
-    Link, OrderedList, Strong, Text,
+    Article, Block, BlockQuote, BulletList, Code, Emphasis, Faq, Heading, Image, Inline,
+    LineBreak, Link, OrderedList, Strong, Text,
 )
 
 
@@ -59,6 +61,8 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(node.text)
         elif isinstance(node, LineBreak):
             parts.append(" ")
+        elif isinstance(node, Image):
+            parts.append(node.alt)
         elif isinstance(node, (Strong, Emphasis, Link)):
             parts.append(plain_text(node.children))
     return "".join(parts)
@@ -92,3 +96,21 @@ def block_direction(inlines: tuple[Inline, ...], base: str) -> str | None:
     a quotation in English inside an Arabic article reads left to right."""
     found = first_strong_direction(plain_text(inlines))
     return found if found and found != base else None
+
+
+def iter_nodes(article: Article) -> Iterator[object]:
+    """Every block, list item, FAQ entry and inline of the body, in reading order."""
+    def visit(node) -> Iterator[object]:
+        yield node
+        for name in getattr(node, "__slots__", ()):
+            value = getattr(node, name)
+            if isinstance(value, tuple):
+                for child in value:
+                    yield from visit(child)
+    for b in article.blocks:
+        yield from visit(b)
+
+
+def images(article: Article) -> list[Image]:
+    """Every image the article shows, in reading order (repeats included)."""
+    return [n for n in iter_nodes(article) if isinstance(n, Image)]

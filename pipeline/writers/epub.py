@@ -16,9 +16,9 @@ from lxml import etree
 
 from ..errors import PipelineError
 from ..fonts import FontFace, family_for, shipped_faces
-from ..model import Article, Emphasis, Heading
+from ..model import Article, Code, CodeBlock, Emphasis, Heading, Image, Text
 from ..options import WriterOptions
-from ..transforms import plain_text, split_sections
+from ..transforms import iter_nodes, plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, TEMPLATES_DIR, template_env
 from .page import byline, font_faces_css
@@ -94,7 +94,14 @@ def write(article: Article, options: WriterOptions) -> bytes:
     common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(**common))
-    translator = HtmlTranslator(epub=True, base_dir=meta.dir)
+    image_names = {}
+    for n, image in enumerate(options.images.values(), 1):
+        name = f"images/image-{n:02d}.{image.extension}"
+        image_names[image.src] = name
+        book.add_item(epub.EpubItem(uid=f"image-{n:02d}", file_name=name,
+                                    media_type=image.media_type, content=image.data))
+    translator = HtmlTranslator(epub=True, base_dir=meta.dir,
+                                image_href=lambda src: "../" + image_names[src])
     sections = split_sections(article.blocks)
     title_block = env.get_template("epub/title.xhtml.j2").render(**common)
     spine = [cover]
@@ -176,7 +183,7 @@ def _faces_used(article: Article, options: WriterOptions) -> tuple[FontFace, ...
     """Regular and bold always (text, headings); italics only when the text has
     emphasis; the emoji face only when a character needs it."""
     text = _characters(article, {})
-    italic = _has(article, Emphasis)
+    italic = any(isinstance(n, Emphasis) for n in iter_nodes(article))
     faces = []
     for face in shipped_faces(options.fonts_dir):
         if face.family != "Amiri":
@@ -188,39 +195,16 @@ def _faces_used(article: Article, options: WriterOptions) -> tuple[FontFace, ...
     return tuple(faces)
 
 
-def _has(article: Article, kind) -> bool:
-    found = False
-
-    def visit(node) -> None:
-        nonlocal found
-        if isinstance(node, kind):
-            found = True
-        for name in getattr(node, "__slots__", ()):
-            value = getattr(node, name)
-            if isinstance(value, tuple):
-                for child in value:
-                    visit(child)
-    for b in article.blocks:
-        visit(b)
-    return found
-
-
 def _characters(article: Article, labels: dict) -> str:
     """Every character the book shows: the subset fonts must hold all of them."""
-    parts = [article.meta.title, article.meta.description, article.meta.author,
-             " ".join(article.meta.keywords), *labels.values(), "0123456789٠١٢٣٤٥٦٧٨٩ ·"]
-
-    def visit(node) -> None:
-        if isinstance(node, str):
-            parts.append(node)
-            return
-        for name in getattr(node, "__slots__", ()):
-            value = getattr(node, name)
-            if isinstance(value, (str, tuple)):
-                for child in (value,) if isinstance(value, str) else value:
-                    visit(child)
-    for b in article.blocks:
-        visit(b)
+    meta = article.meta
+    parts = [meta.title, meta.description, meta.author, " ".join(meta.keywords),
+             *labels.values(), "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"]
+    for node in iter_nodes(article):
+        if isinstance(node, (Text, Code, CodeBlock)):
+            parts.append(node.text)
+        elif isinstance(node, Image):
+            parts.append(node.alt + node.title)
     return "".join(parts)
 
 

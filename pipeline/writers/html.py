@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
-from ..transforms import block_direction
 
 from ..model import (
-    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Inline,
-    LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
+    Inline, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
+from ..transforms import block_direction
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -47,6 +48,8 @@ class HtmlTranslator:
     """Add EPUB structural semantics (``epub:type``)."""
     base_dir: str = "rtl"
     """The document's direction; a block that reads the other way says so."""
+    image_href: Callable[[str], str] = str
+    """Where an image the article names (by its source path) is found by the page."""
     _last_level: int = field(default=1, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
@@ -56,10 +59,10 @@ class HtmlTranslator:
         if isinstance(b, Heading):
             self._last_level = b.level
             ident = f' id="{escape(b.ident)}"' if b.ident else ""
-            return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>{inlines(b.content)}"
-                    f"</h{b.level}>\n")
+            return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>"
+                    f"{self.inlines(b.content)}</h{b.level}>\n")
         if isinstance(b, Paragraph):
-            return f"<p{self.dir_attr(b.content)}>{inlines(b.content)}</p>\n"
+            return f"<p{self.dir_attr(b.content)}>{self.inlines(b.content)}</p>\n"
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
@@ -75,6 +78,29 @@ class HtmlTranslator:
             return self.faq(b)
         raise TypeError(f"unknown block {type(b).__name__}")
 
+    def inlines(self, nodes: tuple[Inline, ...]) -> str:
+        return "".join(self.inline(n) for n in nodes)
+
+    def inline(self, n: Inline) -> str:
+        if isinstance(n, Text):
+            return escape(n.text, quote=False)
+        if isinstance(n, Strong):
+            return f"<strong>{self.inlines(n.children)}</strong>"
+        if isinstance(n, Emphasis):
+            return f"<em>{self.inlines(n.children)}</em>"
+        if isinstance(n, Code):
+            return f'<code dir="ltr">{escape(n.text, quote=False)}</code>'
+        if isinstance(n, LineBreak):
+            return "<br/>"
+        if isinstance(n, Link):
+            if urlsplit(n.target).scheme.lower() in _SAFE_SCHEMES:
+                return f'<a href="{escape(n.target)}">{self.inlines(n.children)}</a>'
+            return self.inlines(n.children)
+        if isinstance(n, Image):
+            title = f' title="{escape(n.title)}"' if n.title else ""
+            return f'<img src="{escape(self.image_href(n.src))}" alt="{escape(n.alt)}"{title}/>'
+        raise TypeError(f"unknown inline {type(n).__name__}")
+
     def dir_attr(self, content: tuple[Inline, ...]) -> str:
         direction = block_direction(content, self.base_dir)
         return f' dir="{direction}"' if direction else ""
@@ -83,9 +109,9 @@ class HtmlTranslator:
         body = item.blocks
         if item.lead is not None:
             first = body[0]
-            rest = inlines(first.content) if isinstance(first, Paragraph) else ""
-            lead = (f'<p{self.dir_attr(item.lead)}><strong class="lead">{inlines(item.lead)}'
-                    f'</strong>{rest}</p>\n')
+            rest = self.inlines(first.content) if isinstance(first, Paragraph) else ""
+            lead = (f'<p{self.dir_attr(item.lead)}><strong class="lead">'
+                    f'{self.inlines(item.lead)}</strong>{rest}</p>\n')
             return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
         return f"<li>{self.blocks(body)}</li>\n"
 
@@ -99,34 +125,15 @@ class HtmlTranslator:
             ident = f' id="{escape(e.ident)}"' if e.ident else ""
             parts.append(f'<div class="faq-entry"{ident}>\n'
                          f'<h{level} class="faq-question"{self.dir_attr(e.question)}>'
-                         f'{inlines(e.question)}</h{level}>\n'
+                         f'{self.inlines(e.question)}</h{level}>\n'
                          f'<div class="faq-answer">\n{self.blocks(e.answer)}</div>\n</div>\n')
         parts.append("</section>\n")
         return "".join(parts)
 
 
-def inlines(nodes: tuple[Inline, ...]) -> str:
-    return "".join(_inline(n) for n in nodes)
 
 
-def _inline(n: Inline) -> str:
-    if isinstance(n, Text):
-        return escape(n.text, quote=False)
-    if isinstance(n, Strong):
-        return f"<strong>{inlines(n.children)}</strong>"
-    if isinstance(n, Emphasis):
-        return f"<em>{inlines(n.children)}</em>"
-    if isinstance(n, Code):
-        return f'<code dir="ltr">{escape(n.text, quote=False)}</code>'
-    if isinstance(n, LineBreak):
-        return "<br/>"
-    if isinstance(n, Link):
-        if urlsplit(n.target).scheme.lower() in _SAFE_SCHEMES:
-            return f'<a href="{escape(n.target)}">{inlines(n.children)}</a>'
-        return inlines(n.children)
-    raise TypeError(f"unknown inline {type(n).__name__}")
-
-
-def body_html(article: Article, epub: bool = False) -> str:
+def body_html(article: Article, image_href: Callable[[str], str] = str) -> str:
     """The whole body as one fragment."""
-    return HtmlTranslator(epub=epub, base_dir=article.meta.dir).blocks(article.blocks)
+    return HtmlTranslator(base_dir=article.meta.dir, image_href=image_href).blocks(
+        article.blocks)

@@ -40,7 +40,8 @@ def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) 
     return template_env(options.template_dirs).get_template("fonts.css.j2").render(faces=rules)
 
 
-def render_page(article: Article, options: WriterOptions, stylesheets=()) -> str:
+def render_page(article: Article, options: WriterOptions, stylesheets=(),
+                image_href=str) -> str:
     env = template_env(options.template_dirs)
     meta = article.meta
     return env.get_template("article.html.j2").render(
@@ -49,5 +50,5 @@ def render_page(article: Article, options: WriterOptions, stylesheets=()) -> str
         byline=byline(article),
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
-        body=Markup(body_html(article)),
+        body=Markup(body_html(article, image_href)),
     )

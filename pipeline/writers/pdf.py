@@ -40,11 +40,12 @@ def write(article: Article, options: WriterOptions) -> bytes:
     html = render_page(article, options)
     fetcher = _confined_fetcher(options)
     base = TEMPLATES_DIR.as_uri() + "/"
+    article_base = options.source_dir.resolve().as_uri() + "/"  # images are relative to it
     failures = _LoadFailures()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(failures)
     try:
-        document = HTML(string=html, base_url=base, url_fetcher=fetcher)
+        document = HTML(string=html, base_url=article_base, url_fetcher=fetcher)
         stylesheet = CSS(string=print_css(article, options), base_url=base,
                          url_fetcher=fetcher, font_config=font_config())
         variant = None if options.pdf.variant == "none" else options.pdf.variant
@@ -144,12 +145,14 @@ class _LoadFailures(logging.Handler):
 
 
 def _confined_fetcher(options: WriterOptions):
-    """Fetch ``file:`` URLs under the allowed folders only: no network, no
-    ``file://`` elsewhere, no symlink leading out."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    """Fetch the article's checked images and files under fonts/ and templates/;
+    nothing else: no network, no ``file://`` elsewhere, no symlink leading out."""
     from urllib.parse import unquote, urlsplit
 
-    roots = tuple(p.resolve() for p in (options.fonts_dir, options.source_dir, TEMPLATES_DIR,
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    images = {image.path: image for image in options.images.values()}
+    roots = tuple(p.resolve() for p in (options.fonts_dir, TEMPLATES_DIR,
                                         *options.template_dirs))
 
     class ConfinedFetcher(URLFetcher):
@@ -158,6 +161,9 @@ def _confined_fetcher(options: WriterOptions):
             if parts.scheme != "file":
                 raise ValueError(f"refused to fetch {url!r}: only local files are read")
             path = Path(unquote(parts.path)).resolve()
+            if path in images:
+                image = images[path]
+                return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
             if not any(path.is_relative_to(root) for root in roots):
                 raise ValueError(f"refused to read {path}: outside the allowed folders")
             return URLFetcherResponse(url, path.read_bytes())

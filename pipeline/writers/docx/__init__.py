@@ -11,15 +11,16 @@ from docx.enum.section import WD_ORIENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.shared import Emu, Mm
 
 from ...errors import PipelineError
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
-    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Inline,
-    LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
+    Inline, LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
 from ...options import WriterOptions
+from ...resources import SVG
 from ...transforms import block_direction
 from ...zipfix import normalize_zip
 from ..page import byline
@@ -73,6 +74,7 @@ class _DocxBuilder:
                        for a in numbering.findall(qn("w:abstractNum"))):
                 add_abstract_list(numbering, abstract_id, is_ordered, self.arabic)
         self.numbering = numbering
+        self.page_setup()  # first: pictures are scaled to the text width
 
         self.paragraph("Title", (Text(meta.title),))
         if meta.description:
@@ -80,7 +82,6 @@ class _DocxBuilder:
         if line := byline(self.article):
             self.paragraph("Byline", (Text(line),))
         self.blocks(self.article.blocks, depth=0)
-        self.page_setup()
         self.properties()
         faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
         seed = self.options.identifier
@@ -166,6 +167,36 @@ class _DocxBuilder:
                 parent.append(run)
             elif isinstance(n, Link):
                 self.link(parent, n, bold, italic)
+            elif isinstance(n, Image):
+                self.picture(parent, n, bold, italic)
+
+    def picture(self, parent, image: Image, bold: bool, italic: bool) -> None:
+        """The image inline, no wider than the text, its alt text as the
+        picture's description; an SVG (which Word documents cannot hold
+        without a raster copy) is replaced by its alt text."""
+        resource = self.options.images[image.src]
+        if resource.media_type == SVG:
+            self.text_runs(parent, f"[{image.alt or image.src}]", bold, italic, False)
+            return
+        data = resource.data
+        if resource.media_type == "image/webp":  # Word reads PNG, JPEG and GIF
+            from PIL import Image as PILImage
+            out = io.BytesIO()
+            with PILImage.open(io.BytesIO(data)) as im:
+                im.save(out, "PNG")
+            data = out.getvalue()
+        section = self.doc.sections[0]
+        text_width = section.page_width - section.left_margin - section.right_margin
+        natural = Emu(int(resource.width * 914400 / 96))  # CSS pixels at 96 dpi
+        inline = self.doc.part.new_pic_inline(io.BytesIO(data), width=min(natural, text_width))
+        inline.docPr.set("descr", image.alt)
+        if image.title:
+            inline.docPr.set("title", image.title)
+        run = OxmlElement("w:r")
+        drawing = OxmlElement("w:drawing")
+        drawing.append(inline)
+        run.append(drawing)
+        parent.append(run)
 
     def link(self, parent, link: Link, bold: bool, italic: bool) -> None:
         from urllib.parse import urlsplit

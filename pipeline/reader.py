@@ -39,7 +39,7 @@ PAPER_SIZES = ("a4", "a5", "letter")
 # invisible page-layout controls nobody types on purpose). One policy for all
 # three formats: refused here, before any writer sees them.
 _FORBIDDEN = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -85,11 +85,10 @@ class _FrontMatterLoader(yaml.SafeLoader):
         return mapping
 
 
-# Only null is recognised implicitly; everything else is a string.
+# Nothing is typed implicitly but an empty value (``author:``), which is null;
+# ``no``, ``1.10``, ``null`` and ``2024-06-11`` are all text.
 _FrontMatterLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag == "tag:yaml.org,2002:null"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    "": [("tag:yaml.org,2002:null", re.compile(r"^$"))]}
 
 
 class _YamlRefusal(yaml.YAMLError):
@@ -116,6 +115,11 @@ def _load_yaml(text: str, first_line: int) -> tuple[dict, dict[str, tuple[int, i
         raise PipelineError(f"front matter: {problem}",
                             line=first_line + mark.line if mark else first_line,
                             column=mark.column + 1 if mark else None, hint=hint) from None
+    except yaml.reader.ReaderError as exc:
+        line = first_line + text.count("\n", 0, exc.position)
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise PipelineError(f"front matter: character U+{exc.character:04X} is not allowed",
+                            line=line, column=column, hint="delete it") from None
     except yaml.YAMLError as exc:
         raise PipelineError(f"front matter: {exc}", line=first_line) from None
     finally:

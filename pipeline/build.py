@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import hashlib
+import json
+import multiprocessing
 import os
+import sys
 import tempfile
 import unicodedata
 import uuid
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -23,6 +28,7 @@ from .transforms import assign_ids, images
 
 FORMATS = ("pdf", "docx", "epub")
 CONTENT_DIR = Path("content")
+TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates"
 
 
 @dataclass
@@ -35,6 +41,10 @@ class BuildResult:
     """What the user should know but did not stop the build."""
     error: Diagnostic | None = None
     """Why the build failed, or None."""
+    up_to_date: bool = False
+    """Nothing had changed: the outputs from the last build were kept."""
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Every file the build read (path → sha256)."""
 
     @property
     def ok(self) -> bool:
@@ -57,6 +67,8 @@ class BuildSettings:
     debug: bool = False
     """Let unexpected exceptions propagate (with their traceback) instead of
     recording them as the article's error."""
+    force: bool = False
+    """Rebuild even what has not changed since the last build."""
 
 
 def load_article(path: str | Path) -> Article:
@@ -121,13 +133,18 @@ def output_stem(source: Path) -> str:
     return stem or "article"
 
 
+def sweep_partials(target: Path) -> None:
+    """Remove the temporary files a killed build left for ``target``."""
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        stale.unlink(missing_ok=True)
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` beside ``target`` and rename it over: a reader sees the old
     file or the new one, never half of one. A temporary file a killed build
     left for the same target is swept first."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
-        stale.unlink(missing_ok=True)
+    sweep_partials(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         umask = os.umask(0)
@@ -143,38 +160,98 @@ def write_atomically(target: Path, data: bytes) -> None:
         raise
 
 
-def build_article(source: Path, outdir: Path, settings: BuildSettings) -> BuildResult:
-    """Build every requested format of one article; errors land in the result."""
+@dataclass
+class ArticleJob:
+    """One article, read and checked, ready for the writers: what a worker gets."""
+
+    source: Path
+    article: Article
+    options: WriterOptions
+    formats: tuple[str, ...]
+    inputs: dict[str, str]
+    """Every file the build read (path → sha256), for the up-to-date check."""
+
+
+def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -> ArticleJob:
+    """Read, parse and check one source and its images (cheap; done where the
+    outputs are written). Raises PipelineError."""
+    raw = _read(source)
+    text = decode_source(raw)
+    found: list[Diagnostic] = []
+    article = assign_ids(parse_article(text, found))
+    found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
+    found += [Diagnostic(f"image {image.src!r} has no alt text",
+                         **locate(text, image.src), severity="warning",
+                         hint="describe it: ![what the picture shows](file)")
+              for image in dict.fromkeys(images(article)) if not image.alt]
+    warnings += [replace(w, path=str(source)) for w in found]
+    options = writer_options(source, article, raw, settings, text)
+    inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
+    inputs.update({str(image.path): hashlib.sha256(image.data).hexdigest()
+                   for image in options.images.values()})
+    return ArticleJob(source, article, options, settings.formats, inputs)
+
+
+def render(job: ArticleJob, parallel_pdf: bool = False) -> dict[str, bytes]:
+    """Run the writers; with ``parallel_pdf`` the PDF renders in a forked
+    process while this one writes the other formats (both cores at work, and
+    this process never imports WeasyPrint)."""
     from .writers import writer_for
 
+    others = [f for f in job.formats if f != "pdf"]
+    if parallel_pdf and "pdf" in job.formats and others:
+        with ProcessPoolExecutor(max_workers=1,
+                                 mp_context=multiprocessing.get_context("fork")) as pool:
+            pdf = pool.submit(_write_one, "pdf", job.article, job.options)
+            rendered = {f: writer_for(f)(job.article, job.options) for f in others}
+            rendered["pdf"] = pdf.result()
+        return {f: rendered[f] for f in job.formats}
+    return {f: writer_for(f)(job.article, job.options) for f in job.formats}
+
+
+def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
+    from .writers import writer_for
+    return writer_for(fmt)(article, options)
+
+
+def render_job(job: ArticleJob) -> dict[str, bytes]:
+    """What a batch worker (a process of a pool, or a Dask worker) runs."""
+    return render(job)
+
+
+def write_outputs(job: ArticleJob, rendered: dict[str, bytes], outdir: Path,
+                  result: BuildResult) -> None:
+    # All formats rendered before any is written: a failure leaves no mix of
+    # new and old outputs.
+    for fmt, data in rendered.items():
+        target = outdir / f"{output_stem(job.source)}.{fmt}"
+        write_atomically(target, data)
+        result.outputs[fmt] = target
+
+
+def build_article(source: Path, outdir: Path, settings: BuildSettings,
+                  parallel_pdf: bool = False) -> BuildResult:
+    """Build every requested format of one article; errors land in the result."""
     result = BuildResult(source)
+    with _reported(result, settings):
+        job = prepare(source, settings, result.warnings)
+        write_outputs(job, render(job, parallel_pdf), outdir, result)
+        result.inputs = job.inputs
+    return result
+
+
+@contextlib.contextmanager
+def _reported(result: BuildResult, settings: BuildSettings):
+    """Turn a failure into the result's one-line error."""
     try:
-        raw = _read(source)
-        text = decode_source(raw)
-        warnings: list[Diagnostic] = []
-        article = assign_ids(parse_article(text, warnings))
-        warnings += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
-        warnings += [Diagnostic(f"image {image.src!r} has no alt text",
-                                **locate(text, image.src), severity="warning",
-                                hint="describe it: ![what the picture shows](file)")
-                     for image in dict.fromkeys(images(article)) if not image.alt]
-        result.warnings = [replace(w, path=str(source)) for w in warnings]
-        options = writer_options(source, article, raw, settings, text)
-        rendered = {fmt: writer_for(fmt)(article, options) for fmt in settings.formats}
-        # All formats rendered before any is written: a failure leaves no mix
-        # of new and old outputs.
-        for fmt, data in rendered.items():
-            target = outdir / f"{output_stem(source)}.{fmt}"
-            write_atomically(target, data)
-            result.outputs[fmt] = target
+        yield
     except PipelineError as exc:
-        result.error = exc.located(str(source)).diagnostic
+        result.error = exc.located(str(result.source)).diagnostic
     except Exception as exc:  # a bug, not bad input: this article fails, the batch goes on
         if settings.debug:
             raise
         result.error = Diagnostic(f"internal failure: {type(exc).__name__}: {exc}",
-                                  str(source), hint="rerun with --debug for the traceback")
-    return result
+                                  str(result.source), hint="rerun with --debug for the traceback")
 
 
 def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
@@ -193,17 +270,172 @@ def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
 
 def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out",
           settings: BuildSettings | None = None,
-          on_result: Callable[[BuildResult], None] | None = None) -> list[BuildResult]:
-    """Build each source into ``outdir``; one failing article does not stop the rest."""
+          on_result: Callable[[BuildResult], None] | None = None,
+          executor: Executor | None = None) -> list[BuildResult]:
+    """Build each source into ``outdir``; one failing article does not stop the rest.
+
+    Articles whose inputs have not changed since the last build are skipped
+    (``settings.force`` rebuilds them). One article renders its PDF in a second
+    process; several go to ``executor`` (any ``concurrent.futures.Executor``: a
+    process pool, a Dask cluster's) or to a pool over every core."""
     settings = settings or BuildSettings()
     unknown = [f for f in settings.formats if f not in FORMATS]
     if unknown:
         raise PipelineError(f"unknown format {unknown[0]!r}",
                             hint="choose from " + ", ".join(FORMATS))
-    results = []
-    for source in find_sources(sources):
-        result = build_article(source, Path(outdir), settings)
+    outdir = Path(outdir)
+    cache = BuildCache(outdir, settings)
+    pending: list[Path] = []
+    results: dict[Path, BuildResult] = {}
+
+    def done(result: BuildResult) -> None:
+        results[result.source] = result
+        if result.ok and not result.up_to_date:
+            cache.record(result)
         if on_result:
             on_result(result)
-        results.append(result)
-    return results
+
+    for source in find_sources(sources):
+        for fmt in settings.formats:  # what a killed build may have left
+            sweep_partials(outdir / f"{output_stem(source)}.{fmt}")
+        if not settings.force and (fresh := cache.fresh(source)) is not None:
+            done(fresh)
+        else:
+            pending.append(source)
+
+    if len(pending) == 1 and executor is None:
+        done(build_article(pending[0], outdir, settings,
+                           parallel_pdf=_can_fork() and "weasyprint" not in sys.modules))
+    elif pending:
+        own_pool = executor is None
+        if own_pool:
+            executor = worker_pool(min(len(pending), os.cpu_count() or 1))
+        try:
+            _build_batch(pending, outdir, settings, executor, done)
+        finally:
+            if own_pool:
+                executor.shutdown()
+    cache.save()
+    return [results[s] for s in find_sources(sources)]
+
+
+def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
+                 executor: Executor, done: Callable[[BuildResult], None]) -> None:
+    """Prepare here, render on the executor, write here as each finishes."""
+    futures = {}
+    for source in sources:
+        result = BuildResult(source)
+        job = None
+        with _reported(result, settings):
+            job = prepare(source, settings, result.warnings)
+        if result.error or job is None:
+            done(result)
+            continue
+        futures[executor.submit(render_job, job)] = (job, result)
+    for future in as_completed(futures):
+        job, result = futures[future]
+        with _reported(result, settings):
+            write_outputs(job, future.result(), outdir, result)
+            result.inputs = job.inputs
+        done(result)
+
+
+def worker_pool(workers: int) -> Executor:
+    """A process pool whose workers import WeasyPrint and build their font
+    configuration once, before the first article."""
+    context = multiprocessing.get_context(
+        "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=warm_worker)
+
+
+def warm_worker() -> None:
+    """Pay the imports and the font set-up once per worker process."""
+    from .writers import docx, epub, pdf  # noqa: F401  (imported for their side cost)
+    pdf.font_config()
+    for face in fonts.shipped_faces():
+        fonts.glyph_texts(face.path)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+# --- skipping what has not changed -------------------------------------------
+
+
+class BuildCache:
+    """Remembers, per output folder, what each article was built from; an
+    article whose inputs, settings, code, templates and fonts are all unchanged
+    (and whose outputs are still there, untouched) is not rebuilt."""
+
+    NAME = ".pipeline-cache.json"
+
+    def __init__(self, outdir: Path, settings: BuildSettings) -> None:
+        self.path = outdir / self.NAME
+        self.settings = settings
+        try:
+            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        self.changed = False
+        self._context: str | None = None
+
+    def context(self) -> str:
+        """Everything but the article that shapes its outputs."""
+        if self._context is None:
+            s = self.settings
+            digest = hashlib.sha256(repr((
+                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks,
+                os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+            roots = [Path(__file__).parent, TEMPLATES_ROOT, s.fonts_dir, *s.template_dirs]
+            files = [p for root in roots for p in sorted(Path(root).rglob("*"))
+                     if p.is_file() and "__pycache__" not in p.parts]
+            if s.reference_docx:
+                files.append(Path(s.reference_docx))
+            for path in files:
+                digest.update(str(path).encode())
+                digest.update(_file_digest(path).encode())
+            self._context = digest.hexdigest()
+        return self._context
+
+    def _key(self, source: Path, inputs: dict[str, str]) -> str:
+        stat = source.stat()
+        # without SOURCE_DATE_EPOCH the source's time is in the outputs
+        when = "" if os.environ.get("SOURCE_DATE_EPOCH") else str(int(stat.st_mtime))
+        return hashlib.sha256(
+            json.dumps([self.context(), when, sorted(inputs.items())]).encode()).hexdigest()
+
+    def fresh(self, source: Path) -> BuildResult | None:
+        entry = self.entries.get(str(source.resolve()))
+        if not entry:
+            return None
+        try:
+            inputs = {path: _file_digest(Path(path)) for path in entry["inputs"]}
+            if self._key(source, inputs) != entry["key"]:
+                return None
+            outputs = {fmt: Path(name) for fmt, (name, digest) in entry["outputs"].items()}
+            if set(outputs) != set(self.settings.formats) or any(
+                    _file_digest(path) != entry["outputs"][fmt][1]
+                    for fmt, path in outputs.items()):
+                return None
+        except (OSError, KeyError, ValueError):
+            return None
+        return BuildResult(source, outputs=outputs, up_to_date=True)
+
+    def record(self, result: BuildResult) -> None:
+        self.entries[str(result.source.resolve())] = {
+            "key": self._key(result.source, result.inputs),
+            "inputs": sorted(result.inputs),
+            "outputs": {fmt: [str(path), _file_digest(path)]
+                        for fmt, path in result.outputs.items()},
+        }
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            write_atomically(self.path, json.dumps(self.entries, indent=1).encode())
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

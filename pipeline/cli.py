@@ -65,6 +65,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--template-dir", dest="template_dirs", action="append", type=Path,
                    default=[], metavar="DIR",
                    help="templates here override the defaults of the same name")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild articles even when nothing changed since the last build")
+    b.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="worker processes for a batch (default: one per core)")
+    b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="build a batch on a Dask distributed cluster "
+                        "(pip install '.[cluster]')")
     b.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     return p
 
@@ -98,6 +105,29 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _executor(args: argparse.Namespace):
+    """The executor a batch runs on: a Dask cluster's, a pool of --jobs
+    processes, or None (the default pool over every core)."""
+    if args.scheduler:
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise PipelineError("--scheduler needs Dask distributed",
+                                hint="pip install '.[cluster]'") from None
+        try:
+            client = Client(args.scheduler, timeout=10)
+        except (OSError, TimeoutError) as exc:
+            raise PipelineError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}",
+                                hint="start one with: dask scheduler") from None
+        return client.get_executor(), client
+    if args.jobs is not None:
+        if args.jobs < 1:
+            raise PipelineError("--jobs must be at least 1")
+        from .build import worker_pool
+        return worker_pool(args.jobs), None
+    return None, None
+
+
 def _build(args: argparse.Namespace) -> int:
     from .build import BuildSettings, build
 
@@ -105,7 +135,7 @@ def _build(args: argparse.Namespace) -> int:
     settings = BuildSettings(
         formats=formats, paper=args.paper, pdf_variant=args.pdf_variant,
         bleed_mm=args.bleed, marks=args.marks, reference_docx=args.reference_docx,
-        template_dirs=tuple(args.template_dirs), debug=args.debug)
+        template_dirs=tuple(args.template_dirs), debug=args.debug, force=args.force)
     if settings.reference_docx and not settings.reference_docx.is_file():
         raise PipelineError(f"reference DOCX not found: {settings.reference_docx}",
                             hint="give the path of an existing .docx")
@@ -122,9 +152,18 @@ def _build(args: argparse.Namespace) -> int:
             print(result.error, file=sys.stderr)
         elif not args.quiet:
             names = ", ".join(str(p) for p in result.outputs.values())
-            print(f"{result.source}: wrote {names}")
+            verb = "up to date" if result.up_to_date else "wrote"
+            print(f"{result.source}: {verb} {names}")
 
-    results = build(args.sources, args.outdir, settings, on_result=report)
+    executor, client = _executor(args)
+    try:
+        results = build(args.sources, args.outdir, settings, on_result=report,
+                        executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        if client is not None:
+            client.close()
     failed = sum(not r.ok for r in results)
     if not args.quiet or failed:
         elapsed = time.perf_counter() - started

@@ -41,6 +41,10 @@ class PipelineError(Exception):
         super().__init__(message)
         self.diagnostic = Diagnostic(message, str(path), line, column, hint)
 
+    def __reduce__(self):
+        # crosses process boundaries (batch workers) with its diagnostic intact
+        return (_from_diagnostic, (self.diagnostic,))
+
     def located(self, path: str) -> "PipelineError":
         """The same error, naming ``path`` when it did not name a file yet."""
         if self.diagnostic.path:
@@ -50,3 +54,8 @@ class PipelineError(Exception):
 
     def __str__(self) -> str:
         return str(self.diagnostic)
+
+
+def _from_diagnostic(diagnostic: Diagnostic) -> PipelineError:
+    d = diagnostic
+    return PipelineError(d.message, path=d.path, line=d.line, column=d.column, hint=d.hint)

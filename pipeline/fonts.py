@@ -6,6 +6,9 @@ Outputs use these files only, never fonts installed on the machine.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +52,7 @@ _FACES = (
 )
 
 
+@functools.lru_cache(maxsize=8)
 def shipped_faces(fonts_dir: Path = FONTS_DIR) -> tuple[FontFace, ...]:
     """Every shipped face; a missing file is an error that says which."""
     faces = []
@@ -80,15 +84,48 @@ def coverage(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
 
 def family_for(ch: str, fonts_dir: Path = FONTS_DIR) -> str | None:
     """The first shipped family that has ``ch``, text family first."""
-    for family in (TEXT_FAMILY, *FALLBACK_FAMILIES):
-        if any(ord(ch) in _cmap(f.path) for f in shipped_faces(fonts_dir)
-               if f.family == family):
+    code = ord(ch)
+    for family, cmap in _family_cmaps(fonts_dir):
+        if code in cmap:
             return family
     return None
 
 
 @functools.lru_cache(maxsize=8)
+def _family_cmaps(fonts_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
+    faces = shipped_faces(fonts_dir)
+    return tuple((family, frozenset().union(*(_cmap(f.path) for f in faces
+                                               if f.family == family)))
+                 for family in (TEXT_FAMILY, *FALLBACK_FAMILIES))
+
+
+CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
+"""Where derived font data is kept between runs (safe to delete)."""
+
+
+@functools.lru_cache(maxsize=8)
 def glyph_texts(path: Path) -> dict[int, str]:
+    """Glyph id → the text that glyph stands for (see ``_glyph_texts``), kept on
+    disk by the font's digest: reading a large GSUB costs a cold PDF build
+    a quarter of a second."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+    cached = CACHE_DIR / f"glyph-texts-1-{digest}.json"
+    try:
+        return {int(k): v for k, v in json.loads(cached.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError):
+        pass
+    texts = _glyph_texts(path)
+    try:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:  # a read-only home: compute each time
+        pass
+    return texts
+
+
+def _glyph_texts(path: Path) -> dict[int, str]:
     """Glyph id → the text that glyph stands for, read from the font itself.
 
     Follows the cmap through every GSUB substitution: a contextual form carries

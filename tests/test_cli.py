@@ -17,7 +17,7 @@ def test_build_writes_three_outputs_named_after_the_source(tmp_path):
     src = write_source(tmp_path, "## قسم\n\nنص المقال.\n", name="my-story.md")
     result = run("build", str(src), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
         "my-story.docx", "my-story.epub", "my-story.pdf"]
 
 
@@ -37,7 +37,7 @@ def test_broken_front_matter_is_one_line_with_file_and_line(tmp_path):
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"{src}:3:") and ": error: " in first
     assert "Traceback" not in result.stderr
-    assert not out.exists() or not any(out.iterdir())
+    assert not out.exists() or not any(p for p in out.iterdir() if not p.name.startswith("."))
 
 
 def test_one_bad_article_does_not_stop_the_batch(tmp_path):

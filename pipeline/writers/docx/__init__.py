@@ -22,7 +22,7 @@ from ...model import (
 from ...options import WriterOptions
 from ...resources import SVG
 from ...transforms import block_direction
-from ...zipfix import normalize_zip
+from ...zipfix import normalize_zip, write_zip
 from ..page import byline
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
@@ -68,6 +68,7 @@ class _DocxBuilder:
                 body.remove(el)
         apply_styles(doc, TEXT_FAMILY, self.lang_bidi, self.rtl,
                      own_styles=self.options.docx.reference is None)
+        self.style_ids = {s.name: s.style_id for s in doc.styles}
         numbering = doc.part.numbering_part.element
         for abstract_id, is_ordered in ((BULLET_LIST, False), (NUMBERED_LIST, True)):
             if not any(a.get(qn("w:abstractNumId")) == str(abstract_id)
@@ -89,10 +90,7 @@ class _DocxBuilder:
         if self.emoji_used:
             emoji = [f for f in shipped_faces(self.options.fonts_dir) if f.family != TEXT_FAMILY]
             embed_fonts(doc, emoji[0].family, emoji[:1], seed)
-        out = io.BytesIO()
-        doc.save(out)
-        return normalize_zip(out.getvalue(), self.options.timestamp,
-                             first=("[Content_Types].xml", "_rels/.rels"))
+        return package_bytes(doc, self.options.timestamp)
 
     # --- blocks --------------------------------------------------------------
 
@@ -141,7 +139,9 @@ class _DocxBuilder:
             self.blocks(rest, depth + 1, "List Continue" + suffix)
 
     def paragraph(self, style: str, inlines: tuple[Inline, ...]):
-        p = self.doc.add_paragraph(style=style)
+        p = self.doc.add_paragraph()
+        # by id: python-docx's lookup by name walks every style on each call
+        child(p._p.get_or_add_pPr(), "w:pStyle", first=True, w_val=self.style_ids[style])
         if direction := block_direction(inlines, self.article.meta.dir):
             # a paragraph that reads the other way (an English quotation) says so
             set_paragraph_rtl(p._p.get_or_add_pPr(), direction == "rtl")
@@ -319,6 +319,33 @@ class _DocxBuilder:
         stamp = self.options.timestamp.replace(tzinfo=None)
         props.created = props.modified = stamp
         props.last_printed = stamp
+
+
+def package_bytes(document, timestamp) -> bytes:
+    """The document as a reproducible ZIP in one pass: python-docx's package
+    writer lists the entries, which are then stored with fixed dates instead of
+    the time of saving (saving and rewriting would compress everything twice)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    entries: list[tuple[str, bytes]] = []
+
+    class Entries:
+        def write(self, pack_uri, blob) -> None:
+            entries.append((pack_uri.membername, blob))
+
+    try:
+        for part in package.parts:
+            part.before_marshal()
+        PackageWriter._write_content_types_stream(Entries(), package.parts)
+        PackageWriter._write_pkg_rels(Entries(), package.rels)
+        PackageWriter._write_parts(Entries(), package.parts)
+    except AttributeError:  # a python-docx without these helpers: save, then rewrite
+        out = io.BytesIO()
+        document.save(out)
+        return normalize_zip(out.getvalue(), timestamp,
+                             first=("[Content_Types].xml", "_rels/.rels"))
+    return write_zip(entries, timestamp)
 
 
 def _clip(text: str, limit: int) -> str:

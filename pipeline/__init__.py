@@ -2,9 +2,23 @@
 
     from pipeline import build
     build(["content/article.md"], outdir="out")
+
+The names below load on first use, so that ``python -m pipeline`` can start its
+PDF worker before anything heavy is imported.
 """
 
-from .build import BuildResult, build, load_article
-from .errors import PipelineError
+from __future__ import annotations
 
-__all__ = ["build", "load_article", "BuildResult", "PipelineError"]
+import importlib
+
+__all__ = ["build", "load_article", "BuildResult", "BuildSettings", "PipelineError"]
+_FROM = {"build": ".builder", "load_article": ".builder", "BuildResult": ".builder",
+         "BuildSettings": ".builder", "PipelineError": ".errors"}
+
+
+def __getattr__(name: str):
+    if name not in _FROM:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_FROM[name], __name__), name)
+    globals()[name] = value
+    return value

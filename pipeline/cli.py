@@ -123,15 +123,19 @@ def _executor(args: argparse.Namespace):
     if args.jobs is not None:
         if args.jobs < 1:
             raise PipelineError("--jobs must be at least 1")
-        from .build import worker_pool
+        from .builder import worker_pool
         return worker_pool(args.jobs), None
     return None, None
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import BuildSettings, build
-
     formats = tuple(dict.fromkeys(f for group in (args.formats or [FORMATS]) for f in group))
+    if "pdf" in formats and not args.scheduler and args.jobs is None:
+        from .workers import pdf_worker
+        pdf_worker()  # first of all: WeasyPrint's import overlaps everything below
+
+    from .builder import BuildSettings, build
+
     settings = BuildSettings(
         formats=formats, paper=args.paper, pdf_variant=args.pdf_variant,
         bleed_mm=args.bleed, marks=args.marks, reference_docx=args.reference_docx,

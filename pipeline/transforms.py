@@ -8,8 +8,8 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 from .model import (
-    Article, Block, BlockQuote, BulletList, Code, Emphasis, Faq, Heading, Image, Inline,
-    LineBreak, Link, OrderedList, Strong, Text,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
+    Inline, LineBreak, Link, OrderedList, Strong, Text,
 )
 
 
@@ -114,3 +114,15 @@ def iter_nodes(article: Article) -> Iterator[object]:
 def images(article: Article) -> list[Image]:
     """Every image the article shows, in reading order (repeats included)."""
     return [n for n in iter_nodes(article) if isinstance(n, Image)]
+
+
+def article_text(article: Article) -> str:
+    """Every character the article itself shows: front matter, text, alt text."""
+    meta = article.meta
+    parts = [meta.title, meta.description, meta.author, " ".join(meta.keywords)]
+    for node in iter_nodes(article):
+        if isinstance(node, (Text, Code, CodeBlock)):
+            parts.append(node.text)
+        elif isinstance(node, Image):
+            parts.append(node.alt + node.title)
+    return "\n".join(parts)

@@ -19,8 +19,7 @@ def write_zip(entries: Iterable[tuple[str, bytes]], timestamp: dt.datetime,
             info = zipfile.ZipInfo(name, date_time)
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            # level 6: level 9 doubles the time for fonts and gains under 1%
-            dst.writestr(info, data, compresslevel=6)
+            dst.writestr(info, data, compresslevel=_level(name))
     return out.getvalue()
 
 
@@ -32,3 +31,9 @@ def normalize_zip(data: bytes, timestamp: dt.datetime, first: tuple[str, ...] = 
         names = src.namelist()
         ordered = [n for n in first if n in names] + [n for n in names if n not in first]
         return write_zip(((name, src.read(name)) for name in ordered), timestamp, stored)
+
+
+def _level(name: str) -> int:
+    """Fonts gain 5% from level 6 over level 1 at two and a half times the cost
+    (Amiri's four faces: 57 ms against 23 ms); markup gains much more."""
+    return 1 if name.lower().endswith((".odttf", ".ttf", ".otf", ".woff", ".woff2")) else 6

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pipeline.build import BuildSettings, build
+from pipeline.builder import BuildSettings, build
 
 from conftest import BUNDLED, ROOT, write_source
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.build import BuildSettings, build_article
+from pipeline.builder import BuildSettings, build_article
 
 from test_epub import assert_clean, epubcheck
 

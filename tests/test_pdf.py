@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from pipeline.build import BuildSettings, build, load_article
+from pipeline.builder import BuildSettings, build, load_article
 from pipeline.model import Heading
 
 from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source

@@ -15,10 +15,10 @@ from ebooklib import epub
 from lxml import etree
 
 from ..errors import PipelineError
-from ..fonts import TEXT_FAMILY, FontFace, family_for, shipped_faces
-from ..model import Article, Code, CodeBlock, Emphasis, Heading, Image, Text
+from ..fonts import FontFace, faces_used
+from ..model import Article, Heading
 from ..options import WriterOptions
-from ..transforms import iter_nodes, plain_text, split_sections
+from ..transforms import article_text, plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, TEMPLATES_DIR, template_env
 from .page import byline, font_faces_css
@@ -71,7 +71,9 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", _summary(meta.lang), {"property": "schema:accessibilitySummary"})
 
-    faces = _faces_used(article, options)
+    # every character the book shows: the subset fonts must hold all of them
+    shown = article_text(article) + "".join(labels.values()) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
+    faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
     css += _template_file(options, "epub.css").read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
@@ -80,7 +82,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_item(epub.EpubItem(uid=f"font-{face.path.stem}",
                                     file_name=f"fonts/{face.path.name}",
                                     media_type="font/ttf",
-                                    content=_subset(face, _characters(article, labels))))
+                                    content=_subset(face, shown)))
 
     def page(uid: str, file_name: str, title: str, body: str) -> epub.EpubHtml:
         item = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=meta.lang,
@@ -177,29 +179,6 @@ def _template_file(options: WriterOptions, name: str):
         if (d / name).is_file():
             return d / name
     raise PipelineError(f"template not found: {name}")
-
-
-def _faces_used(article: Article, options: WriterOptions) -> tuple[FontFace, ...]:
-    """Regular and bold always (text, headings); italics only when the text has
-    emphasis; another family only when a character needs it."""
-    families = {family_for(ch, options.fonts_dir) for ch in set(_characters(article, {}))}
-    italic = any(isinstance(n, Emphasis) for n in iter_nodes(article))
-    return tuple(face for face in shipped_faces(options.fonts_dir)
-                 if (face.family == TEXT_FAMILY and (italic or not face.italic))
-                 or (face.family != TEXT_FAMILY and face.family in families))
-
-
-def _characters(article: Article, labels: dict) -> str:
-    """Every character the book shows: the subset fonts must hold all of them."""
-    meta = article.meta
-    parts = [meta.title, meta.description, meta.author, " ".join(meta.keywords),
-             *labels.values(), "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"]
-    for node in iter_nodes(article):
-        if isinstance(node, (Text, Code, CodeBlock)):
-            parts.append(node.text)
-        elif isinstance(node, Image):
-            parts.append(node.alt + node.title)
-    return "".join(parts)
 
 
 def _subset(face: FontFace, text: str) -> bytes:

@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 from ..errors import PipelineError
-from ..fonts import glyph_texts, shipped_faces
+from ..fonts import faces_used, glyph_texts, shipped_faces
+from ..transforms import article_text
 from ..model import Article
 from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
@@ -20,7 +21,7 @@ PAPER = {"a4": "A4", "a5": "A5", "letter": "letter"}
 def print_css(article: Article, options: WriterOptions) -> str:
     pdf = options.pdf
     arabic = article.meta.lang.split("-")[0].lower() == "ar"
-    faces_css = font_faces_css(shipped_faces(options.fonts_dir),
+    faces_css = font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
                                lambda f: f.path.resolve().as_uri(), options)
     layout = template_env(options.template_dirs).get_template("print.css.j2").render(
         paper=PAPER[pdf.paper],

@@ -7,18 +7,18 @@ import datetime as dt
 import glob
 import hashlib
 import json
-import multiprocessing
 import os
-import sys
 import tempfile
 import unicodedata
 import uuid
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
 from . import fonts
+from .workers import pdf_worker, stop_pdf_worker, worker_pool
 from .errors import Diagnostic, PipelineError
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
@@ -193,20 +193,20 @@ def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -
 
 
 def render(job: ArticleJob, parallel_pdf: bool = False) -> dict[str, bytes]:
-    """Run the writers; with ``parallel_pdf`` the PDF renders in a forked
-    process while this one writes the other formats (both cores at work, and
-    this process never imports WeasyPrint)."""
+    """Run the writers; with ``parallel_pdf`` the PDF renders in this process's
+    PDF worker while this one writes the other formats."""
     from .writers import writer_for
 
-    others = [f for f in job.formats if f != "pdf"]
-    if parallel_pdf and "pdf" in job.formats and others:
-        with ProcessPoolExecutor(max_workers=1,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            pdf = pool.submit(_write_one, "pdf", job.article, job.options)
-            rendered = {f: writer_for(f)(job.article, job.options) for f in others}
-            rendered["pdf"] = pdf.result()
-        return {f: rendered[f] for f in job.formats}
-    return {f: writer_for(f)(job.article, job.options) for f in job.formats}
+    if not (parallel_pdf and "pdf" in job.formats):
+        return {f: writer_for(f)(job.article, job.options) for f in job.formats}
+    pdf = pdf_worker().submit(_write_one, "pdf", job.article, job.options)
+    rendered = {f: writer_for(f)(job.article, job.options) for f in job.formats if f != "pdf"}
+    try:
+        rendered["pdf"] = pdf.result()
+    except BrokenProcessPool:  # the worker died (killed, out of memory): render here
+        stop_pdf_worker()
+        rendered["pdf"] = _write_one("pdf", job.article, job.options)
+    return {f: rendered[f] for f in job.formats}
 
 
 def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
@@ -295,6 +295,8 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
         if on_result:
             on_result(result)
 
+    if "pdf" in settings.formats and executor is None:
+        pdf_worker()  # starts importing WeasyPrint while we check and read
     for source in find_sources(sources):
         for fmt in settings.formats:  # what a killed build may have left
             sweep_partials(outdir / f"{output_stem(source)}.{fmt}")
@@ -304,8 +306,7 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
             pending.append(source)
 
     if len(pending) == 1 and executor is None:
-        done(build_article(pending[0], outdir, settings,
-                           parallel_pdf=_can_fork() and "weasyprint" not in sys.modules))
+        done(build_article(pending[0], outdir, settings, parallel_pdf=True))
     elif pending:
         own_pool = executor is None
         if own_pool:
@@ -338,27 +339,6 @@ def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
             write_outputs(job, future.result(), outdir, result)
             result.inputs = job.inputs
         done(result)
-
-
-def worker_pool(workers: int) -> Executor:
-    """A process pool whose workers import WeasyPrint and build their font
-    configuration once, before the first article."""
-    context = multiprocessing.get_context(
-        "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=warm_worker)
-
-
-def warm_worker() -> None:
-    """Pay the imports and the font set-up once per worker process."""
-    from .writers import docx, epub, pdf  # noqa: F401  (imported for their side cost)
-    pdf.font_config()
-    for face in fonts.shipped_faces():
-        fonts.glyph_texts(face.path)
-
-
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 # --- skipping what has not changed -------------------------------------------

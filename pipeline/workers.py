@@ -1,0 +1,63 @@
+"""The processes that render: a long-lived PDF worker beside this process, and
+pools for batches. Only the standard library is imported here, so that the
+command can start the PDF worker before it imports anything heavy."""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import sys
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+_pdf_worker: ProcessPoolExecutor | None = None
+
+
+def pdf_worker() -> ProcessPoolExecutor:
+    """A long-lived process that renders this process's PDFs. It imports
+    WeasyPrint and sets up the fonts once, while this process reads the article
+    and writes the DOCX and EPUB: a cold build does not wait for the import,
+    and a rebuild (the API, --watch) finds it warm. The PDF is the slowest
+    format; this is how a build uses both cores."""
+    global _pdf_worker
+    if _pdf_worker is None:
+        context = multiprocessing.get_context(
+            "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
+        _pdf_worker = ProcessPoolExecutor(max_workers=1, mp_context=context,
+                                          initializer=warm_pdf_worker)
+        _pdf_worker.submit(int)  # start it now: the import overlaps our own work
+        atexit.register(stop_pdf_worker)
+    return _pdf_worker
+
+
+def stop_pdf_worker() -> None:
+    global _pdf_worker
+    if _pdf_worker is not None:
+        _pdf_worker.shutdown(wait=False, cancel_futures=True)
+        _pdf_worker = None
+
+
+def worker_pool(workers: int) -> Executor:
+    """A process pool whose workers import WeasyPrint and build their font
+    configuration once, before the first article."""
+    context = multiprocessing.get_context(
+        "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=warm_worker)
+
+
+def warm_worker() -> None:
+    """Pay the imports and the font set-up once per worker process."""
+    from .writers import docx, epub  # noqa: F401  (imported for their side cost)
+    warm_pdf_worker()
+
+
+def warm_pdf_worker() -> None:
+    from . import fonts
+    from .writers import pdf
+    pdf.font_config()
+    for face in fonts.shipped_faces():
+        fonts.glyph_texts(face.path)
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()

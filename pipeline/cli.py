@@ -168,6 +168,8 @@ def _build(args: argparse.Namespace) -> int:
             executor.shutdown()
         if client is not None:
             client.close()
+        from .workers import stop_pdf_worker
+        stop_pdf_worker(kill=True)  # the command is done with it, used or not
     failed = sum(not r.ok for r in results)
     if not args.quiet or failed:
         elapsed = time.perf_counter() - started

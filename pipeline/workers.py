@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import signal
 import sys
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -29,10 +30,16 @@ def pdf_worker() -> ProcessPoolExecutor:
     return _pdf_worker
 
 
-def stop_pdf_worker() -> None:
+def stop_pdf_worker(kill: bool = False) -> None:
+    """Let the PDF worker go. ``kill`` ends it at once, even in the middle of
+    its imports: a command that had nothing to render (everything up to date)
+    must not wait half a second for a worker it never used."""
     global _pdf_worker
     if _pdf_worker is not None:
-        _pdf_worker.shutdown(wait=False, cancel_futures=True)
+        if kill:
+            for process in list(getattr(_pdf_worker, "_processes", {}).values()):
+                process.terminate()
+        _pdf_worker.shutdown(wait=kill, cancel_futures=True)
         _pdf_worker = None
 
 
@@ -52,11 +59,20 @@ def warm_worker() -> None:
 
 
 def warm_pdf_worker() -> None:
+    _quiet_signals()
     from . import fonts
     from .writers import pdf
     pdf.font_config()
     for face in fonts.shipped_faces():
         fonts.glyph_texts(face.path)
+
+
+def _quiet_signals() -> None:
+    """A worker ends when its parent says so: Ctrl-C is the parent's to handle
+    (it reaches the whole process group), and SIGTERM simply ends the worker
+    instead of running the handler a forked worker inherits from the command."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _can_fork() -> bool:

@@ -7,6 +7,7 @@ their own page templates; neither rewrites the tree.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -27,8 +28,12 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 _SAFE_SCHEMES = ("http", "https", "mailto", "")
 
 
+@functools.lru_cache(maxsize=8)
 def template_env(template_dirs: tuple[Path, ...] = ()):
-    """Jinja2 with autoescape and StrictUndefined; user folders first, then ours."""
+    """Jinja2 with autoescape and StrictUndefined; user folders first, then ours.
+
+    One environment per set of folders, so that each template is compiled
+    once per process; Jinja reloads a template whose file changed."""
     import jinja2
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader([*map(str, template_dirs), str(TEMPLATES_DIR)]),

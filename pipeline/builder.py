@@ -295,8 +295,6 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
         if on_result:
             on_result(result)
 
-    if "pdf" in settings.formats and executor is None:
-        pdf_worker()  # starts importing WeasyPrint while we check and read
     for source in find_sources(sources):
         for fmt in settings.formats:  # what a killed build may have left
             sweep_partials(outdir / f"{output_stem(source)}.{fmt}")

@@ -130,9 +130,12 @@ def _executor(args: argparse.Namespace):
 
 def _build(args: argparse.Namespace) -> int:
     formats = tuple(dict.fromkeys(f for group in (args.formats or [FORMATS]) for f in group))
-    if "pdf" in formats and not args.scheduler and args.jobs is None:
+    single = len(args.sources) == 1 and Path(args.sources[0]).is_file()
+    if "pdf" in formats and single and not args.scheduler and args.jobs is None:
+        # One article: start the PDF worker first of all, so that WeasyPrint's
+        # import overlaps everything below. (A batch has its own pool.)
         from .workers import pdf_worker
-        pdf_worker()  # first of all: WeasyPrint's import overlaps everything below
+        pdf_worker()
 
     from .builder import BuildSettings, build
 

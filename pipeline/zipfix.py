@@ -3,12 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
+import zlib
+from dataclasses import dataclass
 from typing import Iterable
 
 
-def write_zip(entries: Iterable[tuple[str, bytes]], timestamp: dt.datetime,
+@dataclass(frozen=True)
+class Deflated:
+    """An entry's bytes, already deflated: what every DOCX shares (the embedded
+    fonts) is compressed once per process, not once per document."""
+
+    data: bytes
+    """The raw deflate stream."""
+    size: int
+    """The uncompressed size."""
+    crc: int
+    """CRC-32 of the uncompressed bytes."""
+
+
+@functools.lru_cache(maxsize=16)
+def deflated(data: bytes) -> Deflated:
+    compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
+    return Deflated(compressor.compress(data) + compressor.flush(), len(data),
+                    zlib.crc32(data))
+
+
+def write_zip(entries: Iterable[tuple[str, bytes | Deflated]], timestamp: dt.datetime,
               stored: tuple[str, ...] = ()) -> bytes:
     """A ZIP of ``entries`` in the order given, every entry dated ``timestamp``;
     names in ``stored`` are not compressed (an EPUB's ``mimetype`` must not be)."""
@@ -19,8 +42,24 @@ def write_zip(entries: Iterable[tuple[str, bytes]], timestamp: dt.datetime,
             info = zipfile.ZipInfo(name, date_time)
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, data, compresslevel=_level(name))
+            if isinstance(data, Deflated):
+                _write_deflated(dst, info, data)
+            else:
+                dst.writestr(info, data, compresslevel=_level(name))
     return out.getvalue()
+
+
+def _write_deflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Deflated) -> None:
+    """Append an already-deflated entry: its local header, then its bytes; the
+    central directory is written by ``zf`` on close, from ``filelist``."""
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.file_size, info.compress_size, info.CRC = entry.size, len(entry.data), entry.crc
+    info.header_offset = zf.fp.tell()
+    zf.fp.write(info.FileHeader(False))
+    zf.fp.write(entry.data)
+    zf.filelist.append(info)
+    zf.NameToInfo[info.filename] = info
+    zf.start_dir = zf.fp.tell()
 
 
 def normalize_zip(data: bytes, timestamp: dt.datetime, first: tuple[str, ...] = (),

@@ -22,7 +22,7 @@ from ...model import (
 from ...options import WriterOptions
 from ...resources import SVG
 from ...transforms import block_direction
-from ...zipfix import normalize_zip, write_zip
+from ...zipfix import deflated, normalize_zip, write_zip
 from ..page import byline
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
@@ -85,11 +85,10 @@ class _DocxBuilder:
         self.blocks(self.article.blocks, depth=0)
         self.properties()
         faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
-        seed = self.options.identifier
-        embed_fonts(doc, TEXT_FAMILY, faces, seed)
+        embed_fonts(doc, TEXT_FAMILY, faces)
         if self.emoji_used:
             emoji = [f for f in shipped_faces(self.options.fonts_dir) if f.family != TEXT_FAMILY]
-            embed_fonts(doc, emoji[0].family, emoji[:1], seed)
+            embed_fonts(doc, emoji[0].family, emoji[:1])
         return package_bytes(doc, self.options.timestamp)
 
     # --- blocks --------------------------------------------------------------
@@ -332,7 +331,9 @@ def package_bytes(document, timestamp) -> bytes:
 
     class Entries:
         def write(self, pack_uri, blob) -> None:
-            entries.append((pack_uri.membername, blob))
+            name = pack_uri.membername
+            # the embedded fonts are the same bytes in every document
+            entries.append((name, deflated(blob) if name.endswith(".odttf") else blob))
 
     try:
         for part in package.parts:

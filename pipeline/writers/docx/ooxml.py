@@ -4,7 +4,10 @@ embedded (obfuscated) fonts — ECMA-376 Part 1 §17.8.1."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import uuid
+from pathlib import Path
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -159,9 +162,15 @@ EMBED_TAGS = {(False, False): "w:embedRegular", (True, False): "w:embedBold",
               (False, True): "w:embedItalic", (True, True): "w:embedBoldItalic"}
 
 
-def font_key(seed: str) -> str:
-    """A GUID for obfuscation, derived (not random) so builds are reproducible."""
-    return "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "font:" + seed)).upper() + "}"
+@functools.lru_cache(maxsize=16)
+def obfuscated_font(path: Path) -> tuple[str, bytes]:
+    """The font file's key and obfuscated bytes. The key is derived from the
+    font's digest (not random: builds are reproducible), so every document
+    carries the same bytes for the same font and they are compressed once."""
+    data = path.read_bytes()
+    key = "{" + str(uuid.uuid5(uuid.NAMESPACE_URL, "font:sha256:"
+                               + hashlib.sha256(data).hexdigest())).upper() + "}"
+    return key, obfuscate(data, key)
 
 
 def obfuscate(data: bytes, key: str) -> bytes:
@@ -172,7 +181,7 @@ def obfuscate(data: bytes, key: str) -> bytes:
     return head + data[32:]
 
 
-def embed_fonts(document, family: str, faces, seed: str) -> None:
+def embed_fonts(document, family: str, faces) -> None:
     """Put ``faces`` (FontFace) of ``family`` inside the document as obfuscated
     ``.odttf`` parts, listed in ``word/fontTable.xml``, and ask consumers to use them."""
     package = document.part.package
@@ -190,9 +199,8 @@ def embed_fonts(document, family: str, faces, seed: str) -> None:
         child(font, tag, w_val=value)
     existing = sum(1 for p in package.iter_parts() if p.partname.endswith(".odttf"))
     for n, face in enumerate(faces, existing + 1):
-        key = font_key(f"{seed}:{face.path.name}")
-        part = Part(PackURI(f"/word/fonts/font{n}.odttf"), OBFUSCATED_FONT,
-                    obfuscate(face.path.read_bytes(), key), package)
+        key, data = obfuscated_font(face.path)
+        part = Part(PackURI(f"/word/fonts/font{n}.odttf"), OBFUSCATED_FONT, data, package)
         r_id = font_table.relate_to(part, RT.FONT)
         embed = etree.SubElement(font, qn(EMBED_TAGS[(face.bold, face.italic)]))
         embed.set(qn("r:id"), r_id)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 import unicodedata
 import uuid
 from concurrent.futures import Executor, as_completed
@@ -26,7 +27,8 @@ from .reader import decode_source, parse_article, uncovered_characters
 from .resources import load_images, locate
 from .transforms import assign_ids, images
 
-FORMATS = ("pdf", "docx", "epub")
+FORMATS = ("pdf", "docx", "epub", "html")
+DEFAULT_FORMATS = ("pdf", "docx", "epub")
 CONTENT_DIR = Path("content")
 TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates"
 
@@ -43,6 +45,8 @@ class BuildResult:
     """Why the build failed, or None."""
     up_to_date: bool = False
     """Nothing had changed: the outputs from the last build were kept."""
+    seconds: float = 0.0
+    """How long the build of this article took (reading, rendering, writing)."""
     inputs: dict[str, str] = field(default_factory=dict)
     """Every file the build read (path → sha256)."""
 
@@ -55,7 +59,7 @@ class BuildResult:
 class BuildSettings:
     """What the command line (or an API caller) chooses for every article of a run."""
 
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     paper: str | None = None
     """Overrides the front matter's ``paper``; None keeps it (default A4)."""
     pdf_variant: str = "pdf/ua-1"
@@ -113,6 +117,7 @@ def publication_id(article: Article, raw: bytes) -> str:
 def writer_options(path: Path, article: Article, raw: bytes,
                    settings: BuildSettings, text: str = "") -> WriterOptions:
     return WriterOptions(
+        stem=output_stem(path),
         images=load_images(article, path.parent, text),
         identifier=publication_id(article, raw),
         timestamp=source_timestamp(path, article),
@@ -214,17 +219,26 @@ def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
     return writer_for(fmt)(article, options)
 
 
-def render_job(job: ArticleJob) -> dict[str, bytes]:
-    """What a batch worker (a process of a pool, or a Dask worker) runs."""
-    return render(job)
+def render_job(job: ArticleJob) -> tuple[dict, float]:
+    """What a batch worker (a process of a pool, or a Dask worker) runs: the
+    rendered formats and how long they took."""
+    started = time.perf_counter()
+    rendered = render(job)
+    return rendered, time.perf_counter() - started
 
 
-def write_outputs(job: ArticleJob, rendered: dict[str, bytes], outdir: Path,
-                  result: BuildResult) -> None:
+def write_outputs(job: ArticleJob, rendered: dict, outdir: Path, result: BuildResult) -> None:
     # All formats rendered before any is written: a failure leaves no mix of
     # new and old outputs.
+    from .writers import Bundle
+
+    stem = output_stem(job.source)
     for fmt, data in rendered.items():
-        target = outdir / f"{output_stem(job.source)}.{fmt}"
+        target = outdir / f"{stem}.{fmt}"
+        if isinstance(data, Bundle):
+            for name, content in data.files.items():
+                write_atomically(outdir / f"{stem}_files" / name, content)
+            data = data.main
         write_atomically(target, data)
         result.outputs[fmt] = target
 
@@ -233,10 +247,12 @@ def build_article(source: Path, outdir: Path, settings: BuildSettings,
                   parallel_pdf: bool = False) -> BuildResult:
     """Build every requested format of one article; errors land in the result."""
     result = BuildResult(source)
+    started = time.perf_counter()
     with _reported(result, settings):
         job = prepare(source, settings, result.warnings)
         write_outputs(job, render(job, parallel_pdf), outdir, result)
         result.inputs = job.inputs
+    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -334,7 +350,8 @@ def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
     for future in as_completed(futures):
         job, result = futures[future]
         with _reported(result, settings):
-            write_outputs(job, future.result(), outdir, result)
+            rendered, result.seconds = future.result()
+            write_outputs(job, rendered, outdir, result)
             result.inputs = job.inputs
         done(result)
 

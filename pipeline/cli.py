@@ -1,5 +1,10 @@
 """The command: options in, outputs and one-line diagnostics out.
 
+    pipeline build [SOURCE ...]      render articles (PDF, DOCX, EPUB, HTML)
+    pipeline import ARTICLE.txt      plain text → the source format
+    pipeline check PATH ...          are these outputs ready to ship?
+    pipeline config [SOURCE ...]     the settings in force, and where each came from
+
 Kept light: ``pipeline --help`` imports no writer.
 """
 
@@ -14,7 +19,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 
-FORMATS = ("pdf", "docx", "epub")
+FORMATS = ("pdf", "docx", "epub", "html")
 
 
 def _formats(value: str) -> list[str]:
@@ -26,7 +31,8 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
-def _length_mm(value: str) -> float:
+def length_mm(value: str) -> float:
+    """``3mm``, ``0.5cm``, ``0.1in``, ``8pt`` → millimetres."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*", value)
     if not m:
         raise argparse.ArgumentTypeError(f"not a length: {value!r} (e.g. 3mm)")
@@ -43,42 +49,69 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="render articles to PDF, DOCX and EPUB",
-                       description="Render article sources (default: every content/*.md).")
+    b = sub.add_parser("build", help="render articles to PDF, DOCX, EPUB (and HTML)",
+                       description="Render article sources (default: every content/*.md). "
+                                   "Options not given come from pipeline.toml or "
+                                   "[tool.pipeline] in pyproject.toml; see 'pipeline config'.")
     b.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="Markdown sources or folders of them (default: content/*.md)")
-    b.add_argument("-o", "--outdir", default="out", type=Path,
-                   help="where the outputs go (default: out/)")
+    b.add_argument("-o", "--outdir", type=Path, help="where the outputs go (default: out/)")
     b.add_argument("-f", "--format", "--to", dest="formats", action="append", type=_formats,
                    metavar="FORMAT",
-                   help="pdf, docx or epub; repeat or separate with commas (default: all)")
+                   help="pdf, docx, epub or html; repeat or separate with commas "
+                        "(default: pdf, docx and epub)")
     b.add_argument("--paper", choices=("a4", "a5", "letter"),
                    help="PDF paper size (default: the front matter's paper:, else a4)")
-    b.add_argument("--pdf-variant", default="pdf/ua-1", choices=PDF_VARIANTS,
+    b.add_argument("--pdf-variant", choices=PDF_VARIANTS,
                    help="WeasyPrint PDF variant (default: pdf/ua-1, tagged and accessible; "
                         "pdf/a-3a for archives; none for a plain PDF)")
-    b.add_argument("--bleed", type=_length_mm, default=0.0, metavar="LENGTH",
+    b.add_argument("--bleed", metavar="LENGTH",
                    help="bleed around each PDF page for the printer, e.g. 3mm")
-    b.add_argument("--marks", action="store_true", help="add crop marks to the PDF")
+    b.add_argument("--marks", action="store_true", default=None,
+                   help="add crop marks to the PDF")
     b.add_argument("--reference-docx", type=Path, metavar="PATH",
                    help="take the DOCX styles from this document (a newsroom's house styles)")
     b.add_argument("--template-dir", dest="template_dirs", action="append", type=Path,
-                   default=[], metavar="DIR",
-                   help="templates here override the defaults of the same name")
+                   metavar="DIR",
+                   help="templates here (article.html.j2, print.css.j2, epub.css, web.css…) "
+                        "override the defaults of the same name")
+    b.add_argument("--fonts", type=Path, metavar="DIR",
+                   help="use the fonts in DIR instead of the shipped fonts/ (same file names)")
     b.add_argument("--force", action="store_true",
                    help="rebuild articles even when nothing changed since the last build")
+    b.add_argument("--watch", action="store_true",
+                   help="keep running; rebuild when a source, template or font changes")
     b.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="worker processes for a batch (default: one per core)")
     b.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="build a batch on a Dask distributed cluster "
                         "(pip install '.[cluster]')")
-    b.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loud = b.add_mutually_exclusive_group()
+    loud.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    loud.add_argument("-v", "--verbose", action="store_true",
+                      help="also print warnings' hints, timings and skipped articles")
+
+    i = sub.add_parser("import", help="turn a plain-text article into the source format",
+                       description="Read a plain-text article (title on the first line, a "
+                                   "Meta: line, short lines as headings, '- term: text' "
+                                   "items, a closing questions section) and write it as "
+                                   "Markdown with front matter. Prints what it guessed.")
+    i.add_argument("text", type=Path, metavar="ARTICLE.txt")
+    i.add_argument("-o", "--output", type=Path, metavar="FILE",
+                   help="where to write (default: content/<name>.md)")
+    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+    c = sub.add_parser("check", help="check outputs with the judges that are installed",
+                       description="EPUBCheck for EPUB; fonts, tags, language and text layer "
+                                   "for PDF; right-to-left, fonts and embedding for DOCX. "
+                                   "One line per file; exit status 1 if any fails.")
+    c.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                   help="outputs, or folders of them")
+
+    g = sub.add_parser("config", help="print the settings in force and where each came from")
+    g.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="the articles the settings are for (their folder's pipeline.toml)")
     return p
-
-
-def _terminate(signum, frame) -> None:
-    # SIGTERM unwinds like Ctrl-C, so that no temporary output is left behind.
-    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,8 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:  # not the main thread (embedded use): leave signals alone
         pass
     try:
-        if args.command == "build":
-            return _build(args)
+        return {"build": _build, "import": _import, "check": _check,
+                "config": _config}[args.command](args)
     except PipelineError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -102,7 +135,93 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipeline: error: internal failure: {type(exc).__name__}: {exc} — "
               "rerun with --debug for the traceback", file=sys.stderr)
         return 1
-    return 2
+
+
+def _terminate(signum, frame) -> None:
+    # SIGTERM unwinds like Ctrl-C, so that no temporary output is left behind.
+    raise KeyboardInterrupt
+
+
+# --- build ---------------------------------------------------------------------
+
+
+def _command_line(args: argparse.Namespace) -> dict:
+    """What the user typed, by setting name (None where they typed nothing)."""
+    formats = None
+    if args.formats:
+        formats = list(dict.fromkeys(f for group in args.formats for f in group))
+    return {"formats": formats, "outdir": args.outdir, "paper": args.paper,
+            "pdf-variant": args.pdf_variant, "bleed": args.bleed, "marks": args.marks,
+            "reference-docx": args.reference_docx, "template-dir": args.template_dirs,
+            "fonts": args.fonts}
+
+
+def _build(args: argparse.Namespace) -> int:
+    from . import settings as house
+
+    in_force = house.resolve(_command_line(args), args.sources)
+    formats = tuple(in_force["formats"].value)
+    single = len(args.sources) == 1 and Path(args.sources[0]).is_file()
+    if "pdf" in formats and (single or args.watch) and not args.scheduler and not args.jobs:
+        # One article: start the PDF worker first of all, so that WeasyPrint's
+        # import overlaps everything below. (A batch has its own pool.)
+        from .workers import pdf_worker
+        pdf_worker()
+
+    from .builder import BuildSettings, build
+    from .fonts import FONTS_DIR
+    from .progress import Reporter
+
+    try:
+        bleed = length_mm(str(in_force["bleed"].value))
+    except argparse.ArgumentTypeError as exc:
+        raise PipelineError(f"bleed: {exc}") from None
+    settings = BuildSettings(
+        formats=formats, paper=in_force["paper"].value,
+        pdf_variant=in_force["pdf-variant"].value, bleed_mm=bleed,
+        marks=bool(in_force["marks"].value),
+        reference_docx=in_force["reference-docx"].value,
+        template_dirs=tuple(in_force["template-dir"].value),
+        fonts_dir=in_force["fonts"].value or FONTS_DIR,
+        debug=args.debug, force=args.force)
+    _check_paths(settings)
+    outdir = in_force["outdir"].value
+    reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
+    executor, client = _executor(args)
+    try:
+        if args.watch:
+            from .watch import watch
+            return watch(args.sources, outdir, settings, reporter)
+        results = reporter.run(lambda on_result: build(
+            args.sources, outdir, settings, on_result=on_result, executor=executor),
+            count=_count(args.sources))
+    finally:
+        if executor is not None:
+            executor.shutdown()
+        if client is not None:
+            client.close()
+        from .workers import stop_pdf_worker
+        stop_pdf_worker(kill=True)  # the command is done with it, used or not
+    return 1 if any(not r.ok for r in results) else 0
+
+
+def _count(sources: list[str]) -> int | None:
+    from .builder import find_sources
+    try:
+        return len(find_sources(sources))
+    except PipelineError:
+        return None
+
+
+def _check_paths(settings) -> None:
+    if settings.reference_docx and not Path(settings.reference_docx).is_file():
+        raise PipelineError(f"reference DOCX not found: {settings.reference_docx}",
+                            hint="give the path of an existing .docx")
+    for folder in settings.template_dirs:
+        if not Path(folder).is_dir():
+            raise PipelineError(f"template folder not found: {folder}")
+    if not Path(settings.fonts_dir).is_dir():
+        raise PipelineError(f"fonts folder not found: {settings.fonts_dir}")
 
 
 def _executor(args: argparse.Namespace):
@@ -123,59 +242,61 @@ def _executor(args: argparse.Namespace):
     if args.jobs is not None:
         if args.jobs < 1:
             raise PipelineError("--jobs must be at least 1")
-        from .builder import worker_pool
+        from .workers import worker_pool
         return worker_pool(args.jobs), None
     return None, None
 
 
-def _build(args: argparse.Namespace) -> int:
-    formats = tuple(dict.fromkeys(f for group in (args.formats or [FORMATS]) for f in group))
-    single = len(args.sources) == 1 and Path(args.sources[0]).is_file()
-    if "pdf" in formats and single and not args.scheduler and args.jobs is None:
-        # One article: start the PDF worker first of all, so that WeasyPrint's
-        # import overlaps everything below. (A batch has its own pool.)
-        from .workers import pdf_worker
-        pdf_worker()
+# --- import, check, config -----------------------------------------------------------
 
-    from .builder import BuildSettings, build
 
-    settings = BuildSettings(
-        formats=formats, paper=args.paper, pdf_variant=args.pdf_variant,
-        bleed_mm=args.bleed, marks=args.marks, reference_docx=args.reference_docx,
-        template_dirs=tuple(args.template_dirs), debug=args.debug, force=args.force)
-    if settings.reference_docx and not settings.reference_docx.is_file():
-        raise PipelineError(f"reference DOCX not found: {settings.reference_docx}",
-                            hint="give the path of an existing .docx")
-    for d in settings.template_dirs:
-        if not d.is_dir():
-            raise PipelineError(f"template folder not found: {d}")
+def _import(args: argparse.Namespace) -> int:
+    from .importer import import_text
+    from .reader import decode_source
 
-    started = time.perf_counter()
-
-    def report(result) -> None:
-        for w in result.warnings:
-            print(w, file=sys.stderr)
-        if result.error:
-            print(result.error, file=sys.stderr)
-        elif not args.quiet:
-            names = ", ".join(str(p) for p in result.outputs.values())
-            verb = "up to date" if result.up_to_date else "wrote"
-            print(f"{result.source}: {verb} {names}")
-
-    executor, client = _executor(args)
     try:
-        results = build(args.sources, args.outdir, settings, on_result=report,
-                        executor=executor)
-    finally:
-        if executor is not None:
-            executor.shutdown()
-        if client is not None:
-            client.close()
-        from .workers import stop_pdf_worker
-        stop_pdf_worker(kill=True)  # the command is done with it, used or not
-    failed = sum(not r.ok for r in results)
-    if not args.quiet or failed:
-        elapsed = time.perf_counter() - started
-        print(f"{len(results) - failed} built, {failed} failed in {elapsed:.1f} s",
-              file=sys.stderr if failed else sys.stdout)
+        raw = args.text.read_bytes()
+    except OSError as exc:
+        raise PipelineError(f"cannot read the article: {exc.strerror}",
+                            path=str(args.text)) from None
+    try:
+        source, report = import_text(decode_source(raw))
+    except PipelineError as exc:
+        raise exc.located(str(args.text)) from None
+    target = args.output or Path("content") / f"{args.text.stem}.md"
+    if target.exists() and not args.force:
+        raise PipelineError(f"{target} exists", hint="choose another -o, or add --force")
+    from .builder import write_atomically
+    write_atomically(target, source.encode("utf-8"))
+    print(f"{args.text}: {report.summary()}")
+    for level, text in report.headings:
+        print(f"  {'##' if level == 2 else '  ###'} {text}")
+    print(f"wrote {target} — review the headings above, then: pipeline build {target}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check
+
+    paths: list[Path] = []
+    for path in args.paths:
+        if path.is_dir():
+            paths += sorted(p for p in path.iterdir()
+                            if p.suffix.lower() in (".pdf", ".docx", ".epub"))
+        else:
+            paths.append(path)
+    if not paths:
+        raise PipelineError("no PDF, DOCX or EPUB to check", hint="name files or a folder")
+    failed = 0
+    for path in paths:
+        report = check(path)
+        failed += not report.ok
+        print(report.line(), file=sys.stdout if report.ok else sys.stderr)
+    print(f"{len(paths) - failed} ok, {failed} failed")
     return 1 if failed else 0
+
+
+def _config(args: argparse.Namespace) -> int:
+    from .settings import describe, resolve
+    print(describe(resolve({}, args.sources)))
+    return 0

@@ -9,7 +9,7 @@ from typing import Iterator
 
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, LineBreak, Link, OrderedList, Strong, Text,
+    Inline, LineBreak, Link, ListItem, OrderedList, Strong, Text,
 )
 
 
@@ -102,7 +102,10 @@ def iter_nodes(article: Article) -> Iterator[object]:
     """Every block, list item, FAQ entry and inline of the body, in reading order."""
     def visit(node) -> Iterator[object]:
         yield node
-        for name in getattr(node, "__slots__", ()):
+        # a list item's lead term comes before its text, whatever the field order
+        names = ("lead", "blocks") if isinstance(node, ListItem) else getattr(
+            node, "__slots__", ())
+        for name in names:
             value = getattr(node, name)
             if isinstance(value, tuple):
                 for child in value:

@@ -15,12 +15,12 @@ from ebooklib import epub
 from lxml import etree
 
 from ..errors import PipelineError
-from ..fonts import FontFace, faces_used
+from ..fonts import faces_used, subset_font
 from ..model import Article, Heading
 from ..options import WriterOptions
 from ..transforms import article_text, plain_text, split_sections
 from ..zipfix import normalize_zip
-from .html import HtmlTranslator, TEMPLATES_DIR, template_env
+from .html import HtmlTranslator, template_env, template_file
 from .page import byline, font_faces_css
 
 XHTML = "application/xhtml+xml"
@@ -75,14 +75,14 @@ def write(article: Article, options: WriterOptions) -> bytes:
     shown = article_text(article) + "".join(labels.values()) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
-    css += _template_file(options, "epub.css").read_text(encoding="utf-8")
+    css += template_file(options.template_dirs, "epub.css").read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                 content=css.encode()))
     for face in faces:
         book.add_item(epub.EpubItem(uid=f"font-{face.path.stem}",
                                     file_name=f"fonts/{face.path.name}",
                                     media_type="font/ttf",
-                                    content=_subset(face, shown)))
+                                    content=subset_font(face, shown)))
 
     def page(uid: str, file_name: str, title: str, body: str) -> epub.EpubHtml:
         item = epub.EpubHtml(uid=uid, file_name=file_name, title=title, lang=meta.lang,
@@ -171,59 +171,6 @@ class _Writer(epub.EpubWriter):
         root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
         root.set("dir", self.book.direction)
         super()._write_opf_file(root)
-
-
-def _template_file(options: WriterOptions, name: str):
-    """A static template file, from the user's folders first."""
-    for d in (*options.template_dirs, TEMPLATES_DIR):
-        if (d / name).is_file():
-            return d / name
-    raise PipelineError(f"template not found: {name}")
-
-
-def _subset(face: FontFace, text: str) -> bytes:
-    """The face cut down to what ``text`` needs, keeping every OpenType layout
-    feature's closure so that joining forms, ligatures and marks still shape.
-
-    HarfBuzz's subsetter (uharfbuzz) when it is installed, as WeasyPrint uses it
-    for the PDF: a hundred times faster than fontTools' on Amiri's large GSUB,
-    which stays the fallback."""
-    try:
-        import uharfbuzz as hb
-    except ImportError:
-        return _subset_with_fonttools(face, text)
-    subset_input = hb.SubsetInput()
-    for ch in set(text):
-        subset_input.unicode_set.add(ord(ch))
-    for kind in (hb.SubsetInputSets.LAYOUT_FEATURE_TAG, hb.SubsetInputSets.NAME_ID,
-                 hb.SubsetInputSets.NAME_LANG_ID, hb.SubsetInputSets.LAYOUT_SCRIPT_TAG):
-        keep_all = subset_input.sets(kind)
-        keep_all.clear()
-        keep_all.invert()
-    subset_input.flags = hb.SubsetFlags.NO_HINTING | hb.SubsetFlags.NOTDEF_OUTLINE
-    font = hb.subset(hb.Face(hb.Blob(face.path.read_bytes())), subset_input)
-    if font is None:
-        raise PipelineError(f"EPUB: cannot subset {face.path.name}")
-    return font.blob.data
-
-
-def _subset_with_fonttools(face: FontFace, text: str) -> bytes:
-    from fontTools import subset
-
-    opts = subset.Options()
-    opts.layout_features = ["*"]
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.hinting = False
-    with subset.load_font(str(face.path), opts) as font:
-        subsetter = subset.Subsetter(opts)
-        subsetter.populate(text=text)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-    return out.getvalue()
 
 
 def _check_pages(data: bytes, names: list[str]) -> None:

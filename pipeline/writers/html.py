@@ -44,6 +44,15 @@ def template_env(template_dirs: tuple[Path, ...] = ()):
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 
 
+def template_file(template_dirs: tuple[Path, ...], name: str) -> Path:
+    """A static template file (a stylesheet), from the user's folders first."""
+    for folder in (*template_dirs, TEMPLATES_DIR):
+        if (folder / name).is_file():
+            return folder / name
+    from ..errors import PipelineError
+    raise PipelineError(f"template not found: {name}")
+
+
 @dataclass
 class HtmlTranslator:
     """Renders blocks in reading order; one instance per article, so that the

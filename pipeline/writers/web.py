@@ -1,0 +1,34 @@
+"""Article → a standalone web page: the shared HTML layer with a screen
+stylesheet, the fonts as WOFF2 files (subset to the page) and the images beside it."""
+
+from __future__ import annotations
+
+from ..fonts import faces_used, subset_font, woff2
+from ..model import Article
+from ..options import WriterOptions
+from ..transforms import article_text
+from . import Bundle
+from .html import template_file
+from .page import font_faces_css, render_page
+
+ASSETS = "{stem}_files"
+
+
+def write(article: Article, options: WriterOptions) -> Bundle:
+    folder = ASSETS.format(stem=options.stem)
+    shown = article_text(article) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
+    files: dict[str, bytes] = {}
+    faces = faces_used(article, shown, options.fonts_dir)
+    for face in faces:
+        files[f"{face.path.stem}.woff2"] = woff2(subset_font(face, shown))
+    images = {}
+    for n, image in enumerate(options.images.values(), 1):
+        name = f"images/image-{n:02d}.{image.extension}"
+        images[image.src] = f"{folder}/{name}"
+        files[name] = image.data
+    css = font_faces_css(faces, lambda f: f"{f.path.stem}.woff2", options)
+    css += template_file(options.template_dirs, "web.css").read_text(encoding="utf-8")
+    files["article.css"] = css.encode()
+    page = render_page(article, options, stylesheets=[f"{folder}/article.css"],
+                       image_href=images.__getitem__)
+    return Bundle(page.encode(), files)

@@ -197,7 +197,7 @@ def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -
     return ArticleJob(source, article, options, settings.formats, inputs)
 
 
-def render(job: ArticleJob, parallel_pdf: bool = False) -> dict[str, bytes]:
+def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
     """Run the writers; with ``parallel_pdf`` the PDF renders in this process's
     PDF worker while this one writes the other formats."""
     from .writers import writer_for
@@ -228,6 +228,8 @@ def render_job(job: ArticleJob) -> tuple[dict, float]:
 
 
 def write_outputs(job: ArticleJob, rendered: dict, outdir: Path, result: BuildResult) -> None:
+    """Each format's bytes to ``outdir/<name>.<format>`` (a web page's files to
+    ``<name>_files/``), atomically."""
     # All formats rendered before any is written: a failure leaves no mix of
     # new and old outputs.
     from .writers import Bundle
@@ -311,7 +313,8 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
         if on_result:
             on_result(result)
 
-    for source in find_sources(sources):
+    all_sources = find_sources(sources)
+    for source in all_sources:
         for fmt in settings.formats:  # what a killed build may have left
             sweep_partials(outdir / f"{output_stem(source)}.{fmt}")
         if not settings.force and (fresh := cache.fresh(source)) is not None:
@@ -331,7 +334,7 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
             if own_pool:
                 executor.shutdown()
     cache.save()
-    return [results[s] for s in find_sources(sources)]
+    return [results[s] for s in all_sources]
 
 
 def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,

@@ -58,29 +58,28 @@ class Package:
             based = style.find("w:basedOn", NS)
             style_id = based.get(w("val")) if based is not None else None
 
+    def _resolved(self, p, own, props: str) -> list:
+        """``own`` properties (w:pPr or w:rPr), then those of the paragraph's style
+        chain, then the document defaults: the order Word resolves them in."""
+        ps = p.find("w:pPr/w:pStyle", NS)
+        chain = self.style_chain(ps.get(w("val")) if ps is not None else self.default_para)
+        default = "w:pPrDefault/w:pPr" if props == "w:pPr" else "w:rPrDefault/w:rPr"
+        return [own, *(s.find(props, NS) for s in chain),
+                self.styles.find(f"w:docDefaults/{default}", NS)]
+
     def paragraph_rtl(self, p) -> bool:
         """w:bidi resolved: the paragraph, its style chain, then the document defaults."""
-        candidates = [p.find("w:pPr", NS)]
-        ps = p.find("w:pPr/w:pStyle", NS)
-        candidates += [s.find("w:pPr", NS) for s in self.style_chain(
-            ps.get(w("val")) if ps is not None else self.default_para)]
-        candidates.append(self.styles.find("w:docDefaults/w:pPrDefault/w:pPr", NS))
-        for ppr in candidates:
+        for ppr in self._resolved(p, p.find("w:pPr", NS), "w:pPr"):
             if ppr is not None and (bidi := ppr.find("w:bidi", NS)) is not None:
                 return bidi.get(w("val"), "1") not in ("0", "false", "off")
         return False
 
     def run_cs_font(self, p, r) -> str | None:
         """w:rFonts/@w:cs resolved: the run, its paragraph's style chain, the defaults."""
-        candidates = [r.find("w:rPr", NS)]
-        ps = p.find("w:pPr/w:pStyle", NS)
-        candidates += [s.find("w:rPr", NS) for s in self.style_chain(
-            ps.get(w("val")) if ps is not None else self.default_para)]
-        candidates.append(self.styles.find("w:docDefaults/w:rPrDefault/w:rPr", NS))
-        for rpr in candidates:
-            if rpr is not None and (fonts := rpr.find("w:rFonts", NS)) is not None:
-                if fonts.get(w("cs")):
-                    return fonts.get(w("cs"))
+        for rpr in self._resolved(p, r.find("w:rPr", NS), "w:rPr"):
+            fonts = rpr.find("w:rFonts", NS) if rpr is not None else None
+            if fonts is not None and fonts.get(w("cs")):
+                return fonts.get(w("cs"))
         return None
 
     def style_name(self, p) -> str:

@@ -84,8 +84,9 @@ def _check_epub(path: Path, report: Report) -> None:
                 if m.get("severity") in ("FATAL", "ERROR", "WARNING")]
     for m in messages:
         where = m["locations"][0]["path"] if m.get("locations") else ""
-        report.problems.append(f"EPUBCheck {m['severity'].lower()} {m['ID']}: "
-                               f"{' '.join(m['message'].split())}" + (f" ({where})" if where else ""))
+        message = " ".join(m["message"].split())
+        report.problems.append(f"EPUBCheck {m['severity'].lower()} {m['ID']}: {message}"
+                               + (f" ({where})" if where else ""))
     if not messages:
         version = result.get("checker", {}).get("checkerVersion", "")
         report.passed.append(f"EPUBCheck {version}: 0 errors, 0 warnings".replace("  ", " "))

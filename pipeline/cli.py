@@ -14,7 +14,6 @@ import argparse
 import re
 import signal
 import sys
-import time
 from pathlib import Path
 
 from .errors import PipelineError

@@ -103,7 +103,7 @@ def _check_every_word_kept(lines: list[str], source: str) -> None:
     kept = words(article_text(article))
     wanted = words("\n".join(lines))
     if kept != wanted:
-        at = next((i for i, (a, b) in enumerate(zip(kept, wanted)) if a != b),
+        at = next((i for i, (a, b) in enumerate(zip(kept, wanted, strict=False)) if a != b),
                   min(len(kept), len(wanted)))
         raise PipelineError(f"the import would change the text near word {at + 1} "
                             f"({' '.join(wanted[max(0, at - 2):at + 3])!r})",

@@ -60,7 +60,8 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
             resolved = path.resolve(strict=True)
         except (OSError, RuntimeError):
             raise PipelineError(f"image not found: {image.src}", **where,
-                                hint="check the name; images live in the article's folder") from None
+                                hint="check the name; images live in the article's "
+                                     "folder") from None
         if not resolved.is_relative_to(root):
             raise PipelineError(f"image {image.src!r} leads outside the article's folder",
                                 **where, hint="copy the image into the article's folder "

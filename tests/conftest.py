@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
+from pipeline.builder import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "content" / "netanyahu-blinken-jerusalem.md"

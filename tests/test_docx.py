@@ -14,7 +14,7 @@ import pytest
 from lxml import etree
 
 from pipeline.builder import BuildSettings, build, load_article
-from pipeline.model import BulletList, Faq, Heading, OrderedList
+from pipeline.model import BulletList, Heading, OrderedList
 from pipeline.writers.docx.ooxml import obfuscate
 
 from conftest import BUNDLED, pdftotext, require, require_tool, write_source

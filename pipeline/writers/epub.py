@@ -69,7 +69,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_metadata("DC", "date", meta.date.isoformat())
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", _summary(meta.lang), {"property": "schema:accessibilitySummary"})
+    book.add_metadata(None, "meta", _summary(meta.lang),
+                      {"property": "schema:accessibilitySummary"})
 
     # every character the book shows: the subset fonts must hold all of them
     shown = article_text(article) + "".join(labels.values()) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from ..errors import PipelineError
 from ..fonts import faces_used, glyph_texts, shipped_faces
-from ..transforms import article_text
 from ..model import Article
 from ..options import WriterOptions
+from ..transforms import article_text
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
 

@@ -38,7 +38,8 @@ BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template'
 # presentation forms) make a run right-to-left.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 # A Latin phrase (words, with what joins them) is one left-to-right run.
-_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*(?:[ ,]+[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*)*")
+_LATIN_WORD = r"[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*"
+_LATIN = re.compile(rf"{_LATIN_WORD}(?:[ ,]+{_LATIN_WORD})*")
 
 
 def write(article: Article, options: WriterOptions) -> bytes:

@@ -82,7 +82,7 @@ def set_section_rtl(sect_pr, rtl: bool = True) -> None:
     bidi = sect_pr.find(qn("w:bidi"))
     if bidi is None:
         bidi = etree.Element(qn("w:bidi"))
-        # w:bidi sits after w:pgNumType/w:cols/w:formProt/w:vAlign/w:noEndnote/w:titlePg/w:textDirection
+        # w:bidi comes after these, the nearest first
         anchor = None
         for tag in ("w:textDirection", "w:titlePg", "w:noEndnote", "w:vAlign", "w:formProt",
                     "w:cols", "w:pgNumType", "w:lnNumType", "w:pgBorders", "w:paperSrc",
@@ -97,16 +97,14 @@ def set_section_rtl(sect_pr, rtl: bool = True) -> None:
     bidi.set(qn("w:val"), "1" if rtl else "0")
 
 
-def page_field(paragraph, fmt: str = "") -> None:
-    """A PAGE field (the page number), in Arabic-Indic digits when ``fmt`` says so."""
-    instr = " PAGE " + (f"\\* {fmt} " if fmt else "")
-    p = paragraph._p
-    for xml in (f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="begin"/></w:r>',
-                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:instrText xml:space="preserve">{instr}</w:instrText></w:r>',
-                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="separate"/></w:r>',
-                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:t>1</w:t></w:r>',
-                f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr><w:fldChar w:fldCharType="end"/></w:r>'):
-        p.append(parse_xml(xml))
+def page_field(paragraph) -> None:
+    """A PAGE field: the page number, in the section's number format (w:pgNumType)."""
+    run = f'<w:r {nsdecls("w")}><w:rPr><w:rtl/></w:rPr>{{}}</w:r>'
+    for inner in ('<w:fldChar w:fldCharType="begin"/>',
+                  '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
+                  '<w:fldChar w:fldCharType="separate"/>', "<w:t>1</w:t>",
+                  '<w:fldChar w:fldCharType="end"/>'):
+        paragraph._p.append(parse_xml(run.format(inner)))
 
 
 # --- numbering ---------------------------------------------------------------

@@ -316,7 +316,14 @@ class _Blocks:
         if t == "heading_open":
             content = self._inline()
             self._next()
-            return Heading(level=int(tok.tag[1]), content=content)
+            level = int(tok.tag[1])
+            if level == 1:  # the title comes from the front matter
+                self.warnings.append(Diagnostic(
+                    "a '#' heading in the body is read as a section ('##')",
+                    line=tok.map[0] + 1 if tok.map else None, severity="warning",
+                    hint="the title is the front matter's; write sections as '## …'"))
+                level = 2
+            return Heading(level=level, content=content)
         if t == "paragraph_open":
             content = self._inline()
             self._next()

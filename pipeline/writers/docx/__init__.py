@@ -153,9 +153,7 @@ class _DocxBuilder:
     def inlines(self, parent, nodes: tuple[Inline, ...], bold: bool, italic: bool,
                 link_style: bool) -> None:
         for n in nodes:
-            if isinstance(n, Text):
-                self.text_runs(parent, n.text, bold, italic, link_style)
-            elif isinstance(n, Code):
+            if isinstance(n, (Text, Code)):
                 self.text_runs(parent, n.text, bold, italic, link_style)
             elif isinstance(n, Strong):
                 self.inlines(parent, n.children, True, italic, link_style)

@@ -11,6 +11,7 @@ Kept light: ``pipeline --help`` imports no writer.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import signal
 import sys
@@ -134,6 +135,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipeline: error: internal failure: {type(exc).__name__}: {exc} — "
               "rerun with --debug for the traceback", file=sys.stderr)
         return 1
+
+
+def run() -> None:
+    """The console script and ``python -m pipeline``: ``main``, then a quick exit.
+
+    Everything is written (atomically, synced), flushed and shut down when
+    ``main`` returns; skipping the interpreter's teardown of the modules a
+    build loaded saves a cold command some 50 ms."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _terminate(signum, frame) -> None:

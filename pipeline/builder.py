@@ -73,6 +73,8 @@ class BuildSettings:
     recording them as the article's error."""
     force: bool = False
     """Rebuild even what has not changed since the last build."""
+    metadata: tuple[tuple[str, str], ...] = ()
+    """Front-matter values that replace the sources' own (``--metadata key=value``)."""
 
 
 def load_article(path: str | Path) -> Article:
@@ -183,7 +185,7 @@ def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -
     raw = _read(source)
     text = decode_source(raw)
     found: list[Diagnostic] = []
-    article = assign_ids(parse_article(text, found))
+    article = assign_ids(parse_article(text, found, dict(settings.metadata)))
     found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
     found += [Diagnostic(f"image {image.src!r} has no alt text",
                          **locate(text, image.src), severity="warning",
@@ -384,7 +386,7 @@ class BuildCache:
         if self._context is None:
             s = self.settings
             digest = hashlib.sha256(repr((
-                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks,
+                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.metadata,
                 os.environ.get("SOURCE_DATE_EPOCH"))).encode())
             roots = [Path(__file__).parent, TEMPLATES_ROOT, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in sorted(Path(root).rglob("*"))

@@ -31,6 +31,13 @@ def _formats(value: str) -> list[str]:
     return chosen
 
 
+def _key_value(value: str) -> tuple[str, str]:
+    key, sep, text = value.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"not KEY=VALUE: {value!r}")
+    return key.strip(), text
+
+
 def length_mm(value: str) -> float:
     """``3mm``, ``0.5cm``, ``0.1in``, ``8pt`` → millimetres."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*", value)
@@ -60,6 +67,10 @@ def parser() -> argparse.ArgumentParser:
                    metavar="FORMAT",
                    help="pdf, docx, epub or html; repeat or separate with commas "
                         "(default: pdf, docx and epub)")
+    b.add_argument("-M", "--metadata", action="append", type=_key_value, default=[],
+                   metavar="KEY=VALUE",
+                   help="replace a front-matter value for this build, as pandoc's -M "
+                        "(e.g. -M author='اسم' -M date=2024-06-11)")
     b.add_argument("--paper", choices=("a4", "a5", "letter"),
                    help="PDF paper size (default: the front matter's paper:, else a4)")
     b.add_argument("--pdf-variant", choices=PDF_VARIANTS,
@@ -195,7 +206,7 @@ def _build(args: argparse.Namespace) -> int:
         reference_docx=in_force["reference-docx"].value,
         template_dirs=tuple(in_force["template-dir"].value),
         fonts_dir=in_force["fonts"].value or FONTS_DIR,
-        debug=args.debug, force=args.force)
+        debug=args.debug, force=args.force, metadata=tuple(args.metadata))
     _check_paths(settings)
     outdir = in_force["outdir"].value
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)

@@ -253,11 +253,13 @@ def decode_source(raw: bytes) -> str:
 # --- Markdown ----------------------------------------------------------------
 
 
-def parse_article(text: str, warnings: list[Diagnostic] | None = None) -> Article:
+def parse_article(text: str, warnings: list[Diagnostic] | None = None,
+                  overrides: dict[str, str] | None = None) -> Article:
     """Source text → ``Article``; raises ``PipelineError`` with a line on bad input.
 
     What is repaired rather than refused (unbalanced bidi controls) is reported
-    in ``warnings``."""
+    in ``warnings``. ``overrides`` replace front-matter values (the command's
+    ``--metadata key=value``) and are checked like them."""
     warnings = [] if warnings is None else warnings
     if not text.strip():
         raise PipelineError("the source is empty",
@@ -272,6 +274,14 @@ def parse_article(text: str, warnings: list[Diagnostic] | None = None) -> Articl
     fm = tokens[0]
     fm_first_line = fm.map[0] + 2  # 1-based line of the first YAML line
     data, marks = _load_yaml(fm.content, fm_first_line)
+    for key, value in (overrides or {}).items():
+        if key not in FRONT_MATTER_KEYS:
+            close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
+            raise PipelineError(f"--metadata: unknown front matter key '{key}'",
+                                hint=f"did you mean '{close[0]}'?" if close
+                                else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
+        data[key] = value
+        marks.pop(key, None)
     meta = _meta(data, marks, fm_first_line)
     fixed = {}
     for key in ("title", "description", "author"):

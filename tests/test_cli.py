@@ -76,3 +76,16 @@ def test_python_api(tmp_path):
     src = write_source(tmp_path, "نص.\n")
     [result] = build([src], tmp_path / "out")
     assert result.ok and set(result.outputs) == {"pdf", "docx", "epub"}
+
+
+def test_metadata_overrides_replace_front_matter_values(tmp_path):
+    import pikepdf
+    src = write_source(tmp_path, "نص.\n", front='title: "قديم"')
+    result = run("build", str(src), "-o", str(tmp_path / "out"), "-f", "pdf",
+                 "-M", "title=جديد", "-M", "author=سارة")
+    assert result.returncode == 0, result.stderr
+    with pikepdf.open(tmp_path / "out" / "article.pdf") as pdf:
+        assert str(pdf.docinfo.Title) == "جديد" and str(pdf.docinfo.Author) == "سارة"
+    bad = run("build", str(src), "-o", str(tmp_path / "out"), "-M", "titel=x")
+    assert bad.returncode == 1
+    assert "--metadata: unknown front matter key 'titel' — did you mean 'title'?" in bad.stderr

@@ -213,3 +213,16 @@ def test_daisy_ace_reports_no_violations(built, tmp_path):
                   if check["earl:result"]["earl:outcome"] == "fail"]
     assert violations == []
     assert report["earl:result"]["earl:outcome"] == "pass"
+
+
+def test_cover_picture_for_stores(book):
+    """Stores and libraries show the manifest's cover-image: the headline on it."""
+    import io
+
+    from PIL import Image, ImageStat
+    [item] = [i for i in book.items.values() if "cover-image" in (i.get("properties") or "")]
+    assert item.get("media-type") == "image/png"
+    picture = Image.open(io.BytesIO(book.zip.read(book.base + item.get("href"))))
+    assert picture.size == (1600, 2400)
+    light = ImageStat.Stat(picture.convert("L").point(lambda v: 255 if v > 180 else 0)).mean[0]
+    assert 1 < light < 60  # text drawn on the background, not an empty tile

@@ -79,23 +79,25 @@ def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
 
 
 
-def first_strong_direction(text: str) -> str | None:
-    """``ltr`` or ``rtl`` from the first strongly directional character (the
-    rule of HTML's ``dir="auto"``), or None when there is none."""
-    for ch in text:
-        kind = unicodedata.bidirectional(ch)
-        if kind == "L":
-            return "ltr"
-        if kind in ("R", "AL"):
-            return "rtl"
-    return None
-
-
 def block_direction(inlines: tuple[Inline, ...], base: str) -> str | None:
     """The direction a block needs when it differs from the document's ``base``:
-    a quotation in English inside an Arabic article reads left to right."""
-    found = first_strong_direction(plain_text(inlines))
-    return found if found and found != base else None
+    a quotation in English inside an Arabic article reads left to right.
+
+    A block turns only when its first letter and most of its letters agree:
+    an Arabic paragraph that opens with a Latin name ("GitHub هو …") or quotes
+    code stays right to left, where HTML's first-letter ``dir="auto"`` would
+    turn it."""
+    first = None
+    counts = {"ltr": 0, "rtl": 0}
+    for ch in plain_text(inlines):
+        kind = unicodedata.bidirectional(ch)
+        direction = "ltr" if kind == "L" else "rtl" if kind in ("R", "AL") else None
+        if direction:
+            first = first or direction
+            counts[direction] += 1
+    if first is None or first == base:
+        return None
+    return first if counts[first] > counts[base] else None
 
 
 def iter_nodes(article: Article) -> Iterator[object]:

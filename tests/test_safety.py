@@ -21,7 +21,7 @@ from pipeline.builder import BuildSettings, build, write_atomically
 from pipeline.errors import PipelineError
 from pipeline.reader import MAX_SOURCE_BYTES, decode_source, parse_article
 
-from conftest import BUNDLED, ROOT, pdftotext, write_source
+from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source
 from test_words_in_order import docx_text, epub_text
 
 
@@ -213,9 +213,10 @@ def test_12_an_image_inside_the_folder_is_used_everywhere(tmp_path):
         assert any(n.startswith("word/media/") for n in z.namelist())
     with zipfile.ZipFile(r.outputs["epub"]) as z:
         assert "EPUB/images/image-01.png" in z.namelist()  # beside the cover picture
-    out = subprocess.run(["pdfimages", "-list", str(r.outputs["pdf"])], capture_output=True,
-                         text=True).stdout if _has("pdfimages") else "image"
-    assert "image" in out
+    pdfimages = require_tool("pdfimages", "apt-get install poppler-utils")
+    listing = subprocess.run([pdfimages, "-list", str(r.outputs["pdf"])], capture_output=True,
+                             text=True).stdout.splitlines()[2:]
+    assert len(listing) == 1 and listing[0].split()[3:5] == ["40", "20"]  # the 40×20 picture
 
 
 # 13 --------------------------------------------------------------------------
@@ -365,8 +366,5 @@ def _png(path: Path) -> None:
     Image.new("RGB", (40, 20), (10, 80, 160)).save(path)
 
 
-def _has(tool: str) -> bool:
-    import shutil
-    return shutil.which(tool) is not None
 
 

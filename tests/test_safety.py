@@ -165,7 +165,7 @@ def test_11_pathological_nesting_finishes_within_seconds(tmp_path, body):
     started = time.perf_counter()
     r = build_one(tmp_path, body=body, formats=("docx", "epub"))
     assert time.perf_counter() - started < 20
-    assert r.ok or r.error.severity == "error"
+    assert r.ok or not r.error.message.startswith("internal failure"), r.error
 
 
 # 12 --------------------------------------------------------------------------
@@ -314,7 +314,13 @@ def test_16_a_killed_build_leaves_the_previous_output(tmp_path):
     after = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.endswith(".part")}
     # every output is the old one or a complete new one, never a torn file
     for name, data in after.items():
-        assert data == before[name] or zipfile.is_zipfile(out / name) or data.startswith(b"%PDF")
+        if data == before[name]:
+            continue
+        if name.endswith(".pdf"):
+            assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF"), name
+        elif not name.startswith("."):
+            with zipfile.ZipFile(out / name) as z:
+                assert z.testzip() is None, name
     [again] = build([BUNDLED], out)  # the next build sweeps anything a kill left
     assert again.ok and not [p for p in out.iterdir() if p.name.endswith(".part")]
 

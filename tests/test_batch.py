@@ -6,7 +6,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -72,9 +71,8 @@ def test_unchanged_articles_are_skipped_and_force_rebuilds(tmp_path):
     shutil.copy(BUNDLED, src)
     [first] = build([src], tmp_path / "out")
     assert first.ok and not first.up_to_date
-    started = time.perf_counter()
     [second] = build([src], tmp_path / "out")
-    assert second.up_to_date and time.perf_counter() - started < 0.5
+    assert second.up_to_date  # how fast that is, bench/run.py measures
     [forced] = build([src], tmp_path / "out", BuildSettings(force=True))
     assert forced.ok and not forced.up_to_date
 

@@ -8,7 +8,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .builder import TEMPLATES_ROOT, build, find_sources
+from .builder import build, find_sources
+from .cache import TEMPLATES_ROOT
 
 
 def watch(sources: list[str], outdir: Path, settings, reporter) -> int:

@@ -9,10 +9,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .assets import TEMPLATES_DIR
+
 if TYPE_CHECKING:
     from .builder import BuildResult, BuildSettings
-
-TEMPLATES_ROOT = Path(__file__).resolve().parent.parent / "templates"
 
 
 class BuildCache:
@@ -39,7 +39,7 @@ class BuildCache:
             digest = hashlib.sha256(repr((
                 s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.metadata,
                 os.environ.get("SOURCE_DATE_EPOCH"))).encode())
-            roots = [Path(__file__).parent, TEMPLATES_ROOT, s.fonts_dir, *s.template_dirs]
+            roots = [Path(__file__).parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in sorted(Path(root).rglob("*"))
                      if p.is_file() and "__pycache__" not in p.parts]
             if s.reference_docx:

@@ -14,9 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .assets import FONTS_DIR
 from .errors import PipelineError
-
-FONTS_DIR = Path(__file__).resolve().parent.parent / "fonts"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .builder import build, find_sources
-from .cache import TEMPLATES_ROOT
+from .assets import TEMPLATES_DIR
 
 
 def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
@@ -17,7 +17,7 @@ def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
 
     settings = replace(settings, force=False)
     paths = find_sources(sources)
-    roots = {p.resolve().parent for p in paths} | {TEMPLATES_ROOT, Path(settings.fonts_dir)}
+    roots = {p.resolve().parent for p in paths} | {TEMPLATES_DIR, Path(settings.fonts_dir)}
     roots |= {Path(d) for d in settings.template_dirs}
     reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result),
                  count=len(paths))

@@ -15,13 +15,13 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 
+from ..assets import TEMPLATES_DIR
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
     Inline, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
 from ..transforms import block_direction
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
 # prints as plain text.

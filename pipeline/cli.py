@@ -217,7 +217,7 @@ def _build(args: argparse.Namespace) -> int:
             return watch(args.sources, outdir, settings, reporter)
         results = reporter.run(lambda on_result: build(
             args.sources, outdir, settings, on_result=on_result, executor=executor),
-            count=_count(args.sources))
+            sources=_sources(args.sources))
     finally:
         if executor is not None:
             executor.shutdown()
@@ -228,12 +228,12 @@ def _build(args: argparse.Namespace) -> int:
     return 1 if any(not r.ok for r in results) else 0
 
 
-def _count(sources: list[str]) -> int | None:
+def _sources(sources: list[str]) -> list[Path] | None:
     from .builder import find_sources
     try:
-        return len(find_sources(sources))
+        return find_sources(sources)
     except PipelineError:
-        return None
+        return None  # build() says why, in one line
 
 
 def _check_paths(settings) -> None:

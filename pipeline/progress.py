@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 from typing import Callable
 
 
@@ -18,9 +19,11 @@ class Reporter:
         self.err = stream or sys.stderr
         self.console = None
 
-    def run(self, build: Callable, count: int | None = None) -> list:
-        """Call ``build(on_result)``, reporting each result; then the summary."""
+    def run(self, build: Callable, sources: list | None = None) -> list:
+        """Call ``build(on_result)``, reporting each result; then the summary.
+        ``sources`` (the articles to build) drives the progress bar."""
         started = time.perf_counter()
+        count = len(sources) if sources is not None else None
         fancy = (not self.quiet and count is not None and count > 1
                  and getattr(self.err, "isatty", lambda: False)())
         if fancy:
@@ -28,14 +31,18 @@ class Reporter:
             from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                                        TimeElapsedColumn)
             self.console = Console(file=self.err)
+            waiting = [Path(s).name for s in sources]
             with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
                           MofNCompleteColumn(), TimeElapsedColumn(),
                           console=self.console, transient=True) as bar:
-                task = bar.add_task("building", total=count)
+                task = bar.add_task(f"building {waiting[0]}", total=count)
 
                 def on_result(result) -> None:
                     self.result(result)
-                    bar.update(task, advance=1, description=f"built {result.source.name}")
+                    if result.source.name in waiting:
+                        waiting.remove(result.source.name)
+                    now = f"building {waiting[0]}" if waiting else "done"
+                    bar.update(task, advance=1, description=now)
                 results = build(on_result)
             self.table(results)
         else:

@@ -20,7 +20,7 @@ def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
     roots = {p.resolve().parent for p in paths} | {TEMPLATES_DIR, Path(settings.fonts_dir)}
     roots |= {Path(d) for d in settings.template_dirs}
     reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result),
-                 count=len(paths))
+                 sources=paths)
     reporter.say(f"watching {len(paths)} article(s), templates and fonts — Ctrl-C to stop")
     outdir_abs = Path(outdir).resolve()
     try:

@@ -221,7 +221,7 @@ def test_cover_picture_for_stores(book):
 
     from PIL import Image, ImageStat
     [item] = [i for i in book.items.values() if "cover-image" in (i.get("properties") or "")]
-    assert item.get("media-type") == "image/png"
+    assert item.get("media-type") == "image/jpeg"
     picture = Image.open(io.BytesIO(book.zip.read(book.base + item.get("href"))))
     assert picture.size == (1600, 2400)
     light = ImageStat.Stat(picture.convert("L").point(lambda v: 255 if v > 180 else 0)).mean[0]

@@ -256,7 +256,7 @@ def test_a_batch_on_a_terminal_gets_a_progress_bar_and_a_summary_table(tmp_path)
     reporter = Reporter(stream=screen)
     results = reporter.run(lambda on_result: build(
         [*sources, bad], tmp_path / "out", BuildSettings(formats=("epub",)),
-        on_result=on_result), count=4)
+        on_result=on_result), sources=[*sources, bad])
     shown = screen.getvalue()
     assert sum(r.ok for r in results) == 3
     assert "pipeline build" in shown and "built" in shown and "failed" in shown

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 from lxml import etree
 
-from ..cover import cover_png
+from ..cover import cover_jpeg
 from ..errors import PipelineError
 from ..fonts import faces_used, subset_font
 from ..model import Article, Heading
@@ -96,7 +96,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
         return item
 
     # the picture stores and libraries show; the cover page below stays text
-    book.set_cover("images/cover.png", cover_png(meta, options.fonts_dir), create_page=False)
+    book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir), create_page=False)
     common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(**common))

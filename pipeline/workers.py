@@ -21,9 +21,7 @@ def pdf_worker() -> ProcessPoolExecutor:
     format; this is how a build uses both cores."""
     global _pdf_worker
     if _pdf_worker is None:
-        context = multiprocessing.get_context(
-            "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
-        _pdf_worker = ProcessPoolExecutor(max_workers=1, mp_context=context,
+        _pdf_worker = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
                                           initializer=warm_pdf_worker)
         _pdf_worker.submit(int)  # start it now: the import overlaps our own work
         atexit.register(stop_pdf_worker)
@@ -46,9 +44,7 @@ def stop_pdf_worker(kill: bool = False) -> None:
 def worker_pool(workers: int) -> Executor:
     """A process pool whose workers import WeasyPrint and build their font
     configuration once, before the first article."""
-    context = multiprocessing.get_context(
-        "fork" if _can_fork() and "weasyprint" not in sys.modules else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
                                initializer=warm_worker)
 
 
@@ -75,5 +71,9 @@ def _quiet_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods()
+def _context():
+    """Fork while this process has not loaded WeasyPrint (cheap, and nothing of
+    Pango's is copied); spawn otherwise."""
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context(
+        "fork" if fork and "weasyprint" not in sys.modules else "spawn")

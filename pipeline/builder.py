@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import glob
 import hashlib
 import os
 import tempfile
@@ -48,6 +47,8 @@ class BuildResult:
     """How long the build of this article took (reading, rendering, writing)."""
     inputs: dict[str, str] = field(default_factory=dict)
     """Every file the build read (path → sha256)."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Format → sha256 of the file written (the cache's record of it)."""
 
     @property
     def ok(self) -> bool:
@@ -139,18 +140,25 @@ def output_stem(source: Path) -> str:
     return stem or "article"
 
 
-def sweep_partials(target: Path) -> None:
-    """Remove the temporary files a killed build left for ``target``."""
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
-        stale.unlink(missing_ok=True)
+def sweep_partials(folder: Path, names: set[str] | None = None) -> None:
+    """Remove the temporary files a killed build left for the files ``names``
+    of ``folder`` (all of them when None), in one pass over the folder;
+    ``write_atomically`` names them ``.<name>.<random>.part``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if name.startswith(".") and name.endswith(".part") and \
+                (names is None or name[1:-len(".part")].rpartition(".")[0] in names):
+            Path(entry.path).unlink(missing_ok=True)
 
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` beside ``target`` and rename it over: a reader sees the old
-    file or the new one, never half of one. A temporary file a killed build
-    left for the same target is swept first."""
+    file or the new one, never half of one."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_partials(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:
         umask = os.umask(0)
@@ -201,12 +209,10 @@ def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -
 def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
     """Run the writers; with ``parallel_pdf`` the PDF renders in this process's
     PDF worker while this one writes the other formats."""
-    from .writers import writer_for
-
     if not (parallel_pdf and "pdf" in job.formats):
-        return {f: writer_for(f)(job.article, job.options) for f in job.formats}
+        return {f: _write_one(f, job.article, job.options) for f in job.formats}
     pdf = pdf_worker().submit(_write_one, "pdf", job.article, job.options)
-    rendered = {f: writer_for(f)(job.article, job.options) for f in job.formats if f != "pdf"}
+    rendered = {f: _write_one(f, job.article, job.options) for f in job.formats if f != "pdf"}
     try:
         rendered["pdf"] = pdf.result()
     except BrokenProcessPool:  # the worker died (killed, out of memory): render here
@@ -244,6 +250,7 @@ def write_outputs(job: ArticleJob, rendered: dict, outdir: Path, result: BuildRe
             data = data.main
         write_atomically(target, data)
         result.outputs[fmt] = target
+        result.digests[fmt] = hashlib.sha256(data).hexdigest()
 
 
 def build_article(source: Path, outdir: Path, settings: BuildSettings,
@@ -315,9 +322,13 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
             on_result(result)
 
     all_sources = find_sources(sources)
+    # what a killed build may have left for this run's outputs
+    sweep_partials(outdir, {f"{output_stem(source)}.{fmt}" for source in all_sources
+                            for fmt in settings.formats} | {BuildCache.NAME})
+    if "html" in settings.formats:  # and in a web page's own folder
+        for source in all_sources:
+            sweep_partials(outdir / f"{output_stem(source)}_files")
     for source in all_sources:
-        for fmt in settings.formats:  # what a killed build may have left
-            sweep_partials(outdir / f"{output_stem(source)}.{fmt}")
         if not settings.force and (fresh := cache.fresh(source)) is not None:
             done(fresh)
         else:

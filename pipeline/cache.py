@@ -79,7 +79,7 @@ class BuildCache:
         self.entries[str(result.source.resolve())] = {
             "key": self._key(result.source, result.inputs),
             "inputs": sorted(result.inputs),
-            "outputs": {fmt: [str(path), _file_digest(path)]
+            "outputs": {fmt: [str(path), result.digests[fmt]]
                         for fmt, path in result.outputs.items()},
         }
         self.changed = True

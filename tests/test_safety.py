@@ -374,3 +374,14 @@ def _png(path: Path) -> None:
 
 
 
+
+
+def test_16_partial_files_of_this_run_are_swept_others_kept(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    ours = out / ".article.epub.k2x9q_.part"
+    other = out / ".notes.txt.abc123.part"  # not an output of this build
+    ours.write_bytes(b"torn")
+    other.write_bytes(b"someone else's")
+    r = build_one(tmp_path, formats=("epub",))
+    assert r.ok and not ours.exists() and other.exists()

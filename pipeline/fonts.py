@@ -43,6 +43,10 @@ TEXT_FAMILY = "Amiri"
 FALLBACK_FAMILIES = ("Noto Emoji",)
 """Families for characters the text family lacks, tried in order."""
 
+TEMPLATE_CHARACTERS = "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
+"""What the templates draw besides the article's text (numbers, the byline's
+dot, bullets): a font subset to an article must keep them too."""
+
 _FACES = (
     ("Amiri", "Amiri-Regular.ttf", False, False),
     ("Amiri", "Amiri-Bold.ttf", True, False),

@@ -46,6 +46,13 @@ class ImageResource:
                                                      self.media_type.split("/")[1])
 
 
+def packaged_names(images: dict[str, ImageResource]) -> dict[str, str]:
+    """Source path → the name an image takes inside a package (an EPUB, a web
+    page's folder): ``images/image-01.png``…, never the author's file name."""
+    return {src: f"images/image-{n:02d}.{image.extension}"
+            for n, (src, image) in enumerate(images.items(), 1)}
+
+
 def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str, ImageResource]:
     """Read and check every image of ``article``; ``text`` (the source) lets
     errors name the line that refers to the image."""

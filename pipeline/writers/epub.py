@@ -16,9 +16,10 @@ from lxml import etree
 
 from ..cover import cover_jpeg
 from ..errors import PipelineError
-from ..fonts import faces_used, subset_font
+from ..fonts import TEMPLATE_CHARACTERS, faces_used, subset_font
 from ..model import Article, Heading
 from ..options import WriterOptions
+from ..resources import packaged_names
 from ..transforms import article_text, plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, template_env, template_file
@@ -74,7 +75,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
                       {"property": "schema:accessibilitySummary"})
 
     # every character the book shows: the subset fonts must hold all of them
-    shown = article_text(article) + "".join(labels.values()) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
+    shown = article_text(article) + "".join(labels.values()) + TEMPLATE_CHARACTERS
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
     css += template_file(options.template_dirs, "epub.css").read_text(encoding="utf-8")
@@ -100,10 +101,9 @@ def write(article: Article, options: WriterOptions) -> bytes:
     common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(**common))
-    image_names = {}
-    for n, image in enumerate(options.images.values(), 1):
-        name = f"images/image-{n:02d}.{image.extension}"
-        image_names[image.src] = name
+    image_names = packaged_names(options.images)
+    for n, (src, name) in enumerate(image_names.items(), 1):
+        image = options.images[src]
         book.add_item(epub.EpubItem(uid=f"image-{n:02d}", file_name=name,
                                     media_type=image.media_type, content=image.data))
     translator = HtmlTranslator(epub=True, base_dir=meta.dir,

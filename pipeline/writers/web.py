@@ -3,9 +3,10 @@ stylesheet, the fonts as WOFF2 files (subset to the page) and the images beside 
 
 from __future__ import annotations
 
-from ..fonts import faces_used, subset_font, woff2
+from ..fonts import TEMPLATE_CHARACTERS, faces_used, subset_font, woff2
 from ..model import Article
 from ..options import WriterOptions
+from ..resources import packaged_names
 from ..transforms import article_text
 from . import Bundle
 from .html import template_file
@@ -16,19 +17,17 @@ ASSETS = "{stem}_files"
 
 def write(article: Article, options: WriterOptions) -> Bundle:
     folder = ASSETS.format(stem=options.stem)
-    shown = article_text(article) + "0123456789٠١٢٣٤٥٦٧٨٩ ·•–"
+    shown = article_text(article) + TEMPLATE_CHARACTERS
     files: dict[str, bytes] = {}
     faces = faces_used(article, shown, options.fonts_dir)
     for face in faces:
         files[f"{face.path.stem}.woff2"] = woff2(subset_font(face, shown))
-    images = {}
-    for n, image in enumerate(options.images.values(), 1):
-        name = f"images/image-{n:02d}.{image.extension}"
-        images[image.src] = f"{folder}/{name}"
-        files[name] = image.data
+    names = packaged_names(options.images)
+    for src, name in names.items():
+        files[name] = options.images[src].data
     css = font_faces_css(faces, lambda f: f"{f.path.stem}.woff2", options)
     css += template_file(options.template_dirs, "web.css").read_text(encoding="utf-8")
     files["article.css"] = css.encode()
     page = render_page(article, options, stylesheets=[f"{folder}/article.css"],
-                       image_href=images.__getitem__)
+                       image_href=lambda src: f"{folder}/{names[src]}")
     return Bundle(page.encode(), files)

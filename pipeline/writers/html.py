@@ -123,9 +123,10 @@ class HtmlTranslator:
         body = item.blocks
         if item.lead is not None:
             first = body[0]
-            rest = self.inlines(first.content) if isinstance(first, Paragraph) else ""
-            lead = (f'<p{self.dir_attr(item.lead)}><strong class="lead">'
-                    f'{self.inlines(item.lead)}</strong>{rest}</p>\n')
+            text = first.content if isinstance(first, Paragraph) else ()
+            # the direction of the whole line, lead term and text, as in the DOCX
+            lead = (f'<p{self.dir_attr((*item.lead, *text))}><strong class="lead">'
+                    f'{self.inlines(item.lead)}</strong>{self.inlines(text)}</p>\n')
             return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
         return f"<li>{self.blocks(body)}</li>\n"
 

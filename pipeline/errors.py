@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -59,3 +60,10 @@ class PipelineError(Exception):
 def _from_diagnostic(diagnostic: Diagnostic) -> PipelineError:
     d = diagnostic
     return PipelineError(d.message, path=d.path, line=d.line, column=d.column, hint=d.hint)
+
+
+def did_you_mean(word: str, known, what: str) -> str:
+    """The hint for an unknown name: the closest known one, else the list of
+    ``what`` there are."""
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f"did you mean '{close[0]}'?" if close else f"known {what}: " + ", ".join(known)

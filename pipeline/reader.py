@@ -7,7 +7,6 @@ that knows source line numbers: every refusal here names the line and column.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from dataclasses import replace
@@ -21,7 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .errors import Diagnostic, PipelineError
+from .errors import Diagnostic, PipelineError, did_you_mean
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry,
     Heading, Image, Inline, LineBreak, Link, ListItem, Meta, OrderedList, Paragraph, Strong,
@@ -141,10 +140,9 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
 
     for key in data:
         if key not in FRONT_MATTER_KEYS:
-            close = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1)
-            hint = (f"did you mean '{close[0]}'?" if close
-                    else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
-            raise PipelineError(f"unknown front matter key '{key}'", hint=hint, **where(key))
+            raise PipelineError(f"unknown front matter key '{key}'",
+                                hint=did_you_mean(str(key), FRONT_MATTER_KEYS, "keys"),
+                                **where(key))
 
     def text(key: str, required: bool = False) -> str:
         value = data.get(key)
@@ -276,10 +274,8 @@ def parse_article(text: str, warnings: list[Diagnostic] | None = None,
     data, marks = _load_yaml(fm.content, fm_first_line)
     for key, value in (overrides or {}).items():
         if key not in FRONT_MATTER_KEYS:
-            close = difflib.get_close_matches(key, FRONT_MATTER_KEYS, n=1)
             raise PipelineError(f"--metadata: unknown front matter key '{key}'",
-                                hint=f"did you mean '{close[0]}'?" if close
-                                else "known keys: " + ", ".join(FRONT_MATTER_KEYS))
+                                hint=did_you_mean(key, FRONT_MATTER_KEYS, "keys"))
         data[key] = value
         marks.pop(key, None)
     meta = _meta(data, marks, fm_first_line)

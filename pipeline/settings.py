@@ -9,14 +9,13 @@ shows it.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PipelineError
+from .errors import PipelineError, did_you_mean
 
 FORMATS = ("pdf", "docx", "epub", "html")
 PAPERS = ("a4", "a5", "letter")
@@ -93,10 +92,8 @@ def _shown(path: Path, cwd: Path) -> str:
 def _apply(settings: dict[str, Setting], table: dict, path: Path, origin: str) -> None:
     for key, value in table.items():
         if key not in DEFAULTS:
-            close = difflib.get_close_matches(key, DEFAULTS, n=1)
             raise PipelineError(f"unknown setting '{key}'", path=str(path),
-                                hint=f"did you mean '{close[0]}'?" if close
-                                else "known settings: " + ", ".join(DEFAULTS))
+                                hint=did_you_mean(key, DEFAULTS, "settings"))
         settings[key] = Setting(_typed(key, value, path), origin)
 
 

@@ -65,6 +65,8 @@ class BuildSettings:
     pdf_variant: str = "pdf/ua-1"
     bleed_mm: float = 0.0
     marks: bool = False
+    justify: str | None = None
+    """Overrides the front matter's ``justify``; None keeps it (default kashida)."""
     reference_docx: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     fonts_dir: Path = fonts.FONTS_DIR
@@ -128,7 +130,8 @@ def writer_options(path: Path, article: Article, raw: bytes,
         template_dirs=settings.template_dirs,
         pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
                        variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
-                       marks=settings.marks),
+                       marks=settings.marks,
+                       justify=settings.justify or article.meta.justify or "kashida"),
         docx=DocxOptions(reference=settings.reference_docx),
     )
 

@@ -80,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
                    help="bleed around each PDF page for the printer, e.g. 3mm")
     b.add_argument("--marks", action="store_true", default=None,
                    help="add crop marks to the PDF")
+    b.add_argument("--justify", choices=("kashida", "spaces"),
+                   help="how the PDF justifies Arabic lines: kashida elongates joins "
+                        "(default: the front matter's justify:, else kashida), spaces "
+                        "widens word spaces only")
     b.add_argument("--reference-docx", type=Path, metavar="PATH",
                    help="take the DOCX styles from this document (a newsroom's house styles)")
     b.add_argument("--template-dir", dest="template_dirs", action="append", type=Path,
@@ -175,6 +179,7 @@ def _command_line(args: argparse.Namespace) -> dict:
         formats = list(dict.fromkeys(f for group in args.formats for f in group))
     return {"formats": formats, "outdir": args.outdir, "paper": args.paper,
             "pdf-variant": args.pdf_variant, "bleed": args.bleed, "marks": args.marks,
+            "justify": args.justify,
             "reference-docx": args.reference_docx, "template-dir": args.template_dirs,
             "fonts": args.fonts}
 
@@ -202,7 +207,7 @@ def _build(args: argparse.Namespace) -> int:
     settings = BuildSettings(
         formats=formats, paper=in_force["paper"].value,
         pdf_variant=in_force["pdf-variant"].value, bleed_mm=bleed,
-        marks=bool(in_force["marks"].value),
+        marks=bool(in_force["marks"].value), justify=in_force["justify"].value,
         reference_docx=in_force["reference-docx"].value,
         template_dirs=tuple(in_force["template-dir"].value),
         fonts_dir=in_force["fonts"].value or FONTS_DIR,

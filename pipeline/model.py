@@ -163,6 +163,8 @@ class Meta:
     """A stable identifier for the publication (the source's ``id``), or empty."""
     paper: str = ""
     """Preferred paper size for print (``a4``, ``a5``, ``letter``), or empty."""
+    justify: str = ""
+    """How the PDF justifies Arabic lines (``kashida`` or ``spaces``), or empty."""
 
 
 @dataclass(frozen=True, slots=True)

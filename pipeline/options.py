@@ -30,6 +30,9 @@ class PdfOptions:
     """Bleed around the trim box, in millimetres."""
     marks: bool = False
     """Crop and registration marks for the printer."""
+    justify: str = "kashida"
+    """How justified Arabic lines take their slack: ``kashida`` (elongated joins,
+    word spaces capped) or ``spaces`` (word spaces only)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,8 +31,9 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """Sources larger than this are refused before parsing (no article comes near it)."""
 
 FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
-                     "keywords", "id", "paper")
+                     "keywords", "id", "paper", "justify")
 PAPER_SIZES = ("a4", "a5", "letter")
+JUSTIFICATIONS = ("kashida", "spaces")
 
 # Characters no output can carry faithfully (XML forbids most; the rest are
 # invisible page-layout controls nobody types on purpose). One policy for all
@@ -173,6 +174,11 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
     if paper and paper not in PAPER_SIZES:
         raise PipelineError(f"unknown paper size {paper!r}",
                             hint="use one of " + ", ".join(PAPER_SIZES), **where("paper"))
+    justify = text("justify").lower()
+    if justify and justify not in JUSTIFICATIONS:
+        raise PipelineError(f"'justify' must be kashida or spaces, not {justify!r}",
+                            hint="kashida elongates joins; spaces widens word spaces only",
+                            **where("justify"))
 
     date = None
     raw_date = text("date")
@@ -204,7 +210,7 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
 
     return Meta(title=title, description=text("description"), lang=lang, dir=direction,
                 author=text("author"), date=date, keywords=keywords, ident=text("id"),
-                paper=paper)
+                paper=paper, justify=justify)
 
 
 def _yaml_kind(value: Any) -> str:

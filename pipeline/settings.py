@@ -19,6 +19,7 @@ from .errors import PipelineError, did_you_mean
 
 FORMATS = ("pdf", "docx", "epub", "html")
 PAPERS = ("a4", "a5", "letter")
+JUSTIFICATIONS = ("kashida", "spaces")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     "pdf-variant": "pdf/ua-1",
     "bleed": "0mm",
     "marks": False,
+    "justify": None,
     "reference-docx": None,
     "template-dir": [],
     "fonts": None,
@@ -111,6 +113,10 @@ def _typed(key: str, value: Any, path: Path) -> Any:
     if key == "paper":
         if value not in PAPERS:
             fail(" or ".join(PAPERS))
+        return value
+    if key == "justify":
+        if value not in JUSTIFICATIONS:
+            fail(" or ".join(JUSTIFICATIONS))
         return value
     if key == "marks":
         if not isinstance(value, bool):

@@ -7,6 +7,7 @@ import logging
 import re
 from pathlib import Path
 
+from ..compat.weasyprint import glyph_layer
 from ..errors import PipelineError
 from ..fonts import faces_used, glyph_texts, shipped_faces
 from ..model import Article
@@ -14,6 +15,7 @@ from ..options import WriterOptions
 from ..transforms import article_text
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
+from .pdf_glyphs import GlyphLayer
 
 PAPER = {"a4": "A4", "a5": "A5", "letter": "letter"}
 
@@ -36,6 +38,11 @@ def print_css(article: Article, options: WriterOptions) -> str:
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
+    return render(article, options)[0]
+
+
+def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]:
+    """The PDF, and the glyph layer that drew its text (what it elongated)."""
     from weasyprint import CSS, HTML
 
     html = render_page(article, options)
@@ -50,17 +57,19 @@ def write(article: Article, options: WriterOptions) -> bytes:
         stylesheet = CSS(string=print_css(article, options), base_url=base,
                          url_fetcher=fetcher, font_config=font_config())
         variant = None if options.pdf.variant == "none" else options.pdf.variant
-        pdf = document.write_pdf(
-            stylesheets=[stylesheet], font_config=font_config(), pdf_variant=variant,
-            pdf_identifier=options.identifier.encode(),
-            finisher=_finisher(article.meta.dir, shipped_faces(options.fonts_dir)))
+        layer = GlyphLayer(justify=options.pdf.justify)
+        with glyph_layer(layer):
+            pdf = document.write_pdf(
+                stylesheets=[stylesheet], font_config=font_config(), pdf_variant=variant,
+                pdf_identifier=options.identifier.encode(),
+                finisher=_finisher(article.meta.dir, shipped_faces(options.fonts_dir), layer))
     finally:
         logger.removeHandler(failures)
     if failures.messages:
         raise PipelineError("PDF: " + failures.messages[0],
                             hint="only files inside the article's folder, fonts/ and "
                                  "templates/ can be used")
-    return pdf
+    return pdf, layer
 
 
 @functools.lru_cache(maxsize=1)
@@ -70,14 +79,23 @@ def font_config():
     return FontConfiguration()
 
 
-def _finisher(direction: str, faces):
+def _finisher(direction: str, faces, layer: GlyphLayer):
     def finisher(document, pdf) -> None:
         import pydyf
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
         prefs["Direction"] = "/R2L" if direction == "rtl" else "/L2R"
         pdf.catalog["ViewerPreferences"] = prefs
         _repair_text_layer(pdf, faces)
+        layer.finish(pdf, functools.partial(_texts_by_font_name, faces))
     return finisher
+
+
+def _texts_by_font_name(faces, base_font: str) -> dict[int, str] | None:
+    name = base_font.lstrip("/").split("+", 1)[-1]
+    for face in faces:
+        if name in _font_names(face.path):
+            return glyph_texts(face.path)
+    return None
 
 
 _BFCHAR = re.compile(rb"^<([0-9a-f]{4})> <([0-9a-f]*)>$")

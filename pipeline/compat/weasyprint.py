@@ -1,0 +1,300 @@
+"""WeasyPrint's private names, in one place.
+
+WeasyPrint draws each line of text in ``weasyprint.draw.text.draw_first_line``
+from Pango's shaped glyphs, writing kerning and mark offsets as text-position
+numbers and text rise. ``glyph_layer`` replaces that function, for one
+``write_pdf`` call, with one that writes each glyph as the variant
+``writers.pdf_glyphs`` describes (and elongates joins for kashida
+justification); everything else WeasyPrint draws as before. The reaches:
+
+- ``weasyprint.draw.text.draw_first_line`` (replaced; the original is called
+  for lines this module does not handle: ellipses, bitmap and colour fonts,
+  characters no font has);
+- Pango's line, run and glyph structures through ``weasyprint.text.ffi``;
+- ``stream.add_font``, ``stream.set_font_size``, ``stream.ink_rect`` /
+  ``logical_rect``, and ``Font.widths``, ``to_unicode``, ``hash``,
+  ``glyph_count``, ``file_content``, ``bitmap``/``png``/``svg``/``colr``/``missing``;
+- ``TextBox.justification_spacing`` (the extra width WeasyPrint gave each space).
+
+tests/test_compat.py checks each of them against the installed WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+from dataclasses import dataclass
+
+from ..kashida import best_join, share_slack
+from ..writers.pdf_glyphs import GlyphLayer, Variant
+
+_LAYER: contextvars.ContextVar[GlyphLayer | None] = contextvars.ContextVar(
+    "pipeline_glyph_layer", default=None)
+_ORIGINAL = None
+
+# Spaces keep at most this much of a justified line's slack (em); the rest is
+# taken by kashidas where the line has joins to elongate.
+SPACE_STRETCH_EM = 0.03
+# One elongation is at least and at most this long (em), a multiple of the quantum.
+KASHIDA_LEAST_EM = 0.25
+KASHIDA_MOST_EM = 0.6
+KASHIDA_QUANTUM_EM = 0.02
+
+
+@contextlib.contextmanager
+def glyph_layer(layer: GlyphLayer):
+    """Draw text through ``layer`` while the block runs (one PDF's rendering)."""
+    _install()
+    token = _LAYER.set(layer)
+    try:
+        yield layer
+    finally:
+        _LAYER.reset(token)
+
+
+def _install() -> None:
+    global _ORIGINAL
+    from weasyprint.draw import text as draw_text
+    if _ORIGINAL is None:
+        _ORIGINAL = draw_text.draw_first_line
+        draw_text.draw_first_line = _draw_first_line
+
+
+def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
+    layer = _LAYER.get()
+    if layer is None or text_overflow == "ellipsis" or block_ellipsis != "none":
+        return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
+    if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
+        return []
+    glyphs = _shaped_glyphs(stream, textbox)
+    if glyphs is None:  # a font or glyph WeasyPrint draws its own way
+        return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
+    if layer.justify == "kashida" and getattr(textbox, "justification_spacing", 0) > 0:
+        _elongate(glyphs, textbox, layer)
+    stream.set_text_matrix(*matrix.values)
+    _show(stream, glyphs, layer)
+    return []
+
+
+@dataclass(slots=True)
+class _Glyph:
+    font: object
+    font_size: float
+    glyph: int
+    advance: float
+    """Pen advance, thousandths of an em."""
+    natural: int
+    """The glyph's own advance (the PDF's width for its id), thousandths of an em."""
+    dx: float
+    dy: float
+    cluster: int
+    """Byte offset of its cluster in the line's text (items told apart by ``item``)."""
+    item: int
+    text: str
+    """The text of its cluster."""
+    rtl: bool
+    empty: bool = False
+    kashida: float = 0.0
+
+
+def _shaped_glyphs(stream, textbox) -> list[_Glyph] | None:
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    layout = textbox.pango_layout
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    first_line, _ = layout.get_first_line()
+    utf8 = layout.text.encode()
+    glyphs: list[_Glyph] = []
+    run = first_line.runs[0]
+    item_number = 0
+    while run != ffi.NULL:
+        glyph_item = run.data
+        run = run.next
+        item_number += 1
+        pango_font = glyph_item.item.analysis.font
+        font, font_size = stream.add_font(pango_font)
+        if (pango.pango_version() < 14802 or font.bitmap or font.png or font.svg
+                or font.colr or font.missing):
+            return None
+        units = 1000 * FROM_UNITS / font_size
+        string = glyph_item.glyphs
+        count = string.num_glyphs
+        infos, clusters = string.glyphs, string.log_clusters
+        offset, length = glyph_item.item.offset, glyph_item.item.length
+        rtl = bool(glyph_item.item.analysis.level % 2)
+        starts = sorted({clusters[i] for i in range(count)})
+        ends = {s: (starts[k + 1] if k + 1 < len(starts) else length)
+                for k, s in enumerate(starts)}
+        for i in range(count):
+            info = infos[i]
+            glyph_id = info.glyph
+            cluster = clusters[i]
+            text = utf8[offset + cluster:offset + ends[cluster]].decode(errors="replace")
+            advance = info.geometry.width * units
+            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+                glyphs.append(_Glyph(font, font_size, 0, advance, 0, 0, 0, cluster,
+                                     item_number, text, rtl, empty=True))
+                continue
+            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                return None
+            if glyph_id not in font.to_unicode:
+                font.to_unicode[glyph_id] = text  # keeps the glyph in the subset
+            natural = font.widths.get(glyph_id)
+            if natural is None:
+                pango.pango_font_get_glyph_extents(
+                    pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
+                natural = font.widths[glyph_id] = round(
+                    stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
+            glyphs.append(_Glyph(
+                font, font_size, glyph_id, advance, natural,
+                info.geometry.x_offset * units, -info.geometry.y_offset * units,
+                cluster, item_number, text, rtl))
+    return glyphs
+
+
+def _is_space(glyph: _Glyph) -> bool:
+    return glyph.text == " " and not glyph.empty
+
+
+def _elongate(glyphs: list[_Glyph], textbox, layer: GlyphLayer) -> None:
+    """Move the slack WeasyPrint gave the spaces to kashidas: at most one a
+    word, at each word's best join, best joins first, each long enough to be
+    seen; spaces keep a little, and whatever cannot be placed."""
+    spaces = [g for g in glyphs if _is_space(g)]
+    if not spaces:
+        return
+    em = textbox.style["font_size"]
+    slack = textbox.justification_spacing  # points, per space
+    keep = min(slack, SPACE_STRETCH_EM * em)
+    movable = (slack - keep) * len(spaces)
+    candidates = [c for c in (_carrier(word) for word in _words(glyphs)) if c is not None]
+    wanted = min(len(candidates), int(movable // (KASHIDA_LEAST_EM * em)))
+    if wanted <= 0:
+        return
+    # Best joins first; among equals, spread over the line rather than bunched.
+    ranked = sorted(enumerate(candidates),
+                    key=lambda item: (item[1][0], _spread_rank(item[0], len(candidates))))
+    carriers = [glyph for _, (_, glyph) in ranked[:wanted]]
+    each, _ = share_slack(movable, len(carriers), KASHIDA_QUANTUM_EM * em, KASHIDA_MOST_EM * em)
+    if each <= 0 or any(_tatweel(layer, c.font) is None for c in carriers):
+        return
+    for carrier in carriers:
+        carrier.kashida = each * 1000 / carrier.font_size
+        carrier.advance += carrier.kashida
+    taken = each * len(carriers) / len(spaces)
+    for space in spaces:
+        space.advance -= taken * 1000 / space.font_size
+    layer.kashidas += len(carriers)
+    layer.stretched_lines += 1
+
+
+def _spread_rank(index: int, count: int) -> int:
+    """Van der Corput order of positions: 0, ½, ¼, ¾ … of the line, so the
+    first n chosen are spread evenly."""
+    rank, bit, value = 0, count.bit_length(), index
+    for _ in range(bit):
+        rank = (rank << 1) | (value & 1)
+        value >>= 1
+    return rank
+
+
+def _words(glyphs: list[_Glyph]):
+    """Runs of right-to-left glyphs between spaces, in visual order."""
+    word: list[_Glyph] = []
+    for glyph in glyphs:
+        if _is_space(glyph) or glyph.empty or not glyph.rtl or (
+                word and (glyph.item != word[-1].item)):
+            if word:
+                yield word
+            word = [] if (_is_space(glyph) or glyph.empty or not glyph.rtl) else [glyph]
+            continue
+        word.append(glyph)
+    if word:
+        yield word
+
+
+def _carrier(word: list[_Glyph]) -> tuple[int, _Glyph] | None:
+    """The glyph that draws a word's kashida: the last glyph (visually) of the
+    cluster after the best join, which the tatweel extends towards the cluster
+    before it, with the join's priority. None where the join is moved
+    (kerned, raised, cursive)."""
+    clusters: list[list[_Glyph]] = []
+    for glyph in word:  # visual order; a cluster's glyphs are adjacent
+        if clusters and clusters[-1][0].cluster == glyph.cluster:
+            clusters[-1].append(glyph)
+        else:
+            clusters.append([glyph])
+    clusters.reverse()  # logical order
+    join = best_join([c[0].text for c in clusters])
+    if join is None:
+        return None
+    before, after = clusters[join.before], clusters[join.before + 1]
+    if any(g.dy for g in before + after if g.natural):
+        return None  # a cursive join that lifts a letter: a tatweel would not meet it
+    carrier = max(after, key=lambda g: word.index(g))
+    if carrier.dx or carrier.dy or abs(carrier.advance - carrier.natural) >= 1 or not carrier.natural:
+        return None
+    return join.priority, carrier
+
+
+def _tatweel(layer: GlyphLayer, font):
+    variants = layer.variants_for(font.hash, font.glyph_count)
+    if variants.tatweel is None:
+        found = _font_tatweel(font.file_content, font.index)
+        if found is None:
+            return None
+        variants.tatweel, variants.tatweel_advance = found
+        font.to_unicode.setdefault(variants.tatweel, "\u0640")
+    return variants.tatweel
+
+
+@functools.lru_cache(maxsize=16)
+def _font_tatweel(data: bytes, index: int) -> tuple[int, int] | None:
+    import uharfbuzz as hb
+    face = hb.Face(hb.Blob(data), index)
+    font = hb.Font(face)
+    glyph = font.get_nominal_glyph(0x0640)
+    if not glyph:
+        return None
+    advance = round(font.get_glyph_h_advance(glyph) * 1000 / face.upem)
+    return (glyph, advance) if advance > 0 else None
+
+
+def _show(stream, glyphs: list[_Glyph], layer: GlyphLayer) -> None:
+    """Write the line as TJ strings: one glyph id a glyph, numbers only for
+    the space after a space and for empty glyphs."""
+    parts: list[str] = []
+    current = None
+
+    def flush():
+        if parts:  # adjacent glyph strings become one: "<0012><0034>" → "<00120034>"
+            stream.show_text("".join(parts).replace("><", ""))
+            parts.clear()
+
+    for glyph in glyphs:
+        if current is not glyph.font:
+            flush()
+            stream.set_font_size(glyph.font.hash, glyph.font_size)
+            current = glyph.font
+        if glyph.empty:
+            if glyph.advance:
+                parts.append(f"{-glyph.advance:.3f}")
+            continue
+        glyph_id = glyph.glyph
+        gap = 0.0
+        if _is_space(glyph):
+            gap = glyph.advance - glyph.natural
+        elif (round(glyph.advance) != glyph.natural or round(glyph.dx) or round(glyph.dy)
+              or glyph.kashida):
+            variant = Variant(glyph.glyph, round(glyph.advance), round(glyph.dx),
+                              round(glyph.dy), round(glyph.kashida))
+            found = layer.variants_for(glyph.font.hash, glyph.font.glyph_count).id_for(variant)
+            if found is None:  # the font is full: position with numbers, as WeasyPrint does
+                gap = glyph.advance - glyph.natural
+            else:
+                glyph_id = found
+        parts.append(f"<{glyph_id:04x}>")
+        if abs(gap) >= 0.001:
+            parts.append(f"{-gap:.3f}")
+    flush()

@@ -1,0 +1,247 @@
+"""The PDF's glyph layer: typography as HarfBuzz shapes it, text readers get back.
+
+A shaped Arabic line is more than a row of glyphs: kerning moves a glyph
+against its neighbour, mark positioning raises a fatha over a tall alef, a
+cursive join lifts one letter onto the next, and kashida justification
+lengthens a join. A PDF can say all of that with text-positioning numbers and
+text rise, but the readers people use build their text from positions, and
+each of those adjustments looks to them like a gap, a new word or a new line:
+that is how a fully vowelled page came back 31% whole through poppler.
+
+So the layout goes into the glyphs instead. Each glyph that is moved, kerned
+or elongated is drawn as a *variant*: a new glyph id in the embedded font, a
+TrueType composite of the original outline placed at its offset (and, for a
+kashida, followed by the font's own tatweel stretched to the elongation), with
+its own advance in the PDF's widths and the original's text in ToUnicode.
+The content stream then shows each word as one unbroken string of glyphs on
+one baseline: every reader sees the letters and marks of the word, in the
+order the font drew them, with no gaps, and the page looks exactly as shaped.
+Kashida is layout, not text: the elongation belongs to the letter's variant
+and adds no character.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from dataclasses import dataclass, field
+
+# Variant ids start this far above the font's own glyphs: WeasyPrint gives ids
+# just past the font's last glyph to characters the font lacks.
+_FIRST_VARIANT_OFFSET = 256
+_MAX_GLYPH_ID = 0xFFFF
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A glyph drawn moved, re-spaced or elongated."""
+
+    glyph: int
+    """The font's own glyph id."""
+    advance: int
+    """The pen's advance after it, in thousandths of an em (the PDF's unit)."""
+    dx: int = 0
+    """Horizontal offset of the outline, thousandths of an em."""
+    dy: int = 0
+    """Vertical offset (up), thousandths of an em."""
+    kashida: int = 0
+    """Length of the tatweel drawn after the outline (to its right), thousandths of an em."""
+
+
+@dataclass
+class FontVariants:
+    """The variants one embedded font needs, by the ids the content stream uses."""
+
+    first_id: int
+    tatweel: int | None = None
+    """The font's tatweel glyph, drawn stretched after an elongated letter."""
+    tatweel_advance: int = 0
+    ids: dict[Variant, int] = field(default_factory=dict)
+
+    def id_for(self, variant: Variant) -> int | None:
+        """The glyph id that draws ``variant``; None when the font is full."""
+        found = self.ids.get(variant)
+        if found is None:
+            found = self.first_id + len(self.ids)
+            if found > _MAX_GLYPH_ID:
+                return None
+            self.ids[variant] = found
+        return found
+
+
+class GlyphLayer:
+    """Variants of every font of one PDF, made while its pages are drawn."""
+
+    def __init__(self, justify: str = "kashida") -> None:
+        self.justify = justify
+        self.fonts: dict[str, FontVariants] = {}
+        self.kashidas = 0
+        """How many joins were elongated (the kashida test and the benchmark read it)."""
+        self.stretched_lines = 0
+
+    def variants_for(self, font_hash: str, glyph_count: int) -> FontVariants:
+        found = self.fonts.get(font_hash)
+        if found is None:
+            found = self.fonts[font_hash] = FontVariants(glyph_count + _FIRST_VARIANT_OFFSET)
+        return found
+
+    # -- after drawing: the PDF's fonts learn their variants -------------------
+
+    def finish(self, pdf, glyph_texts_for) -> None:
+        """Add each font's variants to its program, widths and ToUnicode.
+
+        ``glyph_texts_for(base_font_name)`` gives the font's glyph id → text
+        table (None for a font not ours)."""
+        import pydyf
+
+        by_name = {}
+        for obj in pdf.objects:
+            if (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Font"
+                    and obj.get("Subtype") == "/Type0"):
+                name = _name(obj["BaseFont"])
+                tag = name.lstrip("/").split("+", 1)[0]
+                if tag in self.fonts and self.fonts[tag].ids:
+                    by_name.setdefault(tag, []).append(obj)
+        patched_programs = set()
+        for tag, dictionaries in by_name.items():
+            variants = self.fonts[tag]
+            for font_dict in dictionaries:
+                texts = glyph_texts_for(_name(font_dict["BaseFont"])) or {}
+                descendant = pdf.objects[_ref(font_dict["DescendantFonts"][0])]
+                _extend_widths(descendant, variants)
+                descriptor = pdf.objects[_ref(descendant["FontDescriptor"])]
+                program = _ref(descriptor["FontFile2"]) if "FontFile2" in descriptor else None
+                if program is not None and program not in patched_programs:
+                    stream = pdf.objects[program]
+                    data = _add_variant_glyphs(b"".join(stream.stream), variants)
+                    stream.stream[:] = [data]
+                    stream.extra["Length1"] = len(data)
+                    patched_programs.add(program)
+                if "CIDSet" in descriptor:
+                    del descriptor["CIDSet"]  # optional; it would have to list every variant
+                to_unicode = pdf.objects[_ref(font_dict["ToUnicode"])]
+                _extend_to_unicode(to_unicode, variants, texts)
+
+
+def _name(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _ref(value) -> int:
+    return int(_name(value).split()[0])
+
+
+def _extend_widths(descendant, variants: FontVariants) -> None:
+    import pydyf
+    widths = descendant.get("W") or pydyf.Array()
+    for variant, glyph_id in sorted(variants.ids.items(), key=lambda item: item[1]):
+        widths.append(glyph_id)
+        widths.append(pydyf.Array([variant.advance]))
+    descendant["W"] = widths
+
+
+_END_CMAP = b"endcmap"
+
+
+def _extend_to_unicode(stream, variants: FontVariants, texts: dict[int, str]) -> None:
+    """Each variant stands for its original glyph's text; a glyph the font only
+    ever inserts (text ``""``) stands for U+200D, invisible between letters."""
+    lines = []
+    for variant, glyph_id in sorted(variants.ids.items(), key=lambda item: item[1]):
+        text = texts.get(variant.glyph)
+        if text is None:
+            text = _existing_text(stream, variant.glyph)
+        if text is None:
+            continue
+        code = (text or "\u200d").encode("utf-16-be").hex()
+        lines.append(f"<{glyph_id:04x}> <{code}>".encode())
+    block = []
+    for start in range(0, len(lines), 100):
+        chunk = lines[start:start + 100]
+        block += [f"{len(chunk)} beginbfchar".encode(), *chunk, b"endbfchar"]
+    at = stream.stream.index(_END_CMAP)
+    stream.stream[at:at] = block
+
+
+_BFCHAR = re.compile(rb"^<([0-9a-f]{4})> <([0-9a-f]*)>$")
+
+
+def _existing_text(stream, glyph: int) -> str | None:
+    key = f"{glyph:04x}".encode()
+    for line in stream.stream:
+        m = _BFCHAR.match(line) if isinstance(line, bytes) else None
+        if m and m.group(1) == key:
+            return bytes.fromhex(m.group(2).decode()).decode("utf-16-be")
+    return None
+
+
+def _add_variant_glyphs(program: bytes, variants: FontVariants) -> bytes:
+    """The font program with one composite glyph per variant, at the variant's id."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    # Bounds and maxp's component counts are recomputed as the font is saved.
+    font = TTFont(io.BytesIO(program), recalcBBoxes=True, recalcTimestamp=False)
+    scale = font["head"].unitsPerEm / 1000
+    order = list(font.getGlyphOrder())
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    empty = Glyph()
+    empty.numberOfContours = 0
+    last = max(variants.ids.values())
+    while len(order) <= last:  # ids between the subset's last glyph and the variants
+        name = f"variant{len(order)}"
+        order.append(name)
+        glyf.glyphs[name] = empty
+        hmtx.metrics[name] = (0, 0)
+    new = []
+    for variant, glyph_id in variants.ids.items():
+        components = [_component(order[variant.glyph], variant.dx * scale,
+                                 variant.dy * scale)]
+        if variant.kashida and variants.tatweel is not None:
+            # A component's scale is at most 2 (F2Dot14): a long kashida is
+            # drawn as several tatweels, each stretched less than 1.5 times.
+            stretch = variant.kashida / variants.tatweel_advance
+            pieces = max(1, math.ceil(stretch / 1.5))
+            start = variant.dx + _base_advance(font, order, variant)
+            for piece in range(pieces):
+                components.append(_component(
+                    order[variants.tatweel],
+                    (start + piece * variant.kashida / pieces) * scale,
+                    variant.dy * scale, x_scale=stretch / pieces))
+        glyph = Glyph()
+        glyph.numberOfContours = -1
+        glyph.components = components
+        name = order[glyph_id]
+        glyf.glyphs[name] = glyph
+        new.append((name, round(variant.advance * scale)))
+    font.setGlyphOrder(order)
+    glyf.glyphOrder = order
+    for name, advance in new:
+        # The left side bearing must be the outline's xMin: a rasteriser places
+        # the outline by it, and any other value would undo the offset.
+        glyf[name].recalcBounds(glyf)
+        hmtx.metrics[name] = (advance, glyf[name].xMin)
+    font["maxp"].numGlyphs = len(order)
+    if "post" in font:
+        font["post"].formatType = 3.0  # names are not needed in a PDF and would not fit
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _base_advance(font, order, variant: Variant) -> int:
+    """The original glyph's advance, thousandths of an em: where its joining stroke ends."""
+    scale = font["head"].unitsPerEm / 1000
+    return round(font["hmtx"].metrics[order[variant.glyph]][0] / scale)
+
+
+def _component(name: str, dx: float, dy: float, x_scale: float | None = None):
+    from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
+    component = GlyphComponent()
+    component.glyphName = name
+    component.x, component.y = round(dx), round(dy)
+    component.flags = 0
+    if x_scale is not None:
+        component.transform = [[x_scale, 0], [0, 1]]
+    return component

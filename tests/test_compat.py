@@ -1,0 +1,46 @@
+"""Every private name pipeline/compat reaches for still exists in the installed
+library: a library update that moves one fails here, by name, not deep in a build."""
+
+from __future__ import annotations
+
+import inspect
+
+
+def test_weasyprint_draws_lines_where_the_glyph_layer_expects():
+    from weasyprint.draw import text as draw_text
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.pdf.stream import Stream
+    from weasyprint.text import ffi
+
+    from pipeline.compat import weasyprint as compat
+
+    original = compat._ORIGINAL or draw_text.draw_first_line
+    assert list(inspect.signature(original).parameters) == [
+        "stream", "textbox", "text_overflow", "block_ellipsis", "matrix"]
+    assert "draw_first_line(" in inspect.getsource(draw_text.draw_text)
+    for name in ("FROM_UNITS", "ffi", "pango"):
+        assert hasattr(ffi, name), name
+    for name in ("pango_layout_set_single_paragraph_mode", "pango_font_get_glyph_extents",
+                 "pango_version", "PANGO_GLYPH_EMPTY", "PANGO_GLYPH_UNKNOWN_FLAG"):
+        assert hasattr(ffi.pango, name), name
+    for name in ("add_font", "set_font_size", "set_text_matrix", "show_text"):
+        assert callable(getattr(Stream, name)), name
+    source = inspect.getsource(Font.__init__)
+    for attribute in ("self.widths", "self.to_unicode", "self.hash", "self.glyph_count",
+                      "self.file_content", "self.bitmap", "self.png", "self.svg",
+                      "self.colr", "self.missing", "self.index"):
+        assert attribute in source, attribute
+    assert "ink_rect" in inspect.getsource(Stream.__init__)
+    from weasyprint.layout import inline
+    assert "justification_spacing" in inspect.getsource(inline.add_word_spacing)
+
+
+def test_weasyprint_embeds_fonts_as_the_layer_patches_them():
+    """Type0 fonts with Identity CIDs, a FontFile2 program and a ToUnicode
+    CMap that ends in 'endcmap': what GlyphLayer.finish extends."""
+    from weasyprint.pdf import fonts
+
+    source = inspect.getsource(fonts)
+    for needle in ("'CIDToGIDMap': '/Identity'", "Identity-H", "b'endcmap'", "FontFile",
+                   "beginbfchar", "HB_SUBSET_FLAGS_RETAIN_GIDS"):
+        assert needle in source, needle

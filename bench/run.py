@@ -67,10 +67,11 @@ def longer_article(times: int, folder: Path) -> Path:
     return path
 
 
-def warm_seconds(source: Path, formats: tuple[str, ...], runs: int, out: Path) -> float:
+def warm_seconds(source: Path, formats: tuple[str, ...], runs: int, out: Path,
+                 justify: str | None = None) -> float:
     """Median in-process rebuild, after one build has paid the imports."""
     from pipeline.builder import BuildSettings, build
-    settings = BuildSettings(formats=formats, force=True)
+    settings = BuildSettings(formats=formats, force=True, justify=justify)
     build([source], out, settings)
     times = []
     for _ in range(runs):
@@ -79,6 +80,27 @@ def warm_seconds(source: Path, formats: tuple[str, ...], runs: int, out: Path) -
         times.append(time.perf_counter() - start)
         assert result.ok, result.error
     return statistics.median(times)
+
+
+def glyph_layer_seconds(runs: int) -> tuple[float, float]:
+    """Medians of the PDF writer's own text work: the kashida pass, and adding
+    the glyph variants to the embedded fonts."""
+    import datetime as dt
+
+    from pipeline.builder import load_article
+    from pipeline.options import WriterOptions
+    from pipeline.writers import pdf
+
+    article = load_article(ARTICLE)
+    options = WriterOptions(identifier="bench", timestamp=dt.datetime(2024, 6, 11),
+                            source_dir=ARTICLE.parent)
+    pdf.render(article, options)
+    kashida, glyphs = [], []
+    for _ in range(runs):
+        _, layer = pdf.render(article, options)
+        kashida.append(layer.kashida_seconds)
+        glyphs.append(layer.finish_seconds)
+    return statistics.median(kashida), statistics.median(glyphs)
 
 
 def main() -> int:
@@ -122,6 +144,11 @@ def main() -> int:
         for fmt in ("pdf", "docx", "epub"):
             row(f"warm rebuild in-process, {fmt.upper()}",
                 warm_seconds(ARTICLE, (fmt,), runs, warm))
+        row("warm rebuild in-process, PDF with --justify spaces",
+            warm_seconds(ARTICLE, ("pdf",), runs, warm, justify="spaces"))
+        kashida, glyphs = glyph_layer_seconds(runs)
+        row("  of the PDF: the kashida pass (choosing and placing)", kashida)
+        row("  of the PDF: adding glyph variants to the fonts", glyphs)
         base = warm_seconds(ARTICLE, ("pdf", "docx", "epub"), runs, warm)
         row("warm rebuild in-process, all three", base, 0.4)
         for times in (10, 50):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import time
 from dataclasses import dataclass
 
 from ..kashida import best_join, share_slack
@@ -71,7 +72,9 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     if glyphs is None:  # a font or glyph WeasyPrint draws its own way
         return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
     if layer.justify == "kashida" and getattr(textbox, "justification_spacing", 0) > 0:
+        started = time.perf_counter()
         _elongate(glyphs, textbox, layer)
+        layer.kashida_seconds += time.perf_counter() - started
     stream.set_text_matrix(*matrix.values)
     _show(stream, glyphs, layer)
     return []

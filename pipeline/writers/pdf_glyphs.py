@@ -22,10 +22,12 @@ and adds no character.
 
 from __future__ import annotations
 
-import io
 import math
 import re
+import time
 from dataclasses import dataclass, field
+
+from . import truetype
 
 # Variant ids start this far above the font's own glyphs: WeasyPrint gives ids
 # just past the font's last glyph to characters the font lacks.
@@ -79,6 +81,10 @@ class GlyphLayer:
         self.kashidas = 0
         """How many joins were elongated (the kashida test and the benchmark read it)."""
         self.stretched_lines = 0
+        self.kashida_seconds = 0.0
+        """Time spent choosing and placing kashidas (the benchmark reports it)."""
+        self.finish_seconds = 0.0
+        """Time spent adding the variants to the fonts."""
 
     def variants_for(self, font_hash: str, glyph_count: int) -> FontVariants:
         found = self.fonts.get(font_hash)
@@ -95,6 +101,7 @@ class GlyphLayer:
         table (None for a font not ours)."""
         import pydyf
 
+        started = time.perf_counter()
         by_name = {}
         for obj in pdf.objects:
             if (isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Font"
@@ -122,6 +129,7 @@ class GlyphLayer:
                     del descriptor["CIDSet"]  # optional; it would have to list every variant
                 to_unicode = pdf.objects[_ref(font_dict["ToUnicode"])]
                 _extend_to_unicode(to_unicode, variants, texts)
+        self.finish_seconds += time.perf_counter() - started
 
 
 def _name(value) -> str:
@@ -178,70 +186,24 @@ def _existing_text(stream, glyph: int) -> str | None:
 
 def _add_variant_glyphs(program: bytes, variants: FontVariants) -> bytes:
     """The font program with one composite glyph per variant, at the variant's id."""
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.tables._g_l_y_f import Glyph
-
-    # Bounds and maxp's component counts are recomputed as the font is saved.
-    font = TTFont(io.BytesIO(program), recalcBBoxes=True, recalcTimestamp=False)
-    scale = font["head"].unitsPerEm / 1000
-    order = list(font.getGlyphOrder())
-    glyf, hmtx = font["glyf"], font["hmtx"]
-    empty = Glyph()
-    empty.numberOfContours = 0
-    last = max(variants.ids.values())
-    while len(order) <= last:  # ids between the subset's last glyph and the variants
-        name = f"variant{len(order)}"
-        order.append(name)
-        glyf.glyphs[name] = empty
-        hmtx.metrics[name] = (0, 0)
-    new = []
-    for variant, glyph_id in variants.ids.items():
-        components = [_component(order[variant.glyph], variant.dx * scale,
-                                 variant.dy * scale)]
+    upem, advances = truetype.metrics(program)
+    scale = upem / 1000
+    glyphs = []
+    by_id = sorted(variants.ids.items(), key=lambda item: item[1])
+    first = by_id[0][1]
+    for expected, (variant, glyph_id) in enumerate(by_id, start=first):
+        assert glyph_id == expected  # ids are handed out one after another
+        components = [truetype.Component(variant.glyph, round(variant.dx * scale),
+                                         round(variant.dy * scale))]
         if variant.kashida and variants.tatweel is not None:
             # A component's scale is at most 2 (F2Dot14): a long kashida is
             # drawn as several tatweels, each stretched less than 1.5 times.
             stretch = variant.kashida / variants.tatweel_advance
             pieces = max(1, math.ceil(stretch / 1.5))
-            start = variant.dx + _base_advance(font, order, variant)
-            for piece in range(pieces):
-                components.append(_component(
-                    order[variants.tatweel],
-                    (start + piece * variant.kashida / pieces) * scale,
-                    variant.dy * scale, x_scale=stretch / pieces))
-        glyph = Glyph()
-        glyph.numberOfContours = -1
-        glyph.components = components
-        name = order[glyph_id]
-        glyf.glyphs[name] = glyph
-        new.append((name, round(variant.advance * scale)))
-    font.setGlyphOrder(order)
-    glyf.glyphOrder = order
-    for name, advance in new:
-        # The left side bearing must be the outline's xMin: a rasteriser places
-        # the outline by it, and any other value would undo the offset.
-        glyf[name].recalcBounds(glyf)
-        hmtx.metrics[name] = (advance, glyf[name].xMin)
-    font["maxp"].numGlyphs = len(order)
-    if "post" in font:
-        font["post"].formatType = 3.0  # names are not needed in a PDF and would not fit
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()
-
-
-def _base_advance(font, order, variant: Variant) -> int:
-    """The original glyph's advance, thousandths of an em: where its joining stroke ends."""
-    scale = font["head"].unitsPerEm / 1000
-    return round(font["hmtx"].metrics[order[variant.glyph]][0] / scale)
-
-
-def _component(name: str, dx: float, dy: float, x_scale: float | None = None):
-    from fontTools.ttLib.tables._g_l_y_f import GlyphComponent
-    component = GlyphComponent()
-    component.glyphName = name
-    component.x, component.y = round(dx), round(dy)
-    component.flags = 0
-    if x_scale is not None:
-        component.transform = [[x_scale, 0], [0, 1]]
-    return component
+            start = variant.dx * scale + advances[variant.glyph]
+            step = variant.kashida * scale / pieces
+            components += [truetype.Component(variants.tatweel, round(start + k * step),
+                                              round(variant.dy * scale), stretch / pieces)
+                           for k in range(pieces)]
+        glyphs.append(truetype.NewGlyph(tuple(components), round(variant.advance * scale)))
+    return truetype.append_composites(program, glyphs, first)

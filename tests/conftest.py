@@ -73,3 +73,16 @@ def write_source(folder: Path, body: str, front: str = 'title: "عنوان"',
     path = folder / name
     path.write_text(f"---\n{front}\n---\n{body}", encoding="utf-8")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_pdf_fonts():
+    """Tests that render a PDF in this process keep WeasyPrint's font
+    configuration; release it while the interpreter can still remove its
+    temporary folder (its __del__ fails at interpreter exit)."""
+    yield
+    import gc
+
+    from pipeline.writers import pdf
+    pdf.font_config.cache_clear()
+    gc.collect()

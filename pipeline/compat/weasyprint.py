@@ -171,8 +171,11 @@ def _elongate(glyphs: list[_Glyph], textbox, layer: GlyphLayer) -> None:
     slack = textbox.justification_spacing  # points, per space
     keep = min(slack, SPACE_STRETCH_EM * em)
     movable = (slack - keep) * len(spaces)
+    wanted = int(movable // (KASHIDA_LEAST_EM * em))
+    if wanted <= 0:
+        return  # too little slack for one visible elongation
     candidates = [c for c in (_carrier(word) for word in _words(glyphs)) if c is not None]
-    wanted = min(len(candidates), int(movable // (KASHIDA_LEAST_EM * em)))
+    wanted = min(len(candidates), wanted)
     if wanted <= 0:
         return
     # Best joins first; among equals, spread over the line rather than bunched.

@@ -81,7 +81,9 @@ def append_composites(program: bytes, glyphs: list[NewGlyph], first_id: int) -> 
         glyf_out += record
         glyf_out += b"\0" * (-len(glyf_out) % 4)
     loca_out += struct.pack(">I", len(glyf_out))
-    hmtx_out = b"".join(struct.pack(">Hh", advance & 0xFFFF, lsb) for advance, lsb in metrics)
+    hmtx_out = struct.pack(f">{2 * len(metrics)}h", *(
+        v for advance, lsb in metrics for v in (advance - 0x10000 if advance > 0x7FFF else advance,
+                                                lsb)))
 
     struct.pack_into(">h", head, 50, 1)  # long loca offsets
     struct.pack_into(">I", head, 8, 0)  # checkSumAdjustment, set below
@@ -133,10 +135,12 @@ def _loca(data: bytes, count: int, long: bool) -> list[int]:
 
 
 def _hmtx(data: bytes, long_metrics: int, count: int) -> list[tuple[int, int]]:
-    metrics = [struct.unpack_from(">Hh", data, 4 * i) for i in range(long_metrics)]
+    metrics = list(struct.iter_unpack(">Hh", data[:4 * long_metrics]))
     last_advance = metrics[-1][0] if metrics else 0
-    for i in range(count - long_metrics):
-        metrics.append((last_advance, struct.unpack_from(">h", data, 4 * long_metrics + 2 * i)[0]))
+    rest = count - long_metrics
+    if rest > 0:
+        bearings = struct.unpack_from(f">{rest}h", data, 4 * long_metrics)
+        metrics += [(last_advance, lsb) for lsb in bearings]
     return metrics
 
 

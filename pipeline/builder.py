@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import fonts
+from .bidi import isolate_article
+from .regional import digit_style
 from .cache import BuildCache
 from .errors import Diagnostic, PipelineError
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
 from .reader import decode_source, parse_article, uncovered_characters
 from .resources import load_images, locate
-from .transforms import assign_ids, images
+from .transforms import assign_ids, attach_pause_marks, images
 from .workers import pdf_worker, stop_pdf_worker, worker_pool
 
 FORMATS = ("pdf", "docx", "epub", "html")
@@ -67,6 +69,8 @@ class BuildSettings:
     marks: bool = False
     justify: str | None = None
     """Overrides the front matter's ``justify``; None keeps it (default kashida)."""
+    digits: str | None = None
+    """Overrides the front matter's ``digits``; None keeps it (default: the language's)."""
     reference_docx: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     fonts_dir: Path = fonts.FONTS_DIR
@@ -79,11 +83,18 @@ class BuildSettings:
     """Front-matter values that replace the sources' own (``--metadata key=value``)."""
 
 
+def model_passes(article: Article) -> Article:
+    """The passes every writer's model goes through: heading ids, Quranic pause
+    marks joined to their word, the left-to-right runs of a right-to-left
+    article isolated."""
+    return isolate_article(attach_pause_marks(assign_ids(article)))
+
+
 def load_article(path: str | Path) -> Article:
     """Read one source into the model, with heading ids assigned."""
     path = Path(path)
     try:
-        return assign_ids(parse_article(decode_source(_read(path))))
+        return model_passes(parse_article(decode_source(_read(path))))
     except PipelineError as exc:
         raise exc.located(str(path)) from None
 
@@ -128,6 +139,7 @@ def writer_options(path: Path, article: Article, raw: bytes,
         source_dir=path.resolve().parent,
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
+        digits=digit_style(article.meta.lang, settings.digits or article.meta.digits),
         pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
                        variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
                        marks=settings.marks,
@@ -195,7 +207,7 @@ def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -
     raw = _read(source)
     text = decode_source(raw)
     found: list[Diagnostic] = []
-    article = assign_ids(parse_article(text, found, dict(settings.metadata)))
+    article = model_passes(parse_article(text, found, dict(settings.metadata)))
     found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
     found += [Diagnostic(f"image {image.src!r} has no alt text",
                          **locate(text, image.src), severity="warning",

@@ -80,6 +80,10 @@ def parser() -> argparse.ArgumentParser:
                    help="bleed around each PDF page for the printer, e.g. 3mm")
     b.add_argument("--marks", action="store_true", default=None,
                    help="add crop marks to the PDF")
+    b.add_argument("--digits", choices=("arabic-indic", "western"),
+                   help="digits of page numbers, list numbers and the byline's date in every "
+                        "format (default: the front matter's digits:, else the language's own, "
+                        "from CLDR); the body's digits are never changed")
     b.add_argument("--justify", choices=("kashida", "spaces"),
                    help="how the PDF justifies Arabic lines: kashida elongates joins "
                         "(default: the front matter's justify:, else kashida), spaces "
@@ -179,7 +183,7 @@ def _command_line(args: argparse.Namespace) -> dict:
         formats = list(dict.fromkeys(f for group in args.formats for f in group))
     return {"formats": formats, "outdir": args.outdir, "paper": args.paper,
             "pdf-variant": args.pdf_variant, "bleed": args.bleed, "marks": args.marks,
-            "justify": args.justify,
+            "justify": args.justify, "digits": args.digits,
             "reference-docx": args.reference_docx, "template-dir": args.template_dirs,
             "fonts": args.fonts}
 
@@ -208,6 +212,7 @@ def _build(args: argparse.Namespace) -> int:
         formats=formats, paper=in_force["paper"].value,
         pdf_variant=in_force["pdf-variant"].value, bleed_mm=bleed,
         marks=bool(in_force["marks"].value), justify=in_force["justify"].value,
+        digits=in_force["digits"].value,
         reference_docx=in_force["reference-docx"].value,
         template_dirs=tuple(in_force["template-dir"].value),
         fonts_dir=in_force["fonts"].value or FONTS_DIR,

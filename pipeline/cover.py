@@ -7,7 +7,6 @@ import functools
 import io
 from pathlib import Path
 
-from .arabic import format_date
 from .fonts import TEXT_FAMILY, shipped_faces
 from .model import Meta
 
@@ -17,8 +16,9 @@ INK, PAPER, RULE, MUTED = (255, 255, 255), (23, 50, 77), (201, 162, 39), (214, 2
 
 
 @functools.lru_cache(maxsize=32)
-def cover_jpeg(meta: Meta, fonts_dir: Path) -> bytes:
-    """A JPEG of the title (bold, large) over the description, right to left."""
+def cover_jpeg(meta: Meta, fonts_dir: Path, byline: str = "") -> bytes:
+    """A JPEG of the title (bold, large) over the description, right to left,
+    ``byline`` (``regional.byline``) at the foot."""
     from PIL import Image, ImageDraw
 
     faces = {(f.bold, f.italic): f.path for f in shipped_faces(fonts_dir)
@@ -63,8 +63,6 @@ def cover_jpeg(meta: Meta, fonts_dir: Path) -> bytes:
     y = set_text(title_lines, title_font, y, title_leading, INK) + 80
     draw.rectangle((WIDTH / 2 - 160, y, WIDTH / 2 + 160, y + 10), fill=RULE)
     set_text(deck_lines, deck_font, y + gap - 80, deck_leading, MUTED)
-    byline = " · ".join(filter(None, [meta.author,
-                                      format_date(meta.date, meta.lang) if meta.date else ""]))
     if byline:
         set_text([byline], font(False, 54), HEIGHT - 260, 0, MUTED)
     out = io.BytesIO()

@@ -60,7 +60,19 @@ class Image:
     """An optional caption-like title."""
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak, Image]
+@dataclass(frozen=True, slots=True)
+class Isolate:
+    """A run that reads in its own direction, kept whole: a Latin name, handle
+    or reference ("Node.js Package Manager", "@benbalter", "96/9/EC") inside
+    Arabic text. Made by ``transforms.isolate_runs``, not by the reader."""
+
+    children: tuple["Inline", ...]
+    """The run's inlines (its text, and any emphasis or link within it)."""
+    direction: str = "ltr"
+    """The run's direction."""
+
+
+Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak, Image, Isolate]
 
 # --- blocks ------------------------------------------------------------------
 
@@ -165,6 +177,9 @@ class Meta:
     """Preferred paper size for print (``a4``, ``a5``, ``letter``), or empty."""
     justify: str = ""
     """How the PDF justifies Arabic lines (``kashida`` or ``spaces``), or empty."""
+    digits: str = ""
+    """Digits of page and list numbers and dates (``arabic-indic`` or
+    ``western``), or empty for the language's own (CLDR)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,5 +57,8 @@ class WriterOptions:
     """Folders whose templates override the defaults, by file name."""
     images: Mapping[str, ImageResource] = field(default_factory=dict)
     """The article's images, read and checked, by the path the article wrote."""
+    digits: str = "western"
+    """Digits of page and list numbers and of the byline's date: ``arabic-indic``
+    or ``western`` (resolved from the settings, front matter and language)."""
     pdf: PdfOptions = field(default_factory=PdfOptions)
     docx: DocxOptions = field(default_factory=DocxOptions)

@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .regional import DIGIT_STYLES
 from .errors import Diagnostic, PipelineError, did_you_mean
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry,
@@ -31,7 +32,7 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """Sources larger than this are refused before parsing (no article comes near it)."""
 
 FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
-                     "keywords", "id", "paper", "justify")
+                     "keywords", "id", "paper", "justify", "digits")
 PAPER_SIZES = ("a4", "a5", "letter")
 JUSTIFICATIONS = ("kashida", "spaces")
 
@@ -174,6 +175,11 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
     if paper and paper not in PAPER_SIZES:
         raise PipelineError(f"unknown paper size {paper!r}",
                             hint="use one of " + ", ".join(PAPER_SIZES), **where("paper"))
+    digits = text("digits").lower()
+    if digits and digits not in DIGIT_STYLES:
+        raise PipelineError(f"'digits' must be arabic-indic or western, not {digits!r}",
+                            hint="leave it out to follow the language tag (CLDR)",
+                            **where("digits"))
     justify = text("justify").lower()
     if justify and justify not in JUSTIFICATIONS:
         raise PipelineError(f"'justify' must be kashida or spaces, not {justify!r}",
@@ -210,7 +216,7 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
 
     return Meta(title=title, description=text("description"), lang=lang, dir=direction,
                 author=text("author"), date=date, keywords=keywords, ident=text("id"),
-                paper=paper, justify=justify)
+                paper=paper, justify=justify, digits=digits)
 
 
 def _yaml_kind(value: Any) -> str:

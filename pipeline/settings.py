@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "bleed": "0mm",
     "marks": False,
     "justify": None,
+    "digits": None,
     "reference-docx": None,
     "template-dir": [],
     "fonts": None,
@@ -113,6 +114,10 @@ def _typed(key: str, value: Any, path: Path) -> Any:
     if key == "paper":
         if value not in PAPERS:
             fail(" or ".join(PAPERS))
+        return value
+    if key == "digits":
+        if value not in ("arabic-indic", "western"):
+            fail("arabic-indic or western")
         return value
     if key == "justify":
         if value not in JUSTIFICATIONS:

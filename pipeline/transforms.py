@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 
@@ -9,7 +10,7 @@ from typing import Iterator
 
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, LineBreak, Link, ListItem, OrderedList, Strong, Text,
+    Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
 )
 
 
@@ -63,7 +64,7 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, Image):
             parts.append(node.alt)
-        elif isinstance(node, (Strong, Emphasis, Link)):
+        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
             parts.append(plain_text(node.children))
     return "".join(parts)
 
@@ -131,3 +132,44 @@ def article_text(article: Article) -> str:
         elif isinstance(node, Image):
             parts.append(node.alt + node.title)
     return "\n".join(parts)
+
+
+# Quranic pause marks (small high ligatures and letters, U+06D6–U+06DC) written
+# after a space in plain-text Quran editions; printed, they sit on the end of
+# the word before them.
+_SPACED_PAUSE_MARK = re.compile("[ \u00a0]+(?=[\u06d6-\u06dc])")
+WORD_JOINER = "\u2060"
+
+
+def attach_pause_marks(article: Article) -> Article:
+    """Each Quranic pause mark joined to the word before it: the space before it
+    becomes U+2060 WORD JOINER, so that no line starts with the mark and no
+    renderer sets it alone over a space."""
+    def inline(node: Inline) -> Inline:
+        if isinstance(node, Text) and _SPACED_PAUSE_MARK.search(node.text):
+            return Text(_SPACED_PAUSE_MARK.sub(WORD_JOINER, node.text))
+        if isinstance(node, (Strong, Emphasis, Link, Isolate)):
+            return replace(node, children=tuple(map(inline, node.children)))
+        return node
+
+    return map_inlines(article, lambda content: tuple(map(inline, content)))
+
+
+def map_inlines(article: Article, change) -> Article:
+    """``article`` with every inline sequence (headings, paragraphs, list lead
+    terms, FAQ questions) replaced by ``change(sequence)``."""
+    def block(b: Block) -> Block:
+        if isinstance(b, (Heading, Paragraph)):
+            return replace(b, content=change(b.content))
+        if isinstance(b, (BulletList, OrderedList)):
+            return replace(b, items=tuple(
+                replace(i, lead=change(i.lead) if i.lead is not None else None,
+                        blocks=tuple(map(block, i.blocks))) for i in b.items))
+        if isinstance(b, BlockQuote):
+            return BlockQuote(tuple(map(block, b.blocks)))
+        if isinstance(b, Faq):
+            return Faq(tuple(replace(e, question=change(e.question),
+                                     answer=tuple(map(block, e.answer))) for e in b.entries))
+        return b
+
+    return replace(article, blocks=tuple(map(block, article.blocks)))

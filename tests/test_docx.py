@@ -179,7 +179,8 @@ def test_list_items_are_numbered_paragraphs(package):
 
 
 def test_nested_and_numbered_lists_use_levels(tmp_path):
-    src = write_source(tmp_path, "1. أول\n   - فرعي\n     - أعمق\n2. ثان\n")
+    src = write_source(tmp_path, "1. أول\n   - فرعي\n     - أعمق\n2. ثان\n",
+                       front='title: "عنوان"\nlang: ar-EG')  # CLDR: Egypt writes ١٢٣
     [r] = build([src], tmp_path, BuildSettings(formats=("docx",)))
     pkg = Package(r.outputs["docx"])
     levels = [int(p.find("w:pPr/w:numPr/w:ilvl", NS).get(w("val"))) for p in pkg.paragraphs()
@@ -187,6 +188,9 @@ def test_nested_and_numbered_lists_use_levels(tmp_path):
     assert levels == [0, 1, 2, 0]
     formats = {lvl.find("w:numFmt", NS).get(w("val")) for lvl in pkg.numbering.iter(w("lvl"))}
     assert "hindiNumbers" in formats and "bullet" in formats
+    texts = {lvl.find("w:lvlText", NS).get(w("val")) for lvl in pkg.numbering.iter(w("lvl"))
+             if lvl.find("w:numFmt", NS).get(w("val")) == "hindiNumbers"}
+    assert texts == {f"%{n}-" for n in range(1, 10)}  # "١-", never "١." (read as ٠١)
 
 
 def test_faq_has_its_own_styles(package):

@@ -36,11 +36,8 @@ WANTED = {BUNDLED.stem: 0.995}
 #   /Direction R2L as the direction of every line: "Node.js Package Manager"
 #   inside an Arabic line comes back "Manager Package js.Node" whatever the
 #   PDF says. The two Open Source Guides articles are full of Latin phrases.
-# - pdf.js gives a line's last vowel (a zero-width mark, drawn first on the
-#   line) to the line above: 16 line-final words of the fully vowelled sura.
 KNOWN_GAPS = {("pdfium", "osg_how_to_contribute_ar"): 0.94,
-              ("pdfium", "osg_legal_ar"): 0.965,
-              ("pdf.js", "quran_019_maryam"): 0.98}
+              ("pdfium", "osg_legal_ar"): 0.965}
 
 
 def _reader_available(name: str) -> None:

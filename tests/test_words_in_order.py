@@ -25,7 +25,8 @@ def docx_text(path) -> str:
 def epub_text(path) -> str:
     with zipfile.ZipFile(path) as z:
         spine = _spine(z)
-        return "\n".join(" ".join(etree.fromstring(z.read(name)).itertext()) for name in spine)
+        # inline elements (a Latin run's span) join their text; blocks end in newlines
+        return "\n".join("".join(etree.fromstring(z.read(name)).itertext()) for name in spine)
 
 
 def _spine(z: zipfile.ZipFile) -> list[str]:

@@ -12,7 +12,10 @@ def words(text: str) -> list[str]:
     text = re.sub("[\u0640\u200c-\u200f]", "", text)
     # Embedding controls wrap a run of the other direction: the run ends there
     # (pdftotext puts the space before "‪217‬ألف" on the wrong side of them).
-    text = re.sub("[\u202a-\u202e\u2066-\u2069]", " ", text)
+    text = re.sub("[\u202a-\u202e]", " ", text)
+    # Isolates (the DOCX wraps Latin runs in LRI … PDI) and the word joiner
+    # before a Quranic pause mark are invisible: they join, not split.
+    text = re.sub("[\u2066-\u2069]", "", text)
     # A combining mark cannot start a word: poppler places some positioned marks
     # (tanween over a final alef) after a gap, so glue them back to their base.
     text = re.sub(r"\s+(?=[\u064b-\u065f\u0670])", "", text)

@@ -23,7 +23,8 @@ from ..resources import packaged_names
 from ..transforms import article_text, plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, template_env, template_file
-from .page import byline, font_faces_css
+from ..regional import byline
+from .page import font_faces_css
 
 XHTML = "application/xhtml+xml"
 STYLESHEET = "styles/article.css"
@@ -97,8 +98,11 @@ def write(article: Article, options: WriterOptions) -> bytes:
         return item
 
     # the picture stores and libraries show; the cover page below stays text
-    book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir), create_page=False)
-    common = {"meta": meta, "byline": byline(article), "cover_label": labels["cover_label"]}
+    credit = byline(article, options.digits)
+    book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit),
+                   create_page=False)
+    common = {"meta": meta, "byline": credit, "cover_label": labels["cover_label"],
+              "digits": options.digits}
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(**common))
     image_names = packaged_names(options.images)
@@ -106,7 +110,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
         image = options.images[src]
         book.add_item(epub.EpubItem(uid=f"image-{n:02d}", file_name=name,
                                     media_type=image.media_type, content=image.data))
-    translator = HtmlTranslator(epub=True, base_dir=meta.dir,
+    translator = HtmlTranslator(epub=True, base_dir=meta.dir, digits=options.digits,
                                 image_href=lambda src: "../" + image_names[src])
     sections = split_sections(article.blocks)
     title_block = env.get_template("epub/title.xhtml.j2").render(**common)

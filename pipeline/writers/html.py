@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 from ..assets import TEMPLATES_DIR
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
+    ThematicBreak,
 )
 from ..transforms import block_direction
 
@@ -64,7 +65,11 @@ class HtmlTranslator:
     """The document's direction; a block that reads the other way says so."""
     image_href: Callable[[str], str] = str
     """Where an image the article names (by its source path) is found by the page."""
+    digits: str = "western"
+    """The digits of list numbers (``regional.digit_style``); the stylesheets
+    draw them, with a suffix that cannot be misread ("١-")."""
     _last_level: int = field(default=1, init=False)
+    _list_depth: int = field(default=0, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
         return "".join(self.block(b) for b in blocks)
@@ -81,7 +86,8 @@ class HtmlTranslator:
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
             start = f' start="{b.start}"' if b.start != 1 else ""
-            return f"<ol{start}>\n{''.join(self.item(i) for i in b.items)}</ol>\n"
+            return (f'<ol class="digits-{self.digits}"{start}>\n'
+                    f"{''.join(self.item(i) for i in b.items)}</ol>\n")
         if isinstance(b, BlockQuote):
             return f"<blockquote>\n{self.blocks(b.blocks)}</blockquote>\n"
         if isinstance(b, CodeBlock):
@@ -113,22 +119,31 @@ class HtmlTranslator:
         if isinstance(n, Image):
             title = f' title="{escape(n.title)}"' if n.title else ""
             return f'<img src="{escape(self.image_href(n.src))}" alt="{escape(n.alt)}"{title}/>'
+        if isinstance(n, Isolate):
+            # dir on a span isolates it (HTML's unicode-bidi: isolate), and
+            # WeasyPrint lays its boxes out in its own direction.
+            return f'<span dir="{n.direction}">{self.inlines(n.children)}</span>'
         raise TypeError(f"unknown inline {type(n).__name__}")
 
     def dir_attr(self, content: tuple[Inline, ...]) -> str:
+        if self._list_depth:
+            return ""  # an item keeps its list's direction; its Latin runs are isolated
         direction = block_direction(content, self.base_dir)
         return f' dir="{direction}"' if direction else ""
 
     def item(self, item: ListItem) -> str:
-        body = item.blocks
-        if item.lead is not None:
-            first = body[0]
-            text = first.content if isinstance(first, Paragraph) else ()
-            # the direction of the whole line, lead term and text, as in the DOCX
-            lead = (f'<p{self.dir_attr((*item.lead, *text))}><strong class="lead">'
-                    f'{self.inlines(item.lead)}</strong>{self.inlines(text)}</p>\n')
-            return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
-        return f"<li>{self.blocks(body)}</li>\n"
+        self._list_depth += 1
+        try:
+            body = item.blocks
+            if item.lead is not None:
+                first = body[0]
+                text = first.content if isinstance(first, Paragraph) else ()
+                lead = (f'<p><strong class="lead">{self.inlines(item.lead)}</strong>'
+                        f'{self.inlines(text)}</p>\n')
+                return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
+            return f"<li>{self.blocks(body)}</li>\n"
+        finally:
+            self._list_depth -= 1
 
     def faq(self, faq: Faq) -> str:
         # Questions are headings one level under the section that holds the FAQ:
@@ -148,7 +163,8 @@ class HtmlTranslator:
 
 
 
-def body_html(article: Article, image_href: Callable[[str], str] = str) -> str:
+def body_html(article: Article, image_href: Callable[[str], str] = str,
+              digits: str = "western") -> str:
     """The whole body as one fragment."""
-    return HtmlTranslator(base_dir=article.meta.dir, image_href=image_href).blocks(
-        article.blocks)
+    return HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
+                          digits=digits).blocks(article.blocks)

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from ..arabic import format_date
 from ..fonts import FALLBACK_FAMILIES, TEXT_FAMILY, FontFace
 from ..model import Article
 from ..options import WriterOptions
+from ..regional import byline
 from .html import body_html, template_env
 
 FONT_STACK = ", ".join(f'"{f}"' for f in (TEXT_FAMILY, *FALLBACK_FAMILIES))
-
-
-def byline(article: Article) -> str:
-    meta = article.meta
-    parts = [meta.author] if meta.author else []
-    if meta.date:
-        parts.append(format_date(meta.date, meta.lang))
-    return " · ".join(parts)
 
 
 def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) -> str:
@@ -47,8 +39,9 @@ def render_page(article: Article, options: WriterOptions, stylesheets=(),
     return env.get_template("article.html.j2").render(
         meta=meta,
         keywords=", ".join(meta.keywords),
-        byline=byline(article),
+        byline=byline(article, options.digits),
+        digits=options.digits,
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
-        body=Markup(body_html(article, image_href)),
+        body=Markup(body_html(article, image_href, options.digits)),
     )

@@ -22,7 +22,6 @@ PAPER = {"a4": "A4", "a5": "A5", "letter": "letter"}
 
 def print_css(article: Article, options: WriterOptions) -> str:
     pdf = options.pdf
-    arabic = article.meta.lang.split("-")[0].lower() == "ar"
     faces_css = font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
                                lambda f: f.path.resolve().as_uri(), options)
     layout = template_env(options.template_dirs).get_template("print.css.j2").render(
@@ -31,8 +30,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
         marks=pdf.marks,
         font_stack=FONT_STACK,
         body_size="11.5pt" if pdf.paper != "a5" else "10.5pt",
-        page_counter="arabic-indic" if arabic else "decimal",
-        list_counter="arabic-indic" if arabic else "decimal",
+        page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
     )
     return faces_css + layout
 
@@ -54,13 +52,18 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
     logger.addHandler(failures)
     try:
         document = HTML(string=html, base_url=article_base, url_fetcher=fetcher)
+        # The stylesheet's @counter-style rules (list numbers) reach the
+        # document only through a counter-style table both are given.
+        from weasyprint.css.counters import CounterStyle
+        counters = CounterStyle()
         stylesheet = CSS(string=print_css(article, options), base_url=base,
-                         url_fetcher=fetcher, font_config=font_config())
+                         url_fetcher=fetcher, font_config=font_config(), counter_style=counters)
         variant = None if options.pdf.variant == "none" else options.pdf.variant
         layer = GlyphLayer(justify=options.pdf.justify)
         with glyph_layer(layer):
             pdf = document.write_pdf(
-                stylesheets=[stylesheet], font_config=font_config(), pdf_variant=variant,
+                stylesheets=[stylesheet], font_config=font_config(), counter_style=counters,
+                pdf_variant=variant,
                 pdf_identifier=options.identifier.encode(),
                 finisher=_finisher(article.meta.dir, shipped_faces(options.fonts_dir), layer))
     finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -17,13 +18,13 @@ from ...errors import PipelineError
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Inline, Isolate, LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
 from ...options import WriterOptions
 from ...resources import SVG
 from ...transforms import block_direction
 from ...zipfix import deflated, normalize_zip, write_zip
-from ..page import byline
+from ...regional import byline
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
     set_numbering, set_paragraph_rtl, set_section_rtl,
@@ -37,9 +38,6 @@ BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template'
 # Strong right-to-left letters (Arabic, Hebrew, Syriac, Thaana, NKo… and their
 # presentation forms) make a run right-to-left.
 _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-# A Latin phrase (words, with what joins them) is one left-to-right run.
-_LATIN_WORD = r"[A-Za-z\u00c0-\u024f][\w'’.\-/@:+#]*"
-_LATIN = re.compile(rf"{_LATIN_WORD}(?:[ ,]+{_LATIN_WORD})*")
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
@@ -57,6 +55,9 @@ class _DocxBuilder:
         self.doc, self.article, self.options = document, article, options
         meta = article.meta
         self.rtl = meta.dir == "rtl"
+        self._list_depth = 0
+        self.base_rtl = self.rtl
+        """The direction of the paragraph being written (neutral characters take it)."""
         self.arabic = meta.lang.split("-")[0].lower() == "ar"
         self.lang_bidi = "ar-SA" if self.arabic else meta.lang
         self.emoji_used = False
@@ -74,14 +75,15 @@ class _DocxBuilder:
         for abstract_id, is_ordered in ((BULLET_LIST, False), (NUMBERED_LIST, True)):
             if not any(a.get(qn("w:abstractNumId")) == str(abstract_id)
                        for a in numbering.findall(qn("w:abstractNum"))):
-                add_abstract_list(numbering, abstract_id, is_ordered, self.arabic)
+                add_abstract_list(numbering, abstract_id, is_ordered,
+                                  self.options.digits == "arabic-indic")
         self.numbering = numbering
         self.page_setup()  # first: pictures are scaled to the text width
 
         self.paragraph("Title", (Text(meta.title),))
         if meta.description:
             self.paragraph("Subtitle", (Text(meta.description),))
-        if line := byline(self.article):
+        if line := byline(self.article, self.options.digits):
             self.paragraph("Byline", (Text(line),))
         self.blocks(self.article.blocks, depth=0)
         self.properties()
@@ -134,37 +136,53 @@ class _DocxBuilder:
                 rest = item.blocks
             if item.lead is not None:
                 content = (Strong(item.lead), *content)
-            p = self.paragraph(item_style, content)
-            set_numbering(p, num_id, level)
-            self.blocks(rest, depth + 1, "List Continue" + suffix)
+            self._list_depth += 1  # an item keeps its list's direction
+            try:
+                p = self.paragraph(item_style, content)
+                set_numbering(p, num_id, level)
+                self.blocks(rest, depth + 1, "List Continue" + suffix)
+            finally:
+                self._list_depth -= 1
 
     def paragraph(self, style: str, inlines: tuple[Inline, ...]):
         p = self.doc.add_paragraph()
         # by id: python-docx's lookup by name walks every style on each call
         child(p._p.get_or_add_pPr(), "w:pStyle", first=True, w_val=self.style_ids[style])
-        if direction := block_direction(inlines, self.article.meta.dir):
+        direction = None if self._list_depth else block_direction(inlines, self.article.meta.dir)
+        if direction:
             # a paragraph that reads the other way (an English quotation) says so
             set_paragraph_rtl(p._p.get_or_add_pPr(), direction == "rtl")
+        self.base_rtl = (direction or self.article.meta.dir) == "rtl"
         self.inlines(p._p, inlines, bold=False, italic=False, link_style=False)
         return p
 
     # --- inlines -------------------------------------------------------------
 
     def inlines(self, parent, nodes: tuple[Inline, ...], bold: bool, italic: bool,
-                link_style: bool) -> None:
+                link_style: bool, ltr: bool = False) -> None:
         for n in nodes:
             if isinstance(n, (Text, Code)):
-                self.text_runs(parent, n.text, bold, italic, link_style)
+                self.text_runs(parent, n.text, bold, italic, link_style, ltr)
             elif isinstance(n, Strong):
-                self.inlines(parent, n.children, True, italic, link_style)
+                self.inlines(parent, n.children, True, italic, link_style, ltr)
             elif isinstance(n, Emphasis):
-                self.inlines(parent, n.children, bold, True, link_style)
+                self.inlines(parent, n.children, bold, True, link_style, ltr)
+            elif isinstance(n, Isolate):
+                # A Latin run: left-to-right runs, inside LRI … PDI (or RLI): Word
+                # orders runs by w:rtl, but LibreOffice applies the bidi
+                # algorithm to the characters, where the slash of "96/9/EC" or
+                # the at-sign of "@benbalter" would take the Arabic direction.
+                inner = n.direction == "ltr"
+                self.text_runs(parent, "\u2066" if inner else "\u2067", bold, italic,
+                               link_style, inner)
+                self.inlines(parent, n.children, bold, italic, link_style, ltr=inner)
+                self.text_runs(parent, "\u2069", bold, italic, link_style, inner)
             elif isinstance(n, LineBreak):
                 run = OxmlElement("w:r")
                 run.append(OxmlElement("w:br"))
                 parent.append(run)
             elif isinstance(n, Link):
-                self.link(parent, n, bold, italic)
+                self.link(parent, n, bold, italic, ltr)
             elif isinstance(n, Image):
                 self.picture(parent, n, bold, italic)
 
@@ -196,20 +214,21 @@ class _DocxBuilder:
         run.append(drawing)
         parent.append(run)
 
-    def link(self, parent, link: Link, bold: bool, italic: bool) -> None:
+    def link(self, parent, link: Link, bold: bool, italic: bool, ltr: bool = False) -> None:
         from urllib.parse import urlsplit
         if urlsplit(link.target).scheme.lower() not in ("http", "https", "mailto"):
-            self.inlines(parent, link.children, bold, italic, False)
+            self.inlines(parent, link.children, bold, italic, False, ltr)
             return
         r_id = self.doc.part.relate_to(link.target, RT.HYPERLINK, is_external=True)
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("r:id"), r_id)
         hyperlink.set(qn("w:history"), "1")
         parent.append(hyperlink)
-        self.inlines(hyperlink, link.children, bold, italic, True)
+        self.inlines(hyperlink, link.children, bold, italic, True, ltr)
 
-    def text_runs(self, parent, text: str, bold: bool, italic: bool, link_style: bool) -> None:
-        for segment, rtl, family in self.segments(text):
+    def text_runs(self, parent, text: str, bold: bool, italic: bool, link_style: bool,
+                  ltr: bool = False) -> None:
+        for segment, rtl, family in self.segments(text, ltr):
             run = OxmlElement("w:r")
             rpr = OxmlElement("w:rPr")
             if link_style:
@@ -233,20 +252,19 @@ class _DocxBuilder:
             run.append(t)
             parent.append(run)
 
-    def segments(self, text: str):
-        """Split ``text`` into runs of one direction and one font: Latin phrases
-        left-to-right, the rest right-to-left in an RTL document; characters the
-        text font lacks in the fallback family's own runs."""
+    def segments(self, text: str, ltr: bool = False):
+        """Split ``text`` into runs of one direction and one font: a Latin run
+        (an ``Isolate``) left to right whole; elsewhere each script its own run
+        (a token mixing Latin and Arabic, "%sب", is two runs), characters of
+        neither taking the paragraph's direction; characters the text font
+        lacks in the fallback family's own runs."""
         pieces: list[tuple[str, bool, str | None]] = []
-        pos = 0
-        spans = [(m.start(), m.end()) for m in _LATIN.finditer(text)] if self.rtl else []
-        for start, end in [*spans, (len(text), len(text))]:
-            if start > pos:
-                chunk = text[pos:start]
-                pieces.append((chunk, self.rtl or bool(_RTL.search(chunk)), None))
-            if end > start:
-                pieces.append((text[start:end], False, None))
-            pos = end
+        if ltr:
+            pieces.append((text, False, None))
+        else:
+            for chunk, strong in _by_script(text):
+                rtl = strong == "rtl" if strong else self.base_rtl
+                pieces.append((chunk, rtl, None))
         out: list[tuple[str, bool, str | None]] = []
         for chunk, rtl, _ in pieces:
             for part, family in self._by_font(chunk):
@@ -282,12 +300,11 @@ class _DocxBuilder:
             section.top_margin, section.bottom_margin = Mm(24), Mm(24)
         sect_pr = section._sectPr
         set_section_rtl(sect_pr, self.rtl)
-        if self.arabic:
-            pg = sect_pr.find(qn("w:pgNumType"))
-            if pg is None:
-                pg = OxmlElement("w:pgNumType")
-                sect_pr.find(qn("w:pgMar")).addnext(pg)
-            pg.set(qn("w:fmt"), "hindiNumbers")
+        pg = sect_pr.find(qn("w:pgNumType"))
+        if pg is None:
+            pg = OxmlElement("w:pgNumType")
+            sect_pr.find(qn("w:pgMar")).addnext(pg)
+        pg.set(qn("w:fmt"), "hindiNumbers" if self.options.digits == "arabic-indic" else "decimal")
         header = section.header
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]
@@ -346,6 +363,21 @@ def package_bytes(document, timestamp) -> bytes:
         return normalize_zip(out.getvalue(), timestamp,
                              first=("[Content_Types].xml", "_rels/.rels"))
     return write_zip(entries, timestamp)
+
+
+def _by_script(text: str):
+    """``text`` cut where its strong direction changes: (chunk, "rtl" | "ltr" |
+    None); neutral characters go with the letters before them."""
+    chunks: list[list] = []
+    for ch in text:
+        strong = "rtl" if _RTL.match(ch) else "ltr" if unicodedata.bidirectional(ch) == "L" \
+            else None
+        if chunks and (strong is None or strong == chunks[-1][1] or chunks[-1][1] is None):
+            chunks[-1][0] += ch
+            chunks[-1][1] = chunks[-1][1] or strong
+        else:
+            chunks.append([ch, strong])
+    return [(chunk, strong) for chunk, strong in chunks]
 
 
 def _clip(text: str, limit: int) -> str:

@@ -16,6 +16,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from ...regional import LIST_SUFFIX
+
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 
 
@@ -110,13 +112,16 @@ def page_field(paragraph) -> None:
 # --- numbering ---------------------------------------------------------------
 
 
-def add_abstract_list(numbering, abstract_id: int, ordered_list: bool, arabic: bool) -> None:
-    """A nine-level list definition, indented from the start (right, in RTL) side."""
-    fmt = ("hindiNumbers" if arabic else "decimal") if ordered_list else "bullet"
+def add_abstract_list(numbering, abstract_id: int, ordered_list: bool,
+                      arabic_indic: bool) -> None:
+    """A nine-level list definition, indented from the start (right, in RTL) side;
+    numbers in Arabic-Indic (``hindiNumbers``) or Western digits, then a hyphen
+    ("١-", as regional.list_marker writes it)."""
+    fmt = ("hindiNumbers" if arabic_indic else "decimal") if ordered_list else "bullet"
     levels = []
     for lvl in range(9):
         # bullets the embedded font has: • and – (not ◦ or ▪)
-        text = f"%{lvl + 1}." if ordered_list else ("•", "–")[lvl % 2]
+        text = f"%{lvl + 1}{LIST_SUFFIX}" if ordered_list else ("•", "–")[lvl % 2]
         indent = 567 * (lvl + 1)  # 1 cm per level, in twentieths of a point
         levels.append(
             f'<w:lvl w:ilvl="{lvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'

@@ -1,0 +1,59 @@
+"""Left-to-right runs inside Arabic (pipeline/bidi.py): found, isolated across
+formatting, and list items that keep their list's direction."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.bidi import isolate_runs, ltr_runs
+from pipeline.builder import load_article
+from pipeline.model import BulletList, Isolate, Link, Paragraph, Strong, Text
+
+from conftest import write_source
+
+
+@pytest.mark.parametrize("text, runs", [
+    ("مدير الحزم Node.js Package Manager في", ["Node.js Package Manager"]),
+    ("وفق التوجيه 96/9/EC الأوروبي.", ["96/9/EC"]),
+    ("تابع @benbalter.", ["@benbalter"]),
+    ("وكذلك @-maintainer، و", ["@-maintainer"]),
+    ("مثل MIT, Apache 2.0، ISC", ["MIT, Apache 2.0", "ISC"]),
+    ("Node Package Manager (npm). ثم", ["Node Package Manager (npm)"]),
+    ("(Node و npm)", ["Node", "npm"]),  # a bracket whose partner is outside stays Arabic
+    ("فيها %sب", ["%s"]),  # a token mixing scripts is cut where the script changes
+    ("سنة 2024 هنا", []),  # digits alone read left to right already
+    ("نص عربي فقط", []),
+])
+def test_runs(text, runs):
+    assert [text[a:b] for a, b in ltr_runs(text)] == runs
+
+
+def test_a_run_crosses_strong_and_links():
+    content = (Text("مدير الحزم Node.js "), Strong((Text("Package"),)), Text(" Manager في عملهم"))
+    out = isolate_runs(content)
+    assert out[0] == Text("مدير الحزم ")
+    assert out[1] == Isolate((Text("Node.js "), Strong((Text("Package"),)), Text(" Manager")))
+    assert out[2] == Text(" في عملهم")
+    link = (Link((Text("دليل GitHub Explore"),), "https://github.com/explore"),)
+    [arabic, run] = isolate_runs(link)
+    assert arabic == Link((Text("دليل "),), "https://github.com/explore")
+    assert run == Isolate((Link((Text("GitHub Explore"),), "https://github.com/explore"),))
+
+
+def test_an_english_list_item_stays_in_the_list(tmp_path):
+    article = load_article(write_source(tmp_path, "- GitHub Explore\n- بند عربي\n"))
+    [lst] = article.blocks
+    assert isinstance(lst, BulletList)
+    [first] = lst.items[0].blocks
+    assert isinstance(first, Paragraph) and first.content == (Isolate((Text("GitHub Explore"),)),)
+
+
+def test_an_english_paragraph_still_reads_left_to_right(tmp_path):
+    article = load_article(write_source(tmp_path, "Why I love contributing to open source.\n"))
+    [paragraph] = article.blocks
+    assert paragraph.content == (Text("Why I love contributing to open source."),)
+
+
+def test_a_pause_mark_joins_the_word_before_it(tmp_path):
+    article = load_article(write_source(tmp_path, "عَيْنًا ۖ فَإِمَّا\n"))
+    assert article.blocks[0].content == (Text("عَيْنًا\u2060ۖ فَإِمَّا"),)

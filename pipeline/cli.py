@@ -48,7 +48,6 @@ def length_mm(value: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-    from .options import PDF_VARIANTS
 
     p = argparse.ArgumentParser(
         prog="pipeline",
@@ -73,9 +72,11 @@ def parser() -> argparse.ArgumentParser:
                         "(e.g. -M author='اسم' -M date=2024-06-11)")
     b.add_argument("--paper", choices=("a4", "a5", "letter"),
                    help="PDF paper size (default: the front matter's paper:, else a4)")
-    b.add_argument("--pdf-variant", choices=PDF_VARIANTS,
-                   help="WeasyPrint PDF variant (default: pdf/ua-1, tagged and accessible; "
-                        "pdf/a-3a for archives; none for a plain PDF)")
+    b.add_argument("--pdf-variant", metavar="VARIANT",
+                   help="a PDF variant the installed WeasyPrint makes (default: pdf/ua-1, "
+                        "tagged and accessible; pdf/x-4 for the printer, tags kept; pdf/a-3a "
+                        "for archives; none for a plain PDF); an unknown one is refused "
+                        "with the list")
     b.add_argument("--bleed", metavar="LENGTH",
                    help="bleed around each PDF page for the printer, e.g. 3mm")
     b.add_argument("--marks", action="store_true", default=None,

@@ -15,21 +15,18 @@ from typing import Mapping
 from .fonts import FONTS_DIR
 from .resources import ImageResource
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-1b", "pdf/a-2b", "pdf/a-3b", "pdf/a-1a",
-                "pdf/a-2a", "pdf/a-3a", "pdf/a-2u", "pdf/a-3u", "pdf/a-4b", "pdf/a-4u",
-                "pdf/x-1a", "pdf/x-3", "pdf/x-4", "debug", "none")
-
 
 @dataclass(frozen=True, slots=True)
 class PdfOptions:
     paper: str = "a4"
     """``a4``, ``a5`` or ``letter``."""
     variant: str = "pdf/ua-1"
-    """A WeasyPrint PDF variant; ``none`` for a plain untagged PDF."""
+    """A PDF variant the installed WeasyPrint makes (checked by the PDF writer,
+    ``writers.pdf.variants``); ``none`` for a plain untagged PDF."""
     bleed_mm: float = 0.0
     """Bleed around the trim box, in millimetres."""
     marks: bool = False
-    """Crop and registration marks for the printer."""
+    """Crop marks and a slug line outside the bleed (``writers.pdf_marks``)."""
     justify: str = "kashida"
     """How justified Arabic lines take their slack: ``kashida`` (elongated joins,
     word spaces capped) or ``spaces`` (word spaces only)."""

@@ -15,6 +15,7 @@ from ..options import WriterOptions
 from ..transforms import article_text
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
+from . import pdf_marks
 from .pdf_glyphs import GlyphLayer
 
 PAPER = {"a4": "A4", "a5": "A5", "letter": "letter"}
@@ -27,7 +28,6 @@ def print_css(article: Article, options: WriterOptions) -> str:
     layout = template_env(options.template_dirs).get_template("print.css.j2").render(
         paper=PAPER[pdf.paper],
         bleed=f"{pdf.bleed_mm:g}mm" if pdf.bleed_mm else "",
-        marks=pdf.marks,
         font_stack=FONT_STACK,
         body_size="11.5pt" if pdf.paper != "a5" else "10.5pt",
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
@@ -58,14 +58,20 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
         counters = CounterStyle()
         stylesheet = CSS(string=print_css(article, options), base_url=base,
                          url_fetcher=fetcher, font_config=font_config(), counter_style=counters)
-        variant = None if options.pdf.variant == "none" else options.pdf.variant
+        variant = pdf_variant(options.pdf.variant)
+        extra = {}
+        if variant and variant.startswith("pdf/x"):
+            # One file for the printer and for screen readers: PDF/X keeps the
+            # PDF/UA structure tags, and its output intent is the sRGB the
+            # page is drawn in (WeasyPrint ships that profile).
+            extra = {"pdf_tags": True, "output_intent": "srgb"}
         layer = GlyphLayer(justify=options.pdf.justify)
         with glyph_layer(layer):
             pdf = document.write_pdf(
                 stylesheets=[stylesheet], font_config=font_config(), counter_style=counters,
-                pdf_variant=variant,
+                pdf_variant=variant, **extra,
                 pdf_identifier=options.identifier.encode(),
-                finisher=_finisher(article.meta.dir, shipped_faces(options.fonts_dir), layer))
+                finisher=_finisher(article, options, layer))
     finally:
         logger.removeHandler(failures)
     if failures.messages:
@@ -82,14 +88,39 @@ def font_config():
     return FontConfiguration()
 
 
-def _finisher(direction: str, faces, layer: GlyphLayer):
+def pdf_variant(name: str) -> str | None:
+    """``name`` checked against the variants the installed WeasyPrint makes
+    (``none``: a plain PDF); None for a plain PDF."""
+    if name == "none":
+        return None
+    offered = variants()
+    if name not in offered:
+        raise PipelineError(f"unknown PDF variant {name!r}",
+                            hint="this WeasyPrint makes " + ", ".join((*offered, "none")))
+    return name
+
+
+def variants() -> tuple[str, ...]:
+    """The PDF variants the installed WeasyPrint makes, its debug output aside."""
+    from weasyprint.pdf import VARIANTS
+    return tuple(v for v in VARIANTS if v != "debug")
+
+
+def _finisher(article: Article, options: WriterOptions, layer: GlyphLayer):
+    faces = shipped_faces(options.fonts_dir)
+
     def finisher(document, pdf) -> None:
         import pydyf
         prefs = pdf.catalog.get("ViewerPreferences") or pydyf.Dictionary()
-        prefs["Direction"] = "/R2L" if direction == "rtl" else "/L2R"
+        prefs["Direction"] = "/R2L" if article.meta.dir == "rtl" else "/L2R"
         pdf.catalog["ViewerPreferences"] = prefs
         _repair_text_layer(pdf, faces)
         layer.finish(pdf, functools.partial(_texts_by_font_name, faces))
+        pdf_marks.ensure_trim_boxes(pdf)
+        if options.pdf.marks:
+            regular = next(f.path for f in faces if not f.bold and not f.italic)
+            pdf_marks.add_printer_marks(pdf, f"{options.stem}.pdf",
+                                        options.timestamp.strftime("%Y-%m-%d"), regular)
     return finisher
 
 

@@ -71,6 +71,8 @@ class BuildSettings:
     """Overrides the front matter's ``justify``; None keeps it (default kashida)."""
     digits: str | None = None
     """Overrides the front matter's ``digits``; None keeps it (default: the language's)."""
+    columns: int | None = None
+    """Overrides the front matter's ``columns``; None keeps it (default 1)."""
     reference_docx: Path | None = None
     template_dirs: tuple[Path, ...] = ()
     fonts_dir: Path = fonts.FONTS_DIR
@@ -143,7 +145,8 @@ def writer_options(path: Path, article: Article, raw: bytes,
         pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
                        variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
                        marks=settings.marks,
-                       justify=settings.justify or article.meta.justify or "kashida"),
+                       justify=settings.justify or article.meta.justify or "kashida",
+                       columns=settings.columns or article.meta.columns or 1),
         docx=DocxOptions(reference=settings.reference_docx),
     )
 

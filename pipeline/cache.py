@@ -37,7 +37,7 @@ class BuildCache:
         if self._context is None:
             s = self.settings
             digest = hashlib.sha256(repr((
-                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.justify, s.digits, s.metadata,
+                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.justify, s.digits, s.columns, s.metadata,
                 os.environ.get("SOURCE_DATE_EPOCH"))).encode())
             roots = [Path(__file__).parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in sorted(Path(root).rglob("*"))

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from .errors import PipelineError
+from .pages import PAPERS
 
 FORMATS = ("pdf", "docx", "epub", "html")
 
@@ -70,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
                    metavar="KEY=VALUE",
                    help="replace a front-matter value for this build, as pandoc's -M "
                         "(e.g. -M author='اسم' -M date=2024-06-11)")
-    b.add_argument("--paper", choices=("a4", "a5", "letter"),
+    b.add_argument("--paper", choices=tuple(PAPERS),
                    help="PDF paper size (default: the front matter's paper:, else a4)")
     b.add_argument("--pdf-variant", metavar="VARIANT",
                    help="a PDF variant the installed WeasyPrint makes (default: pdf/ua-1, "
@@ -85,6 +86,9 @@ def parser() -> argparse.ArgumentParser:
                    help="digits of page numbers, list numbers and the byline's date in every "
                         "format (default: the front matter's digits:, else the language's own, "
                         "from CLDR); the body's digits are never changed")
+    b.add_argument("--columns", type=int, choices=(1, 2),
+                   help="text columns on A4 and Letter (default: the front matter's "
+                        "columns:, else 1, set at about 75 characters a line); A5 sets one")
     b.add_argument("--justify", choices=("kashida", "spaces"),
                    help="how the PDF justifies Arabic lines: kashida elongates joins "
                         "(default: the front matter's justify:, else kashida), spaces "
@@ -184,7 +188,7 @@ def _command_line(args: argparse.Namespace) -> dict:
         formats = list(dict.fromkeys(f for group in args.formats for f in group))
     return {"formats": formats, "outdir": args.outdir, "paper": args.paper,
             "pdf-variant": args.pdf_variant, "bleed": args.bleed, "marks": args.marks,
-            "justify": args.justify, "digits": args.digits,
+            "justify": args.justify, "digits": args.digits, "columns": args.columns,
             "reference-docx": args.reference_docx, "template-dir": args.template_dirs,
             "fonts": args.fonts}
 
@@ -213,7 +217,7 @@ def _build(args: argparse.Namespace) -> int:
         formats=formats, paper=in_force["paper"].value,
         pdf_variant=in_force["pdf-variant"].value, bleed_mm=bleed,
         marks=bool(in_force["marks"].value), justify=in_force["justify"].value,
-        digits=in_force["digits"].value,
+        digits=in_force["digits"].value, columns=in_force["columns"].value,
         reference_docx=in_force["reference-docx"].value,
         template_dirs=tuple(in_force["template-dir"].value),
         fonts_dir=in_force["fonts"].value or FONTS_DIR,

@@ -180,6 +180,10 @@ class Meta:
     digits: str = ""
     """Digits of page and list numbers and dates (``arabic-indic`` or
     ``western``), or empty for the language's own (CLDR)."""
+    short_title: str = ""
+    """The title the running head shows, when the title is too long for one line."""
+    columns: int = 0
+    """Text columns on A4 and Letter paper (1 or 2), or 0 for the default (1)."""
 
 
 @dataclass(frozen=True, slots=True)

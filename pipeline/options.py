@@ -27,6 +27,8 @@ class PdfOptions:
     """Bleed around the trim box, in millimetres."""
     marks: bool = False
     """Crop marks and a slug line outside the bleed (``writers.pdf_marks``)."""
+    columns: int = 1
+    """Text columns on A4 and Letter (1 or 2); A5 always sets one."""
     justify: str = "kashida"
     """How justified Arabic lines take their slack: ``kashida`` (elongated joins,
     word spaces capped) or ``spaces`` (word spaces only)."""

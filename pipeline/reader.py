@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .pages import PAPERS
 from .regional import DIGIT_STYLES
 from .errors import Diagnostic, PipelineError, did_you_mean
 from .model import (
@@ -32,8 +33,9 @@ MAX_SOURCE_BYTES = 5 * 1024 * 1024
 """Sources larger than this are refused before parsing (no article comes near it)."""
 
 FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
-                     "keywords", "id", "paper", "justify", "digits")
-PAPER_SIZES = ("a4", "a5", "letter")
+                     "keywords", "id", "paper", "justify", "digits", "short_title",
+                     "columns")
+PAPER_SIZES = tuple(PAPERS)
 JUSTIFICATIONS = ("kashida", "spaces")
 
 # Characters no output can carry faithfully (XML forbids most; the rest are
@@ -180,6 +182,9 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
         raise PipelineError(f"'digits' must be arabic-indic or western, not {digits!r}",
                             hint="leave it out to follow the language tag (CLDR)",
                             **where("digits"))
+    columns = text("columns")
+    if columns and columns not in ("1", "2"):
+        raise PipelineError(f"'columns' must be 1 or 2, not {columns!r}", **where("columns"))
     justify = text("justify").lower()
     if justify and justify not in JUSTIFICATIONS:
         raise PipelineError(f"'justify' must be kashida or spaces, not {justify!r}",
@@ -216,7 +221,8 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
 
     return Meta(title=title, description=text("description"), lang=lang, dir=direction,
                 author=text("author"), date=date, keywords=keywords, ident=text("id"),
-                paper=paper, justify=justify, digits=digits)
+                paper=paper, justify=justify, digits=digits,
+                short_title=text("short_title"), columns=int(columns or 0))
 
 
 def _yaml_kind(value: Any) -> str:

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PipelineError, did_you_mean
+from .pages import PAPERS as PAPER_TABLE
 
 FORMATS = ("pdf", "docx", "epub", "html")
-PAPERS = ("a4", "a5", "letter")
+PAPERS = tuple(PAPER_TABLE)
 JUSTIFICATIONS = ("kashida", "spaces")
 
 
@@ -39,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "marks": False,
     "justify": None,
     "digits": None,
+    "columns": None,
     "reference-docx": None,
     "template-dir": [],
     "fonts": None,
@@ -114,6 +116,10 @@ def _typed(key: str, value: Any, path: Path) -> Any:
     if key == "paper":
         if value not in PAPERS:
             fail(" or ".join(PAPERS))
+        return value
+    if key == "columns":
+        if value not in (1, 2):
+            fail("1 or 2")
         return value
     if key == "digits":
         if value not in ("arabic-indic", "western"):

@@ -178,12 +178,38 @@ def test_creator_from_author_and_identifier_derived_when_no_id(tmp_path):
     assert Book(a.outputs["epub"]).opf.find("opf:metadata/dc:creator", NS).text == "كاتبة"
 
 
-def test_cover_page_with_title(book):
+def test_cover_picture_first_and_the_headline_once(book):
+    """The first page is the cover picture (its alt text the headline and the
+    deck); the headline is text on one page only: not on a text cover, a
+    title-only page and the contents in a row."""
+    title = load_article(BUNDLED).meta.title
     first = book.spine()[0]
     root = etree.fromstring(book.zip.read(book.base + first.get("href")))
-    text = "".join(root.itertext())
-    assert load_article(BUNDLED).meta.title in text
-    assert root.find(".//x:section[@epub:type='cover']", NS) is not None
+    cover = root.find(".//x:section[@epub:type='cover']", NS)
+    [img] = cover.findall(".//x:img", NS)
+    assert title in img.get("alt")
+    cover_item = next(i for i in book.items.values()
+                      if "cover-image" in (i.get("properties") or ""))
+    assert img.get("src").endswith(cover_item.get("href"))
+    shown = []
+    for item in book.spine():
+        page = etree.fromstring(book.zip.read(book.base + item.get("href")))
+        body = page.find("x:body", NS)
+        shown.append("".join(body.itertext()))
+    assert sum(title in text for text in shown) == 1
+
+
+def test_apple_books_uses_the_embedded_fonts(book):
+    options = etree.fromstring(book.zip.read("META-INF/com.apple.ibooks.display-options.xml"))
+    assert options.find(".//option[@name='specified-fonts']").text == "true"
+
+
+def test_contents_are_styled_for_arabic(book):
+    css = "".join(book.zip.read(book.base + i.get("href")).decode()
+                  for i in book.items.values() if i.get("media-type") == "text/css")
+    assert re.search(r"nav#toc ol \{[^}]*list-style: none", css)
+    assert re.search(r"nav#toc a \{[^}]*text-decoration: none", css)
+    assert "max-width: 36em" in css and "@media (max-width: 30em)" in css
 
 
 def test_faq_and_lead_terms_semantics(book):

@@ -117,27 +117,6 @@ def test_paper_from_front_matter(tmp_path):
         assert float(pdf.pages[0].MediaBox[2]) == pytest.approx(419.53, abs=0.1)
 
 
-def test_bleed_and_crop_marks_enlarge_the_media_box(tmp_path):
-    [plain] = build([BUNDLED], tmp_path / "plain", BuildSettings(formats=("pdf",), paper="a5"))
-    [marked] = build([BUNDLED], tmp_path / "marked",
-                     BuildSettings(formats=("pdf",), paper="a5", bleed_mm=3, marks=True))
-    with pikepdf.open(plain.outputs["pdf"]) as a, pikepdf.open(marked.outputs["pdf"]) as b:
-        media_a = [float(v) for v in a.pages[0].MediaBox]
-        page_b = b.pages[0]
-        media_b = [float(v) for v in page_b.MediaBox]
-        trim_b = [float(v) for v in page_b.TrimBox]
-        bleed_b = [float(v) for v in page_b.BleedBox]
-        width = lambda box: box[2] - box[0]
-        assert width(media_b) > width(media_a)
-        assert width(trim_b) == pytest.approx(width(media_a), abs=0.1)
-        assert width(bleed_b) == pytest.approx(width(trim_b) + 2 * 3 * 72 / 25.4, abs=0.2)
-        # crop marks: stroked line segments in the page's artifact drawing, absent without --marks
-        def strokes(page):
-            streams = [x.read_bytes() for x in page.Resources.get("/XObject", {}).values()]
-            return sum(len(re.findall(rb"\bl\s+[BS]\b", s)) for s in streams)
-        assert strokes(page_b) > strokes(a.pages[0])
-
-
 def test_uncovered_character_is_a_warning_with_its_line(tmp_path):
     src = write_source(tmp_path, "سطر أول\n\nرمز غريب \u0f00 هنا\n")
     [r] = build([src], tmp_path, BuildSettings(formats=("pdf",)))

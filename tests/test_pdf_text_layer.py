@@ -36,8 +36,12 @@ WANTED = {BUNDLED.stem: 0.995}
 #   /Direction R2L as the direction of every line: "Node.js Package Manager"
 #   inside an Arabic line comes back "Manager Package js.Node" whatever the
 #   PDF says. The two Open Source Guides articles are full of Latin phrases.
+# - pdf.js gives a line's last vowel mark (drawn first on a right-to-left
+#   line, a diacritic it adds without checking its position) to the line above:
+#   one word in a hundred of the fully vowelled sura at the book measure.
 KNOWN_GAPS = {("pdfium", "osg_how_to_contribute_ar"): 0.94,
-              ("pdfium", "osg_legal_ar"): 0.965}
+              ("pdfium", "osg_legal_ar"): 0.965,
+              ("pdf.js", "quran_019_maryam"): 0.975}
 
 
 def _reader_available(name: str) -> None:
@@ -159,7 +163,9 @@ def test_word_width_matches_harfbuzz(tmp_path, word):
 def _drawn_advance(path: Path) -> tuple[float, float]:
     """The pen advance of the body's one word and its font size (both in the
     page's units): the widths (W) of the glyph ids the content stream shows at
-    the body size (A5: 10.5 pt, 14 CSS px), with its TJ numbers."""
+    the body size (A5's, in CSS px), with its TJ numbers."""
+    from pipeline.pages import layout
+    body_px = layout("a5").body_pt * 4 / 3
     import pikepdf
     pdf = pikepdf.open(str(path))
     page = pdf.pages[0]
@@ -183,7 +189,7 @@ def _drawn_advance(path: Path) -> tuple[float, float]:
     for operands, op in pikepdf.parse_content_stream(page):
         if str(op) == "Tf":
             current, size = str(operands[0]), float(operands[1])
-        elif str(op) == "TJ" and abs(size - 14) < 0.01:
+        elif str(op) == "TJ" and abs(size - body_px) < 0.01:
             total = 0.0
             for item in operands[0]:
                 if isinstance(item, pikepdf.String):

@@ -39,7 +39,7 @@ _ORIGINAL = None
 SPACE_STRETCH_EM = 0.03
 # One elongation is at least and at most this long (em), a multiple of the quantum.
 KASHIDA_LEAST_EM = 0.25
-KASHIDA_MOST_EM = 0.6
+KASHIDA_MOST_EM = 1.0
 KASHIDA_QUANTUM_EM = 0.02
 
 

@@ -97,14 +97,17 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_item(item)
         return item
 
-    # the picture stores and libraries show; the cover page below stays text
+    # The cover is the picture stores and libraries show, as the first page
+    # too; the headline and deck are text once, on the title page after it.
     credit = byline(article, options.digits)
     book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit),
                    create_page=False)
     common = {"meta": meta, "byline": credit, "cover_label": labels["cover_label"],
               "digits": options.digits}
+    cover_alt = " — ".join(filter(None, (meta.title, meta.description, credit)))
     cover = page("cover", "text/cover.xhtml", labels["cover"],
-                 env.get_template("epub/cover.xhtml.j2").render(**common))
+                 env.get_template("epub/cover.xhtml.j2").render(
+                     cover_src="../images/cover.jpg", cover_alt=cover_alt, **common))
     image_names = packaged_names(options.images)
     for n, (src, name) in enumerate(image_names.items(), 1):
         image = options.images[src]
@@ -137,14 +140,18 @@ def write(article: Article, options: WriterOptions) -> bytes:
         link = epub.Link(e.href, e.title, e.href.split("#")[-1])
         return (link, [toc_entry(c) for c in e.children]) if e.children else link
 
-    book.toc = [epub.Link(title_href, meta.title, "title"), *map(toc_entry, nav)]
+    # The headline is not a contents entry when there are sections to list:
+    # it already stands on the title page, just before the contents.
+    title_entry = [] if nav else [epub.Link(title_href, meta.title, "title")]
+    book.toc = [*title_entry, *map(toc_entry, nav)]
     nav_item = epub.EpubNav(direction=meta.dir)
     nav_item.content = env.get_template("epub/nav.xhtml.j2").render(
-        meta=meta, labels=labels, toc=nav, title_href=title_href,
+        meta=meta, labels=labels, toc=nav or [NavEntry(meta.title, title_href)],
+        title_href=title_href,
         cover_href=cover.file_name, stylesheet=STYLESHEET).encode()
     book.add_item(nav_item)
     book.add_item(epub.EpubNcx())
-    book.spine = [spine[0], nav_item, *spine[1:]]
+    book.spine = [spine[0], spine[1], nav_item, *spine[2:]]
     book.guide = []
 
     buffer = io.BytesIO()
@@ -153,10 +160,19 @@ def write(article: Article, options: WriterOptions) -> bytes:
                                     "package_direction": True})
     writer.process()
     writer.write()
+    with zipfile.ZipFile(buffer, "a") as package:
+        # Apple Books sets its own font unless the book asks for its embedded one.
+        package.writestr("META-INF/com.apple.ibooks.display-options.xml", APPLE_DISPLAY_OPTIONS)
     data = normalize_zip(buffer.getvalue(), options.timestamp,
                          first=("mimetype", "META-INF/container.xml"), stored=("mimetype",))
     _check_pages(data, [item.file_name for item in spine])
     return data
+
+
+APPLE_DISPLAY_OPTIONS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<display_options>'
+    '<platform name="*"><option name="specified-fonts">true</option></platform>'
+    "</display_options>\n")
 
 
 def _summary(lang: str) -> str:
@@ -187,6 +203,8 @@ def _check_pages(data: bytes, names: list[str]) -> None:
         for name in names:
             root = etree.fromstring(z.read(f"EPUB/{name}"))
             body = root.find("{http://www.w3.org/1999/xhtml}body")
-            if body is None or not "".join(body.itertext()).strip():
+            shows = body is not None and ("".join(body.itertext()).strip() or body.find(
+                ".//{http://www.w3.org/1999/xhtml}img") is not None)
+            if not shows:
                 raise PipelineError(f"EPUB: page {name} came out empty",
                                     hint="rerun with --debug and report it")

@@ -8,7 +8,8 @@ their own page templates; neither rewrites the tree.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Callable
@@ -21,7 +22,7 @@ from ..model import (
     Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
     ThematicBreak,
 )
-from ..transforms import block_direction
+from ..transforms import block_direction, plain_text
 
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
@@ -68,8 +69,12 @@ class HtmlTranslator:
     digits: str = "western"
     """The digits of list numbers (``regional.digit_style``); the stylesheets
     draw them, with a suffix that cannot be misread ("١-")."""
+    tie_runts: bool = False
+    """Tie the last two words of each paragraph, item and heading (the PDF: on
+    a page no last line may hold one word alone)."""
     _last_level: int = field(default=1, init=False)
     _list_depth: int = field(default=0, init=False)
+    _last_token: Inline | None = field(default=None, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
         return "".join(self.block(b) for b in blocks)
@@ -79,9 +84,10 @@ class HtmlTranslator:
             self._last_level = b.level
             ident = f' id="{escape(b.ident)}"' if b.ident else ""
             return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>"
-                    f"{self.inlines(b.content)}</h{b.level}>\n")
+                    f"{self.inlines(self.tied(b.content))}</h{b.level}>\n")
         if isinstance(b, Paragraph):
-            return f"<p{self.dir_attr(b.content)}>{self.inlines(b.content)}</p>\n"
+            return (f"<p{self.dir_attr(b.content)}>"
+                    f"{self.inlines(self.tied(b.content))}</p>\n")
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
@@ -97,6 +103,17 @@ class HtmlTranslator:
         if isinstance(b, Faq):
             return self.faq(b)
         raise TypeError(f"unknown block {type(b).__name__}")
+
+    def tied(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        if not self.tie_runts:
+            return content
+        tied = tie_last_words(_unwrap_last_token(content))
+        last = next((n for n in reversed(tied) if not (isinstance(n, Text) and not any(
+            ch.isalnum() for ch in n.text))), None)
+        if isinstance(last, Isolate) and " " not in plain_text(last.children) \
+                and len(plain_text(last.children)) <= 30:
+            self._last_token = last
+        return tied
 
     def inlines(self, nodes: tuple[Inline, ...]) -> str:
         return "".join(self.inline(n) for n in nodes)
@@ -121,8 +138,11 @@ class HtmlTranslator:
             return f'<img src="{escape(self.image_href(n.src))}" alt="{escape(n.alt)}"{title}/>'
         if isinstance(n, Isolate):
             # dir on a span isolates it (HTML's unicode-bidi: isolate), and
-            # WeasyPrint lays its boxes out in its own direction.
-            return f'<span dir="{n.direction}">{self.inlines(n.children)}</span>'
+            # WeasyPrint lays its boxes out in its own direction. On a page, a
+            # paragraph's last word that is a Latin token ("Virtual-Coffee")
+            # is not broken at its hyphen: its second half would stand alone.
+            kind = ' class="token"' if n is self._last_token else ""
+            return f'<span dir="{n.direction}"{kind}>{self.inlines(n.children)}</span>'
         raise TypeError(f"unknown inline {type(n).__name__}")
 
     def dir_attr(self, content: tuple[Inline, ...]) -> str:
@@ -139,7 +159,7 @@ class HtmlTranslator:
                 first = body[0]
                 text = first.content if isinstance(first, Paragraph) else ()
                 lead = (f'<p><strong class="lead">{self.inlines(item.lead)}</strong>'
-                        f'{self.inlines(text)}</p>\n')
+                        f'{self.inlines(self.tied(text))}</p>\n')
                 return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
             return f"<li>{self.blocks(body)}</li>\n"
         finally:
@@ -155,7 +175,7 @@ class HtmlTranslator:
             ident = f' id="{escape(e.ident)}"' if e.ident else ""
             parts.append(f'<div class="faq-entry"{ident}>\n'
                          f'<h{level} class="faq-question"{self.dir_attr(e.question)}>'
-                         f'{self.inlines(e.question)}</h{level}>\n'
+                         f'{self.inlines(self.tied(e.question))}</h{level}>\n'
                          f'<div class="faq-answer">\n{self.blocks(e.answer)}</div>\n</div>\n')
         parts.append("</section>\n")
         return "".join(parts)
@@ -163,8 +183,100 @@ class HtmlTranslator:
 
 
 
+NO_BREAK_SPACE = "\u00a0"
+
+
+def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``inlines`` with the space before the last word made a no-break space,
+    wherever it stands (in bold, a link, a Latin run), so that line breaking
+    never leaves one word alone on the last line (a runt)."""
+    plain = plain_text(inlines)
+    end = len(plain.rstrip())
+    at = plain.rfind(" ", 0, end)
+    if at <= 0 or not plain[:at].strip() or plain[at + 1:end].strip() == "":
+        return inlines
+    if _text_of(inlines, at) is not _text_of(inlines, at + 1):
+        # The last word is a box of its own (bold, a link, a Latin run): a
+        # no-break space against its edge makes WeasyPrint's line breaker
+        # leave a lone word on the line before; the word stays breakable.
+        return inlines
+    tied = _replace_char(inlines, at, NO_BREAK_SPACE)[0]
+    # Nor may the last word break at its own hyphen or slash ("Virtual-Coffee"):
+    # a word joiner after each, invisible on the page and in the text layer.
+    for k in range(end - 1, at, -1):
+        if plain[k] in "-/" and k + 1 < end:
+            tied = _replace_char(tied, k, plain[k] + WORD_JOINER)[0]
+    return tied
+
+
+WORD_JOINER = "\u2060"
+
+
+def _unwrap_last_token(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """A paragraph that ends in a one-word Latin run bounded by letters
+    ("Virtual-Coffee") needs no isolate for it: the bidi algorithm keeps such a
+    word whole. As plain text it can be tied to the word before it."""
+    out = list(inlines)
+    k = len(out) - 1
+    while k >= 0 and isinstance(out[k], Text) and not any(ch.isalnum() for ch in out[k].text):
+        k -= 1
+    if k <= 0 or not isinstance(out[k], Isolate) or not isinstance(out[k - 1], Text):
+        return inlines
+    children = out[k].children
+    if len(children) != 1 or not isinstance(children[0], Text):
+        return inlines
+    word = children[0].text
+    if " " in word or not word or not (unicodedata.bidirectional(word[0]) == "L"
+                                       and unicodedata.bidirectional(word[-1]) == "L"):
+        return inlines
+    merged = Text(out[k - 1].text + word)
+    return tuple(out[:k - 1] + [merged] + out[k + 1:])
+
+
+def _text_of(nodes: tuple[Inline, ...], at: int, offset: int = 0):
+    """The Text node holding the character at ``at`` (plain_text positions)."""
+    for node in nodes:
+        if isinstance(node, Text):
+            if offset <= at < offset + len(node.text):
+                return node
+            offset += len(node.text)
+        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
+            found = _text_of(node.children, at, offset)
+            if found is not None and not isinstance(found, int):
+                return found
+            offset += len(plain_text(node.children))
+        else:
+            offset += len(plain_text((node,)))
+    return None
+
+
+def tie_text(text: str) -> str:
+    """``tie_last_words`` for a plain string (a title, a deck)."""
+    [tied] = tie_last_words((Text(text),)) or (Text(text),)
+    return tied.text
+
+
+def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0):
+    """``nodes`` with the character at ``at`` (in ``plain_text`` positions)
+    replaced, and the offset after them."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text):
+            if offset <= at < offset + len(node.text):
+                i = at - offset
+                node = Text(node.text[:i] + char + node.text[i + 1:])
+            offset += len(node.text)
+        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
+            children, offset = _replace_char(node.children, at, char, offset)
+            node = replace(node, children=children)
+        else:
+            offset += len(plain_text((node,)))
+        out.append(node)
+    return tuple(out), offset
+
+
 def body_html(article: Article, image_href: Callable[[str], str] = str,
-              digits: str = "western") -> str:
+              digits: str = "western", tie_runts: bool = False) -> str:
     """The whole body as one fragment."""
     return HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
-                          digits=digits).blocks(article.blocks)
+                          digits=digits, tie_runts=tie_runts).blocks(article.blocks)

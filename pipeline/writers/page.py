@@ -8,7 +8,7 @@ from ..fonts import FALLBACK_FAMILIES, TEXT_FAMILY, FontFace
 from ..model import Article
 from ..options import WriterOptions
 from ..regional import byline
-from .html import body_html, template_env
+from .html import body_html, template_env, tie_text
 
 FONT_STACK = ", ".join(f'"{f}"' for f in (TEXT_FAMILY, *FALLBACK_FAMILIES))
 
@@ -33,15 +33,20 @@ def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) 
 
 
 def render_page(article: Article, options: WriterOptions, stylesheets=(),
-                image_href=str) -> str:
+                image_href=str, running_title: str = "", tie_runts: bool = False) -> str:
+    """The article as one HTML page; the PDF asks for a running title and for
+    the last two words of every paragraph tied (no one-word last lines)."""
+    tie = tie_text if tie_runts else str
     env = template_env(options.template_dirs)
     meta = article.meta
     return env.get_template("article.html.j2").render(
         meta=meta,
         keywords=", ".join(meta.keywords),
         byline=byline(article, options.digits),
+        running_title=running_title,
+        title=tie(meta.title), deck=tie(meta.description),
         digits=options.digits,
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
-        body=Markup(body_html(article, image_href, options.digits)),
+        body=Markup(body_html(article, image_href, options.digits, tie_runts)),
     )

@@ -11,6 +11,7 @@ from ..compat.weasyprint import glyph_layer
 from ..errors import PipelineError
 from ..fonts import faces_used, glyph_texts, shipped_faces
 from ..model import Article
+from ..pages import PAPERS, layout
 from ..options import WriterOptions
 from ..transforms import article_text
 from .html import TEMPLATES_DIR, template_env
@@ -18,21 +19,61 @@ from .page import FONT_STACK, font_faces_css, render_page
 from . import pdf_marks
 from .pdf_glyphs import GlyphLayer
 
-PAPER = {"a4": "A4", "a5": "A5", "letter": "letter"}
+RUNNING_HEAD_PT = 9.0
+
+
+def running_title(article: Article, options: WriterOptions) -> str:
+    """The running head's text, on one line: the front matter's short_title,
+    else the title, cut at a word with an ellipsis when HarfBuzz says it is
+    wider than the text block."""
+    title = article.meta.short_title or article.meta.title
+    pdf = options.pdf
+    available = layout(pdf.paper, pdf.columns).text_width_mm(pdf.paper) * 72 / 25.4 * 0.9
+    regular = next(f.path for f in shipped_faces(options.fonts_dir)
+                   if not f.bold and not f.italic)
+    if _width(title, regular) <= available:
+        return title
+    words = title.split()
+    while len(words) > 1:
+        words.pop()
+        cut = " ".join(words).rstrip("،,:;") + "…"
+        if _width(cut, regular) <= available:
+            return cut
+    return title
+
+
+def _width(text: str, font_path: Path) -> float:
+    import uharfbuzz as hb
+    face = _hb_face(font_path)
+    font = hb.Font(face)
+    buf = hb.Buffer()
+    buf.add_str(text)
+    buf.guess_segment_properties()
+    hb.shape(font, buf, {"kern": True})
+    return sum(p.x_advance for p in buf.glyph_positions) / face.upem * RUNNING_HEAD_PT
+
+
+@functools.lru_cache(maxsize=4)
+def _hb_face(path: Path):
+    import uharfbuzz as hb
+    return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
 def print_css(article: Article, options: WriterOptions) -> str:
     pdf = options.pdf
     faces_css = font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
                                lambda f: f.path.resolve().as_uri(), options)
-    layout = template_env(options.template_dirs).get_template("print.css.j2").render(
-        paper=PAPER[pdf.paper],
+    measure = layout(pdf.paper, pdf.columns)
+    css = template_env(options.template_dirs).get_template("print.css.j2").render(
+        paper=PAPERS[pdf.paper].css,
         bleed=f"{pdf.bleed_mm:g}mm" if pdf.bleed_mm else "",
         font_stack=FONT_STACK,
-        body_size="11.5pt" if pdf.paper != "a5" else "10.5pt",
+        body_size=f"{measure.body_pt:g}pt",
+        inner=f"{measure.inner_mm:g}mm", outer=f"{measure.outer_mm:g}mm",
+        columns=measure.columns,
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
     )
-    return faces_css + layout
+    return faces_css + css
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
@@ -43,7 +84,8 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
     """The PDF, and the glyph layer that drew its text (what it elongated)."""
     from weasyprint import CSS, HTML
 
-    html = render_page(article, options)
+    html = render_page(article, options, running_title=running_title(article, options),
+                       tie_runts=True)
     fetcher = _confined_fetcher(options)
     base = TEMPLATES_DIR.as_uri() + "/"
     article_base = options.source_dir.resolve().as_uri() + "/"  # images are relative to it

@@ -21,17 +21,18 @@ from ...model import (
     Inline, Isolate, LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
 from ...options import WriterOptions
+from ...pages import PAPERS, layout
 from ...resources import SVG
 from ...transforms import block_direction
 from ...zipfix import deflated, normalize_zip, write_zip
 from ...regional import byline
 from .ooxml import (
-    RPR_ORDER, add_abstract_list, add_list_instance, child, embed_fonts, ordered, page_field,
-    set_numbering, set_paragraph_rtl, set_section_rtl,
+    RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
+    embed_fonts, mirror_margins, ordered, page_field, set_numbering, set_paragraph_rtl,
+    set_section_rtl,
 )
 from .styles import apply_styles
 
-PAPER_MM = {"a4": (210, 297), "a5": (148, 210), "letter": (215.9, 279.4)}
 HEADING_STYLE = {2: "Heading 1", 3: "Heading 2"}
 BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template's own
 
@@ -68,8 +69,10 @@ class _DocxBuilder:
         for el in list(body):  # a reference document lends styles, not text
             if el.tag != qn("w:sectPr"):
                 body.remove(el)
+        self.layout = layout(self.options.pdf.paper, 1)  # the PDF's body size and margins
         apply_styles(doc, TEXT_FAMILY, self.lang_bidi, self.rtl,
-                     own_styles=self.options.docx.reference is None)
+                     own_styles=self.options.docx.reference is None,
+                     body_pt=self.layout.body_pt)
         self.style_ids = {s.name: s.style_id for s in doc.styles}
         numbering = doc.part.numbering_part.element
         for abstract_id, is_ordered in ((BULLET_LIST, False), (NUMBERED_LIST, True)):
@@ -92,6 +95,7 @@ class _DocxBuilder:
         if self.emoji_used:
             emoji = [f for f in shipped_faces(self.options.fonts_dir) if f.family != TEXT_FAMILY]
             embed_fonts(doc, emoji[0].family, emoji[:1])
+        drop_template_leftovers(doc)
         return package_bytes(doc, self.options.timestamp)
 
     # --- blocks --------------------------------------------------------------
@@ -293,11 +297,13 @@ class _DocxBuilder:
     def page_setup(self) -> None:
         section = self.doc.sections[0]
         if self.options.docx.reference is None:
-            width, height = PAPER_MM[self.options.pdf.paper]
+            paper, measure = PAPERS[self.options.pdf.paper], self.layout
             section.orientation = WD_ORIENT.PORTRAIT
-            section.page_width, section.page_height = Mm(width), Mm(height)
-            section.left_margin = section.right_margin = Mm(20)
-            section.top_margin, section.bottom_margin = Mm(24), Mm(24)
+            section.page_width, section.page_height = Mm(paper.width_mm), Mm(paper.height_mm)
+            # Mirrored margins (w:mirrorMargins): w:left is the inside margin.
+            section.left_margin, section.right_margin = Mm(measure.inner_mm), Mm(measure.outer_mm)
+            section.top_margin, section.bottom_margin = Mm(measure.top_mm), Mm(measure.bottom_mm)
+            mirror_margins(self.doc)
         sect_pr = section._sectPr
         set_section_rtl(sect_pr, self.rtl)
         pg = sect_pr.find(qn("w:pgNumType"))
@@ -318,6 +324,14 @@ class _DocxBuilder:
         fp = footer.paragraphs[0]
         fp.style = self.doc.styles["Footer"]
         page_field(fp)
+        # The first page opens with the headline: no running head over it (an
+        # empty first-page header, w:titlePg), the page number still below.
+        section.different_first_page_header_footer = True
+        first = section.first_page_header.paragraphs[0]
+        first.style = self.doc.styles["Header"]
+        first_footer = section.first_page_footer.paragraphs[0]
+        first_footer.style = self.doc.styles["Footer"]
+        page_field(first_footer)
 
     def properties(self) -> None:
         meta, props = self.article.meta, self.doc.core_properties

@@ -68,8 +68,8 @@ def set_run_fonts(rpr, family: str, size_pt: float | None = None, lang: str = "a
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), family)
     if size_pt:
-        child(rpr, "w:sz", w_val=int(size_pt * 2))
-        child(rpr, "w:szCs", w_val=int(size_pt * 2))
+        child(rpr, "w:sz", w_val=round(size_pt * 2))
+        child(rpr, "w:szCs", w_val=round(size_pt * 2))
     child(rpr, "w:lang", w_bidi=lang)
     ordered(rpr, RPR_ORDER)
 
@@ -231,3 +231,54 @@ def _settings_index(settings) -> int:
         if el.tag in before:
             index = i + 1
     return index
+
+
+# --- the package ---------------------------------------------------------------
+
+_SETTINGS_ORDER_AFTER_MIRROR = ("w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+                                "w:removeDateAndTime", "w:doNotDisplayPageBoundaries",
+                                "w:displayBackgroundShape", "w:printPostScriptOverText",
+                                "w:printFractionalCharacterWidth", "w:printFormsData",
+                                "w:embedTrueTypeFonts", "w:embedSystemFonts",
+                                "w:saveSubsetFonts", "w:saveFormsData")
+
+
+def mirror_margins(document) -> None:
+    """Left and right margins become inside and outside, as in the PDF."""
+    settings = document.settings.element
+    if settings.find(qn("w:mirrorMargins")) is not None:
+        return
+    mirror = parse_xml(f'<w:mirrorMargins {nsdecls("w")}/>')
+    # CT_Settings is a sequence: mirrorMargins comes right after the elements above
+    after = [el for el in settings if el.tag in {qn(t) for t in _SETTINGS_ORDER_AFTER_MIRROR}]
+    if after:
+        after[-1].addnext(mirror)
+    else:
+        settings.insert(0, mirror)
+
+
+APP_XML = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
+    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    '<Application>pipeline</Application><DocSecurity>0</DocSecurity></Properties>')
+_LEFTOVER_TYPES = (
+    RT.THUMBNAIL, RT.CUSTOM_XML,
+    "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects",
+)
+
+
+def drop_template_leftovers(document) -> None:
+    """What python-docx's template carries and no document of ours needs: the
+    blank thumbnail, the custom XML item, Word 2010's stylesWithEffects, and an
+    app.xml that names another program (replaced by ours)."""
+    from docx.opc.constants import CONTENT_TYPE as CT
+
+    package = document.part.package
+    for rels in (package.rels, document.part.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype in _LEFTOVER_TYPES or rel.reltype == RT.EXTENDED_PROPERTIES:
+                rels.pop(r_id)
+    app = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES,
+               APP_XML.encode(), package)
+    package.relate_to(app, RT.EXTENDED_PROPERTIES)

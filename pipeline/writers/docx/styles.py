@@ -71,22 +71,30 @@ _DEFINED: dict[tuple, bytes] = {}
 direction): defined once per process, then copied (a batch saves 20 ms a DOCX)."""
 
 
-def apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: bool) -> None:
-    """Document defaults (font, language, direction) and every named style.
+BODY_PT = 13.0
+"""The body size the sizes above are written for; a document scales them all
+to its own body size (the PDF's, ``pages.layout``)."""
+
+
+def apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: bool,
+                 body_pt: float = BODY_PT) -> None:
+    """Document defaults (font, language, direction) and every named style,
+    sized for ``body_pt``.
 
     ``own_styles`` False means a reference document supplied the styles: its
     definitions stay, only missing ones are added."""
-    key = (family, lang_bidi, rtl)
+    key = (family, lang_bidi, rtl, body_pt)
     styles_part = document.part._styles_part
     if own_styles and key in _DEFINED:
         styles_part._element = parse_xml(_DEFINED[key])
         return
-    _apply_styles(document, family, lang_bidi, rtl, own_styles)
+    _apply_styles(document, family, lang_bidi, rtl, own_styles, body_pt / BODY_PT)
     if own_styles:
         _DEFINED[key] = etree.tostring(styles_part.element)
 
 
-def _apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: bool) -> None:
+def _apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: bool,
+                  scale: float = 1.0) -> None:
     styles = document.styles
     defaults = child(styles.element, "w:docDefaults", first=True)
     rpr = child(child(defaults, "w:rPrDefault"), "w:rPr")
@@ -104,7 +112,7 @@ def _apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: 
             continue
         style = styles[name] if name in existing else styles.add_style(
             name, WD_STYLE_TYPE.PARAGRAPH)
-        _define(style, styles, spec, family, lang_bidi, rtl)
+        _define(style, styles, spec, family, lang_bidi, rtl, scale)
     for name, spec in CHARACTER_STYLES.items():
         if name in existing:
             continue
@@ -115,7 +123,8 @@ def _apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: 
         ordered(rpr, ("w:rFonts", "w:color", "w:sz", "w:u"))
 
 
-def _define(style, styles, spec: StyleSpec, family: str, lang_bidi: str, rtl: bool) -> None:
+def _define(style, styles, spec: StyleSpec, family: str, lang_bidi: str, rtl: bool,
+            scale: float = 1.0) -> None:
     style.base_style = styles[spec.base] if spec.base else None
     style.quick_style = True
     el = style.element
@@ -155,4 +164,5 @@ def _define(style, styles, spec: StyleSpec, family: str, lang_bidi: str, rtl: bo
         child(rpr, "w:i")
         child(rpr, "w:iCs")
     child(rpr, "w:color", w_val=spec.color or "000000")
-    set_run_fonts(rpr, family, spec.size, lang_bidi)
+    # w:sz and w:szCs both: Arabic text is sized by w:szCs
+    set_run_fonts(rpr, family, spec.size * scale if spec.size else None, lang_bidi)

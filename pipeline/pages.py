@@ -1,0 +1,56 @@
+"""Paper and measure: one table for every format that has pages (PDF, DOCX).
+
+A comfortable line holds 60–75 characters; one 170 mm column at 11.5 pt held
+113–129. Each paper's layout below sets the text block and the body size so
+that a full line of Arabic holds about 70 characters (at most 80) on A4 and
+Letter, about 70 on A5, and about 55 in each of two columns; the outer margin
+is about twice the inner one, as in a book. tests/test_pages.py measures the
+built PDFs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    name: str
+    """The setting's value: ``a4``, ``a5`` or ``letter``."""
+    css: str
+    """The CSS page size."""
+    width_mm: float
+    height_mm: float
+
+
+PAPERS = {p.name: p for p in (Paper("a4", "A4", 210.0, 297.0), Paper("a5", "A5", 148.0, 210.0),
+                              Paper("letter", "letter", 215.9, 279.4))}
+"""Every paper the pipeline sets, by the name settings and front matter use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The measure on one paper: body size and the margins either side of the
+    text block (the inner one on the binding side)."""
+
+    body_pt: float
+    inner_mm: float
+    outer_mm: float
+    columns: int = 1
+    top_mm: float = 26.0
+    bottom_mm: float = 26.0
+
+    def text_width_mm(self, paper: str) -> float:
+        return PAPERS[paper].width_mm - self.inner_mm - self.outer_mm
+
+
+LAYOUTS = {
+    ("a4", 1): Layout(14.0, 30, 60), ("letter", 1): Layout(14.0, 32, 64),
+    ("a5", 1): Layout(11.0, 17, 28),
+    ("a4", 2): Layout(11.5, 18, 22, 2), ("letter", 2): Layout(11.5, 19, 23, 2),
+}
+
+
+def layout(paper: str, columns: int = 1) -> Layout:
+    """The layout of ``paper`` in ``columns`` (A5 always sets one column)."""
+    return LAYOUTS.get((paper, columns)) or LAYOUTS[(paper, 1)]

@@ -239,3 +239,22 @@ def test_docx_pages_match_the_pdf(tmp_path):
     assert not names & {"docProps/thumbnail.jpeg", "word/stylesWithEffects.xml"}
     assert not [n for n in names if n.startswith("customXml/")]
     assert "<Application>pipeline</Application>" in app
+
+
+def test_a_long_title_is_cut_for_the_running_head(tmp_path):
+    from pipeline.builder import load_article
+    from pipeline.options import PdfOptions, WriterOptions
+    from pipeline.writers.pdf import running_title
+    import datetime as dt
+
+    long = "لقاء " + " ".join(["نتنياهو وبلينكن في القدس لبحث القضايا الإقليمية"] * 3)
+    source = tmp_path / "a.md"
+    source.write_text(f'---\ntitle: "{long}"\n---\nنص.\n', encoding="utf-8")
+    article = load_article(source)
+    options = WriterOptions(identifier="x", timestamp=dt.datetime(2024, 1, 1),
+                            source_dir=tmp_path, pdf=PdfOptions(paper="a5"))
+    head = running_title(article, options)
+    assert head.endswith("…") and long.startswith(head[:-1].rstrip())
+    source.write_text(f'---\ntitle: "{long}"\nshort_title: "لقاء القدس"\n---\nنص.\n',
+                      encoding="utf-8")
+    assert running_title(load_article(source), options) == "لقاء القدس"

@@ -1,7 +1,8 @@
 """One Arabic article source → a print-ready PDF, an editable DOCX and an EPUB 3.
 
-    from pipeline import build
+    from pipeline import build, render
     build(["content/article.md"], outdir="out")
+    files = render(markdown_text, formats=("pdf", "epub"))  # {"pdf": b"%PDF…", …}
 
 The names below load on first use, so that ``python -m pipeline`` can start its
 PDF worker before anything heavy is imported.
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import importlib
 
-__all__ = ["build", "load_article", "BuildResult", "BuildSettings", "PipelineError"]
+__all__ = ["build", "render", "load_article", "BuildResult", "BuildSettings", "PipelineError"]
 _FROM = {"build": ".builder", "load_article": ".builder", "BuildResult": ".builder",
-         "BuildSettings": ".builder", "PipelineError": ".errors"}
+         "BuildSettings": ".builder", "PipelineError": ".errors", "render": ".api"}
 
 
 def __getattr__(name: str):

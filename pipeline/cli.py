@@ -132,6 +132,24 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                    help="outputs, or folders of them")
 
+    s = sub.add_parser("serve", help="render over HTTP from warm workers (FastAPI on uvicorn)",
+                       description="POST /build with the Markdown source (or a multipart form "
+                                   "with the source and its images) returns the files; "
+                                   "GET /health says when the workers are ready; "
+                                   "/docs and /openapi.json describe the API.")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback)")
+    s.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    s.add_argument("-j", "--jobs", type=int, default=None,
+                   help="worker processes (default: one per core)")
+    s.add_argument("--queue", type=int, default=8,
+                   help="requests that may wait for a worker; more get 503 (default: 8)")
+    s.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
+                   help="largest request body in bytes; more get 413 (default: 10 MB)")
+    s.add_argument("--timeout", type=float, default=60.0,
+                   help="seconds a request may take; more get 504 (default: 60)")
+    s.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="render on this Dask cluster instead of local workers")
+
     g = sub.add_parser("config", help="print the settings in force and where each came from")
     g.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="the articles the settings are for (their folder's pipeline.toml)")
@@ -146,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     try:
         return {"build": _build, "import": _import, "check": _check,
-                "config": _config}[args.command](args)
+                "config": _config, "serve": _serve}[args.command](args)
     except PipelineError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -159,6 +177,25 @@ def main(argv: list[str] | None = None) -> int:
         print(f"pipeline: error: internal failure: {type(exc).__name__}: {exc} — "
               "rerun with --debug for the traceback", file=sys.stderr)
         return 1
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from .service import ServiceConfig, serve
+        import fastapi  # noqa: F401
+    except ImportError:
+        raise PipelineError("pipeline serve needs FastAPI and uvicorn",
+                            hint="pip install '.[serve]'") from None
+    workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if workers < 1 or args.queue < 0 or args.max_bytes < 1 or args.timeout <= 0:
+        raise PipelineError("--jobs, --max-bytes and --timeout must be positive, "
+                            "--queue zero or more")
+    print(f"pipeline: serving on http://{args.host}:{args.port} ({workers} workers; "
+          "API at /docs)", file=sys.stderr)
+    serve(args.host, args.port, ServiceConfig(workers=workers, queue=args.queue,
+                                              max_bytes=args.max_bytes,
+                                              timeout=args.timeout, scheduler=args.scheduler))
+    return 0
 
 
 def run() -> None:

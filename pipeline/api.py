@@ -1,0 +1,65 @@
+"""``render()``: an article's source as text in, its files as bytes out.
+
+For a CMS, a queue or a web service that holds the article in memory. The
+source and its images are written to a private temporary folder, read back
+through the same reader and writers as the command (so the bytes are the
+command's, for the same inputs and ``SOURCE_DATE_EPOCH``), and the folder is
+removed. Nothing outside that folder, the shipped fonts and the templates is
+read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from .errors import PipelineError
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "epub": "application/epub+zip",
+    "html": "text/html; charset=utf-8",
+}
+_IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
+           images: Mapping[str, bytes] | None = None, name: str = "article",
+           **settings) -> dict[str, bytes]:
+    """The article ``text`` (Markdown with front matter) in each of ``formats``.
+
+    ``images`` maps the names the article uses (``![…](photo.jpg)``, plain file
+    names) to their bytes. ``settings`` are ``BuildSettings`` fields (``paper``,
+    ``justify``, ``digits``, ``columns``, ``pdf_variant``, ``bleed_mm``,
+    ``marks`` …). A refusal raises ``PipelineError`` with the command's
+    one-line diagnostic. An ``html`` page's fonts and images are left out: it
+    is the page alone."""
+    from .builder import BuildSettings, prepare, render as render_job
+
+    formats = tuple(dict.fromkeys(formats))
+    known = {f.name for f in dataclasses.fields(BuildSettings)} - {"formats", "debug", "force"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise PipelineError(f"unknown setting {unknown[0]!r}",
+                            hint="use one of " + ", ".join(sorted(known)))
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
+        raise PipelineError(f"not a file name: {name!r}", hint="letters, digits, . _ -")
+    with tempfile.TemporaryDirectory(prefix="pipeline-render-") as folder:
+        source = Path(folder) / f"{name}.md"
+        source.write_text(text, encoding="utf-8")
+        for image_name, data in (images or {}).items():
+            if not _IMAGE_NAME.fullmatch(image_name) or image_name == source.name:
+                raise PipelineError(f"not an image file name: {image_name!r}",
+                                    hint="plain names such as photo.jpg, no folders")
+            (Path(folder) / image_name).write_bytes(data)
+        job_settings = BuildSettings(formats=formats, force=True, **settings)
+        try:
+            job = prepare(source, job_settings, [])
+            rendered = render_job(job)
+        except PipelineError as exc:
+            raise exc.located(source.name) from None
+    return {fmt: getattr(value, "main", value) for fmt, value in rendered.items()}

@@ -1,0 +1,247 @@
+"""``pipeline serve``: the three files over HTTP, from warm workers.
+
+A CMS or a publishing queue in any language posts an article's source and gets
+its PDF, DOCX and EPUB back, without paying WeasyPrint's import on each call.
+FastAPI on uvicorn: FastAPI gives the OpenAPI description (``/openapi.json``,
+``/docs``) and request parsing for free, uvicorn is the ASGI server it is built
+and tested with. The rendering runs in a pool of worker processes that import
+WeasyPrint and set up the fonts once (``workers.warm_worker``), or on a Dask
+cluster with ``--scheduler``.
+
+Every request is rendered in a temporary folder of its own (``api.render``);
+nothing of one request reaches another's output. The service refuses with JSON
+``{"error": "…"}``: 422 for a source the reader refuses, 413 past the size
+limit, 503 (with ``Retry-After``) when the queue is full or a worker died,
+504 past the time limit (the worker is then replaced).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import os
+import signal
+import zipfile
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from .api import MEDIA_TYPES
+from .errors import PipelineError
+
+SETTINGS = ("paper", "justify", "digits", "columns", "pdf_variant", "bleed_mm", "marks")
+
+
+@dataclass
+class ServiceConfig:
+    workers: int = 2
+    """Worker processes (each renders one article at a time)."""
+    queue: int = 8
+    """Requests that may wait for a worker; more get 503."""
+    max_bytes: int = 10 * 1024 * 1024
+    """Largest request body (source and images), in bytes."""
+    timeout: float = 60.0
+    """Seconds a request may take before it gets 504."""
+    scheduler: str | None = None
+    """A Dask scheduler's address: render there instead of in local workers."""
+
+
+@dataclass
+class _State:
+    config: ServiceConfig
+    executor: Executor | None = None
+    client: object = None
+    ready: bool = False
+    slots: asyncio.Semaphore | None = None
+    served: int = 0
+    pids: list[int] = field(default_factory=list)
+
+
+def _render_job(text: str, formats: tuple[str, ...], images: dict[str, bytes],
+                settings: dict) -> dict[str, bytes]:
+    """What a worker runs: one article, in memory (imported there, not here)."""
+    from .api import render
+    return render(text, formats, images, **settings)
+
+
+def _worker_pid() -> int:
+    return os.getpid()
+
+
+def create_app(config: ServiceConfig | None = None):
+    """The ASGI application (FastAPI)."""
+    state = _State(config or ServiceConfig())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        state.slots = asyncio.Semaphore(state.config.workers + state.config.queue)
+        await asyncio.get_running_loop().run_in_executor(None, _start_workers, state)
+        try:
+            yield
+        finally:
+            _stop_workers(state)
+
+    app = FastAPI(title="pipeline", summary="Arabic article sources to PDF, DOCX and EPUB",
+                  version="1", lifespan=lifespan)
+    app.state.pipeline = state
+
+    def error(status: int, message: str, **headers) -> JSONResponse:
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+    @app.get("/health", summary="200 when the workers are ready")
+    async def health():
+        if not state.ready:
+            return error(503, "workers are starting", **{"Retry-After": "1"})
+        return {"status": "ready", "workers": state.config.workers, "served": state.served}
+
+    @app.post("/build", summary="Render one article",
+              responses={200: {"content": {t: {} for t in (*MEDIA_TYPES.values(),
+                                                           "application/zip")}},
+                         413: {}, 422: {}, 503: {}, 504: {}})
+    async def build(request: Request,
+                    format: list[str] = Query(default=["pdf", "docx", "epub"],
+                                              description="pdf, docx, epub or html; repeat"),
+                    paper: str | None = None, justify: str | None = None,
+                    digits: str | None = None, columns: int | None = None,
+                    pdf_variant: str | None = None, bleed_mm: float | None = None,
+                    marks: bool | None = None):
+        """The Markdown source as the body (``text/markdown``), or
+        ``multipart/form-data`` with the source in ``source`` and its images as
+        further files named as the article names them. One format answers with
+        that file; several with a ZIP of them."""
+        formats = tuple(dict.fromkeys(format))
+        bad = [f for f in formats if f not in MEDIA_TYPES]
+        if bad:
+            return error(422, f"unknown format {bad[0]!r}: use " + ", ".join(MEDIA_TYPES))
+        settings = {k: v for k, v in dict(paper=paper, justify=justify, digits=digits,
+                                          columns=columns, pdf_variant=pdf_variant,
+                                          bleed_mm=bleed_mm, marks=marks).items()
+                    if v is not None}
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > state.config.max_bytes:
+            return error(413, f"the request is larger than {state.config.max_bytes} bytes")
+        try:
+            text, images = await _read_body(request, state.config.max_bytes)
+        except _TooLarge:
+            return error(413, f"the request is larger than {state.config.max_bytes} bytes")
+        except ValueError as exc:
+            return error(422, str(exc))
+        if state.slots.locked():
+            return error(503, "the queue is full", **{"Retry-After": "2"})
+        async with state.slots:
+            loop = asyncio.get_running_loop()
+            future = loop.run_in_executor(state.executor, _render_job, text, formats,
+                                          images, settings)
+            try:
+                files = await asyncio.wait_for(future, state.config.timeout)
+            except asyncio.TimeoutError:
+                await loop.run_in_executor(None, _restart_workers, state)
+                return error(504, f"rendering took longer than {state.config.timeout:g} s")
+            except PipelineError as exc:
+                return error(422, str(exc))
+            except BrokenProcessPool:
+                await loop.run_in_executor(None, _restart_workers, state)
+                return error(503, "a worker died; it has been replaced, try again",
+                             **{"Retry-After": "1"})
+        state.served += 1
+        if len(files) == 1:
+            [(fmt, data)] = files.items()
+            return Response(data, media_type=MEDIA_TYPES[fmt],
+                            headers={"Content-Disposition": f'attachment; filename="article.{fmt}"'})
+        return Response(_zip(files), media_type="application/zip",
+                        headers={"Content-Disposition": 'attachment; filename="article.zip"'})
+
+    return app
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
+    """The source and its images, refusing past ``limit`` bytes as they arrive."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("multipart/form-data"):
+        form = await request.form(max_files=200, max_fields=50, max_part_size=limit)
+        total, text, images = 0, None, {}
+        try:
+            for key, value in form.multi_items():
+                data = (await value.read()) if hasattr(value, "read") else value.encode()
+                total += len(data)
+                if total > limit:
+                    raise _TooLarge
+                if key == "source":
+                    try:
+                        text = data.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise ValueError(f"the source is not UTF-8 (byte {exc.start})") from None
+                else:
+                    images[getattr(value, "filename", None) or key] = data
+        finally:
+            await form.close()
+        if text is None:
+            raise ValueError("the form has no 'source' part")
+        return text, images
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _TooLarge
+    try:
+        return body.decode("utf-8"), {}
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"the source is not UTF-8 (byte {exc.start})") from None
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        for fmt, data in files.items():
+            info = zipfile.ZipInfo(f"article.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
+            z.writestr(info, data)
+    return out.getvalue()
+
+
+def _start_workers(state: _State) -> None:
+    config = state.config
+    if config.scheduler:
+        from dask.distributed import Client
+        state.client = Client(config.scheduler, timeout=10)
+        state.executor = state.client.get_executor()
+    else:
+        from .workers import worker_pool
+        state.executor = worker_pool(config.workers)
+        # every worker imports WeasyPrint and warms up before the first request
+        futures = [state.executor.submit(_worker_pid) for _ in range(config.workers * 2)]
+        state.pids = sorted({f.result() for f in futures})
+    state.ready = True
+
+
+def _stop_workers(state: _State) -> None:
+    state.ready = False
+    if state.client is not None:
+        state.client.close()
+    elif state.executor is not None:
+        for pid in state.pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        state.executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _restart_workers(state: _State) -> None:
+    """A worker stuck past the time limit, or dead, is replaced with a fresh pool."""
+    if state.client is not None:
+        return
+    _stop_workers(state)
+    _start_workers(state)
+
+
+def serve(host: str, port: int, config: ServiceConfig) -> None:
+    import uvicorn
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")

@@ -1,0 +1,144 @@
+"""``pipeline serve`` and ``render()``: the service on loopback (an ephemeral
+port), bounded in requests and time."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import socket
+import threading
+import time
+import zipfile
+
+import pytest
+
+from pipeline import PipelineError, render
+from pipeline.builder import BuildSettings, build
+
+from conftest import BUNDLED
+
+fastapi = pytest.importorskip("fastapi")
+httpx = pytest.importorskip("httpx")
+uvicorn = pytest.importorskip("uvicorn")
+
+from pipeline.service import ServiceConfig, create_app  # noqa: E402
+
+SOURCE = BUNDLED.read_text(encoding="utf-8")
+EPOCH = "1700000000"
+
+
+def _slow_source(times: int = 25) -> str:
+    front, body = SOURCE.split("\n---\n", 1)
+    return front + "\n---\n" + "\n".join([body] * times)
+
+
+@contextlib.contextmanager
+def service(**config):
+    """A running service and its application, stopped on exit."""
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH  # the workers inherit it
+    app = create_app(ServiceConfig(**{"workers": 1, "queue": 2, **config}))
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    else:
+        raise AssertionError("the service did not become ready")
+    try:
+        yield url, app
+    finally:
+        server.should_exit = True
+        thread.join(30)
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _post(url, text=SOURCE, timeout=120, **params):
+    return httpx.post(url + "/build", params=params, content=text.encode(),
+                      headers={"Content-Type": "text/markdown"}, timeout=timeout)
+
+
+def test_render_gives_the_commands_bytes(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    files = render(SOURCE, name=BUNDLED.stem)
+    [r] = build([BUNDLED], tmp_path, BuildSettings(force=True))
+    for fmt in ("pdf", "docx", "epub"):
+        assert files[fmt] == r.outputs[fmt].read_bytes(), fmt
+    with pytest.raises(PipelineError, match=r"article\.md:2:\d+: error: front matter"):
+        render("---\ntitle: [\n---\n", formats=("pdf",))
+    with pytest.raises(PipelineError, match="unknown setting 'papr'"):
+        render(SOURCE, papr="a5")
+
+
+def test_success_errors_and_limits():
+    with service(max_bytes=200_000) as (url, app):
+        assert httpx.get(url + "/health").json()["status"] == "ready"
+        pdf = _post(url, format="pdf")
+        assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+        assert pdf.content == render(SOURCE, formats=("pdf",))["pdf"]  # same bytes as render()
+        several = _post(url, format=["pdf", "epub"], paper="a5")
+        assert several.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(several.content)) as z:
+            assert sorted(z.namelist()) == ["article.epub", "article.pdf"]
+        bad = _post(url, "---\ntitle: [\n---\n", format="pdf")
+        assert bad.status_code == 422 and re.match(r"article\.md:2:\d+: error:",
+                                                   bad.json()["error"])
+        assert _post(url, "x" * 300_000, format="pdf").status_code == 413
+        assert _post(url, format="odt").status_code == 422
+        form = httpx.post(url + "/build", params={"format": "docx"},
+                          files={"source": ("a.md", SOURCE.encode(), "text/markdown")})
+        assert form.status_code == 200 and form.content[:2] == b"PK"
+        assert httpx.get(url + "/openapi.json").json()["paths"]["/build"]["post"]
+
+
+def test_a_full_queue_gets_503_and_a_slow_request_504():
+    with service(workers=1, queue=0, timeout=3.0) as (url, app):
+        slow = {}
+        thread = threading.Thread(target=lambda: slow.update(r=_post(url, _slow_source(),
+                                                                      format="pdf")))
+        thread.start()
+        time.sleep(0.5)
+        busy = _post(url, format="pdf")
+        assert busy.status_code == 503 and busy.headers["retry-after"]
+        thread.join(120)
+        assert slow["r"].status_code == 504
+        assert _post(url, format="docx").status_code == 200  # a fresh worker serves on
+
+
+def test_a_killed_worker_fails_its_request_only():
+    with service(workers=1, timeout=60) as (url, app):
+        result = {}
+        thread = threading.Thread(target=lambda: result.update(r=_post(url, _slow_source(),
+                                                                        format="pdf")))
+        thread.start()
+        time.sleep(1.0)
+        for pid in app.state.pipeline.pids:
+            os.kill(pid, signal.SIGKILL)
+        thread.join(120)
+        assert result["r"].status_code in (500, 503)
+        assert _post(url, format="pdf").status_code == 200
+
+
+def test_a_client_that_disconnects_mid_upload():
+    with service() as (url, app):
+        host, port = url.rsplit("/", 1)[-1].split(":")
+        with socket.create_connection((host, int(port))) as raw:
+            raw.sendall(b"POST /build?format=pdf HTTP/1.1\r\nHost: x\r\n"
+                        b"Content-Type: text/markdown\r\nContent-Length: 100000\r\n\r\n---\n")
+        time.sleep(0.5)
+        assert httpx.get(url + "/health").status_code == 200
+        assert _post(url, format="pdf").status_code == 200
+
+
+import re  # noqa: E402  (used above, after the helpers)

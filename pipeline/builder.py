@@ -6,13 +6,12 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
-import tempfile
 import time
 import unicodedata
 import uuid
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -20,6 +19,9 @@ from . import fonts
 from .bidi import isolate_article
 from .regional import digit_style
 from .cache import BuildCache
+from .jobs import (  # noqa: F401  (the public names stay importable from here)
+    DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_atomically,
+)
 from .errors import Diagnostic, PipelineError
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
@@ -28,61 +30,7 @@ from .resources import load_images, locate
 from .transforms import assign_ids, attach_pause_marks, images
 from .workers import pdf_worker, stop_pdf_worker, worker_pool
 
-FORMATS = ("pdf", "docx", "epub", "html")
-DEFAULT_FORMATS = ("pdf", "docx", "epub")
 CONTENT_DIR = Path("content")
-
-
-@dataclass
-class BuildResult:
-    source: Path
-    """The article's source file."""
-    outputs: dict[str, Path] = field(default_factory=dict)
-    """Format → the file written."""
-    warnings: list[Diagnostic] = field(default_factory=list)
-    """What the user should know but did not stop the build."""
-    error: Diagnostic | None = None
-    """Why the build failed, or None."""
-    up_to_date: bool = False
-    """Nothing had changed: the outputs from the last build were kept."""
-    seconds: float = 0.0
-    """How long the build of this article took (reading, rendering, writing)."""
-    inputs: dict[str, str] = field(default_factory=dict)
-    """Every file the build read (path → sha256)."""
-    digests: dict[str, str] = field(default_factory=dict)
-    """Format → sha256 of the file written (the cache's record of it)."""
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    """What the command line (or an API caller) chooses for every article of a run."""
-
-    formats: tuple[str, ...] = DEFAULT_FORMATS
-    paper: str | None = None
-    """Overrides the front matter's ``paper``; None keeps it (default A4)."""
-    pdf_variant: str = "pdf/ua-1"
-    bleed_mm: float = 0.0
-    marks: bool = False
-    justify: str | None = None
-    """Overrides the front matter's ``justify``; None keeps it (default kashida)."""
-    digits: str | None = None
-    """Overrides the front matter's ``digits``; None keeps it (default: the language's)."""
-    columns: int | None = None
-    """Overrides the front matter's ``columns``; None keeps it (default 1)."""
-    reference_docx: Path | None = None
-    template_dirs: tuple[Path, ...] = ()
-    fonts_dir: Path = fonts.FONTS_DIR
-    debug: bool = False
-    """Let unexpected exceptions propagate (with their traceback) instead of
-    recording them as the article's error."""
-    force: bool = False
-    """Rebuild even what has not changed since the last build."""
-    metadata: tuple[tuple[str, str], ...] = ()
-    """Front-matter values that replace the sources' own (``--metadata key=value``)."""
 
 
 def model_passes(article: Article) -> Article:
@@ -156,40 +104,6 @@ def output_stem(source: Path) -> str:
     (bidi overrides would make a file name read differently from what it is)."""
     stem = "".join(ch for ch in source.stem if unicodedata.category(ch) not in ("Cf", "Cc"))
     return stem or "article"
-
-
-def sweep_partials(folder: Path, names: set[str] | None = None) -> None:
-    """Remove the temporary files a killed build left for the files ``names``
-    of ``folder`` (all of them when None), in one pass over the folder;
-    ``write_atomically`` names them ``.<name>.<random>.part``."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        name = entry.name
-        if name.startswith(".") and name.endswith(".part") and \
-                (names is None or name[1:-len(".part")].rpartition(".")[0] in names):
-            Path(entry.path).unlink(missing_ok=True)
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write ``data`` beside ``target`` and rename it over: a reader sees the old
-    file or the new one, never half of one."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would hide outputs from others
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass

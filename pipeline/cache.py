@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from .assets import TEMPLATES_DIR
 
 if TYPE_CHECKING:
-    from .builder import BuildResult, BuildSettings
+    from .jobs import BuildResult, BuildSettings
 
 
 class BuildCache:
@@ -72,7 +72,7 @@ class BuildCache:
                 return None
         except (OSError, KeyError, ValueError):
             return None
-        from .builder import BuildResult
+        from .jobs import BuildResult
         return BuildResult(source, outputs=outputs, up_to_date=True)
 
     def record(self, result: BuildResult) -> None:
@@ -86,7 +86,7 @@ class BuildCache:
 
     def save(self) -> None:
         if self.changed:
-            from .builder import write_atomically
+            from .jobs import write_atomically
             write_atomically(self.path, json.dumps(self.entries, indent=1).encode())
 
 

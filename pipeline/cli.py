@@ -147,6 +147,9 @@ def parser() -> argparse.ArgumentParser:
                    help="largest request body in bytes; more get 413 (default: 10 MB)")
     s.add_argument("--timeout", type=float, default=60.0,
                    help="seconds a request may take; more get 504 (default: 60)")
+    s.add_argument("--max-requests", type=int, default=100,
+                   help="articles a worker renders before a fresh one replaces it, so that "
+                        "memory stays bounded (default: 100)")
     s.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="render on this Dask cluster instead of local workers")
 
@@ -187,14 +190,16 @@ def _serve(args: argparse.Namespace) -> int:
         raise PipelineError("pipeline serve needs FastAPI and uvicorn",
                             hint="pip install '.[serve]'") from None
     workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
-    if workers < 1 or args.queue < 0 or args.max_bytes < 1 or args.timeout <= 0:
-        raise PipelineError("--jobs, --max-bytes and --timeout must be positive, "
-                            "--queue zero or more")
+    if workers < 1 or args.queue < 0 or args.max_bytes < 1 or args.timeout <= 0 \
+            or args.max_requests < 1:
+        raise PipelineError("--jobs, --max-bytes, --max-requests and --timeout must be "
+                            "positive, --queue zero or more")
     print(f"pipeline: serving on http://{args.host}:{args.port} ({workers} workers; "
           "API at /docs)", file=sys.stderr)
     serve(args.host, args.port, ServiceConfig(workers=workers, queue=args.queue,
                                               max_bytes=args.max_bytes,
-                                              timeout=args.timeout, scheduler=args.scheduler))
+                                              timeout=args.timeout, scheduler=args.scheduler,
+                                              max_requests=args.max_requests))
     return 0
 
 

@@ -46,6 +46,8 @@ class ServiceConfig:
     """Largest request body (source and images), in bytes."""
     timeout: float = 60.0
     """Seconds a request may take before it gets 504."""
+    max_requests: int = 100
+    """Articles a worker renders before a fresh one replaces it (bounded memory)."""
     scheduler: str | None = None
     """A Dask scheduler's address: render there instead of in local workers."""
 
@@ -62,10 +64,10 @@ class _State:
 
 
 def _render_job(text: str, formats: tuple[str, ...], images: dict[str, bytes],
-                settings: dict) -> dict[str, bytes]:
+                settings: dict, name: str = "article") -> dict[str, bytes]:
     """What a worker runs: one article, in memory (imported there, not here)."""
     from .api import render
-    return render(text, formats, images, **settings)
+    return render(text, formats, images, name=name, **settings)
 
 
 def _worker_pid() -> int:
@@ -108,7 +110,9 @@ def create_app(config: ServiceConfig | None = None):
                     paper: str | None = None, justify: str | None = None,
                     digits: str | None = None, columns: int | None = None,
                     pdf_variant: str | None = None, bleed_mm: float | None = None,
-                    marks: bool | None = None):
+                    marks: bool | None = None,
+                    name: str = Query(default="article",
+                                      description="the article's file name, without .md")):
         """The Markdown source as the body (``text/markdown``), or
         ``multipart/form-data`` with the source in ``source`` and its images as
         further files named as the article names them. One format answers with
@@ -135,7 +139,7 @@ def create_app(config: ServiceConfig | None = None):
         async with state.slots:
             loop = asyncio.get_running_loop()
             future = loop.run_in_executor(state.executor, _render_job, text, formats,
-                                          images, settings)
+                                          images, settings, name)
             try:
                 files = await asyncio.wait_for(future, state.config.timeout)
             except asyncio.TimeoutError:
@@ -151,9 +155,9 @@ def create_app(config: ServiceConfig | None = None):
         if len(files) == 1:
             [(fmt, data)] = files.items()
             return Response(data, media_type=MEDIA_TYPES[fmt],
-                            headers={"Content-Disposition": f'attachment; filename="article.{fmt}"'})
-        return Response(_zip(files), media_type="application/zip",
-                        headers={"Content-Disposition": 'attachment; filename="article.zip"'})
+                            headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
+        return Response(_zip(files, name), media_type="application/zip",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
 
     return app
 
@@ -197,11 +201,11 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
         raise ValueError(f"the source is not UTF-8 (byte {exc.start})") from None
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
+def _zip(files: dict[str, bytes], name: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for fmt, data in files.items():
-            info = zipfile.ZipInfo(f"article.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
+            info = zipfile.ZipInfo(f"{name}.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
             z.writestr(info, data)
     return out.getvalue()
 
@@ -213,8 +217,8 @@ def _start_workers(state: _State) -> None:
         state.client = Client(config.scheduler, timeout=10)
         state.executor = state.client.get_executor()
     else:
-        from .workers import worker_pool
-        state.executor = worker_pool(config.workers)
+        from .workers import service_pool
+        state.executor = service_pool(config.workers, config.max_requests)
         # every worker imports WeasyPrint and warms up before the first request
         futures = [state.executor.submit(_worker_pid) for _ in range(config.workers * 2)]
         state.pids = sorted({f.result() for f in futures})
@@ -226,7 +230,9 @@ def _stop_workers(state: _State) -> None:
     if state.client is not None:
         state.client.close()
     elif state.executor is not None:
-        for pid in state.pids:
+        # the workers now running (a retired worker's successor is not in pids)
+        running = {p.pid for p in getattr(state.executor, "_processes", {}).values()}
+        for pid in running | set(state.pids):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:

@@ -48,6 +48,21 @@ def worker_pool(workers: int) -> Executor:
                                initializer=warm_worker)
 
 
+def service_pool(workers: int, max_tasks: int) -> Executor:
+    """Workers for ``pipeline serve``: warm like a batch's, and each replaced
+    after ``max_tasks`` articles. WeasyPrint keeps a little native memory for
+    every PDF set in web fonts (a quarter of a megabyte here, never given back);
+    a long-lived worker would grow for ever. New workers fork from a server
+    process that has already imported the pipeline and WeasyPrint."""
+    context = multiprocessing.get_context(
+        "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(["pipeline.api", "pipeline.builder",
+                                        "pipeline.writers.pdf", "weasyprint"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=warm_worker, max_tasks_per_child=max_tasks)
+
+
 def warm_worker() -> None:
     """Pay the imports and the font set-up once per worker process."""
     from .writers import docx, epub  # noqa: F401  (imported for their side cost)

@@ -9,7 +9,6 @@ import re
 import statistics
 import unicodedata
 import zipfile
-from pathlib import Path
 
 import pikepdf
 import pytest

@@ -142,3 +142,12 @@ def test_a_client_that_disconnects_mid_upload():
 
 
 import re  # noqa: E402  (used above, after the helpers)
+
+
+def test_the_service_renders_on_a_dask_cluster():
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
+                                  dashboard_address=None, processes=True) as cluster:
+        with service(scheduler=cluster.scheduler_address) as (url, app):
+            answer = _post(url, format="epub")
+            assert answer.status_code == 200 and answer.content[:2] == b"PK"

@@ -59,10 +59,15 @@ def _hb_face(path: Path):
     return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
+def faces_css(article: Article, options: WriterOptions) -> str:
+    """The @font-face rules of the faces the article uses."""
+    return font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
+                          lambda f: f.path.resolve().as_uri(), options)
+
+
 def print_css(article: Article, options: WriterOptions) -> str:
+    """The page layout (no @font-face: ``faces_css``)."""
     pdf = options.pdf
-    faces_css = font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
-                               lambda f: f.path.resolve().as_uri(), options)
     measure = layout(pdf.paper, pdf.columns)
     css = template_env(options.template_dirs).get_template("print.css.j2").render(
         paper=PAPERS[pdf.paper].css,
@@ -73,7 +78,17 @@ def print_css(article: Article, options: WriterOptions) -> str:
         columns=measure.columns,
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
     )
-    return faces_css + css
+    return css
+
+
+@functools.lru_cache(maxsize=16)
+def _faces_stylesheet(css: str, roots: tuple[Path, ...]):
+    """One stylesheet per set of faces, for the life of the process: WeasyPrint
+    adds each @font-face it parses to the font configuration again (a quarter
+    of a megabyte a PDF, for ever, in a long-lived worker or service)."""
+    from weasyprint import CSS
+    return CSS(string=css, base_url=TEMPLATES_DIR.as_uri() + "/",
+               url_fetcher=_font_fetcher(roots), font_config=font_config())
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
@@ -100,6 +115,8 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
         counters = CounterStyle()
         stylesheet = CSS(string=print_css(article, options), base_url=base,
                          url_fetcher=fetcher, font_config=font_config(), counter_style=counters)
+        fonts = _faces_stylesheet(faces_css(article, options),
+                                  (options.fonts_dir.resolve(), *options.template_dirs))
         variant = pdf_variant(options.pdf.variant)
         extra = {}
         if variant and variant.startswith("pdf/x"):
@@ -110,7 +127,8 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
         layer = GlyphLayer(justify=options.pdf.justify)
         with glyph_layer(layer):
             pdf = document.write_pdf(
-                stylesheets=[stylesheet], font_config=font_config(), counter_style=counters,
+                stylesheets=[fonts, stylesheet], font_config=font_config(),
+                counter_style=counters,
                 pdf_variant=variant, **extra,
                 pdf_identifier=options.identifier.encode(),
                 finisher=_finisher(article, options, layer))
@@ -264,3 +282,22 @@ def _confined_fetcher(options: WriterOptions):
             return URLFetcherResponse(url, path.read_bytes())
 
     return ConfinedFetcher()
+
+
+def _font_fetcher(roots: tuple[Path, ...]):
+    """Fetch font files under ``roots`` (the fonts folder and template folders), nothing else."""
+    from urllib.parse import unquote, urlsplit
+
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    allowed = tuple(r.resolve() for r in roots)
+
+    class FontFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            path = Path(unquote(parts.path)).resolve()
+            if parts.scheme != "file" or not any(path.is_relative_to(r) for r in allowed):
+                raise ValueError(f"refused to read {url!r}: outside the fonts folder")
+            return URLFetcherResponse(url, path.read_bytes())
+
+    return FontFetcher()

@@ -1,0 +1,92 @@
+"""The arrows of the architecture, read from the imports: no module of the
+package imports itself back round a circle, writers do not import each other
+(the PDF, EPUB and web page share the HTML layer), the DOCX is built from the
+model and the format-neutral helpers, not from HTML, and the model imports
+nothing of the project."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+
+
+def _module(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> dict[str, set[str]]:
+    """Module → the project modules it imports (at any depth in its code)."""
+    graph: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        if "_data" in path.parts:
+            continue
+        name = _module(path)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+                found.add(target)
+                found.update(f"{target}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pipeline"):
+                found.add(node.module)
+            elif isinstance(node, ast.Import):
+                found.update(a.name for a in node.names if a.name.startswith("pipeline"))
+        graph[name] = found
+    modules = set(graph)
+    return {m: {t for t in targets if t in modules and t != m} for m, targets in graph.items()}
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    found, state = [], {}
+
+    def visit(node, stack):
+        state[node] = "open"
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == "open":
+                found.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def test_no_import_circles():
+    graph = imports()
+    # a package's __init__ importing its own submodules is not a circle
+    graph = {m: {t for t in ts if not t.startswith(m + ".")} for m, ts in graph.items()}
+    assert _cycles(graph) == []
+
+
+def test_the_docx_writer_is_built_from_the_model_not_html():
+    graph = imports()
+    for module, targets in graph.items():
+        if module.startswith("pipeline.writers.docx"):
+            assert not targets & {"pipeline.writers.html", "pipeline.writers.page",
+                                  "pipeline.writers.pdf", "pipeline.writers.epub",
+                                  "pipeline.writers.web"}, module
+
+
+def test_writers_do_not_import_each_other():
+    graph = imports()
+    shared = {"pipeline.writers.html", "pipeline.writers.page", "pipeline.writers.pdf_glyphs",
+              "pipeline.writers.pdf_marks", "pipeline.writers.truetype", "pipeline.writers"}
+    formats = {"pipeline.writers.pdf", "pipeline.writers.epub", "pipeline.writers.web",
+               "pipeline.writers.docx"}
+    for module in formats:
+        others = {t for t in graph.get(module, ()) if t in formats or
+                  (t.startswith("pipeline.writers.docx") and module != "pipeline.writers.docx")}
+        assert not others - shared, (module, others)
+
+
+def test_the_model_imports_nothing_of_the_project():
+    assert imports()["pipeline.model"] == set()

@@ -126,32 +126,37 @@ def _shaped_glyphs(stream, textbox) -> list[_Glyph] | None:
         infos, clusters = string.glyphs, string.log_clusters
         offset, length = glyph_item.item.offset, glyph_item.item.length
         rtl = bool(glyph_item.item.analysis.level % 2)
-        starts = sorted({clusters[i] for i in range(count)})
-        ends = {s: (starts[k + 1] if k + 1 < len(starts) else length)
-                for k, s in enumerate(starts)}
+        cluster_of = [clusters[i] for i in range(count)]  # one cffi read a glyph
+        starts = sorted(set(cluster_of))
+        texts = {s: utf8[offset + s:offset + (starts[k + 1] if k + 1 < len(starts)
+                                             else length)].decode(errors="replace")
+                 for k, s in enumerate(starts)}
+        empty, unknown = pango.PANGO_GLYPH_EMPTY, pango.PANGO_GLYPH_UNKNOWN_FLAG
+        widths, to_unicode = font.widths, font.to_unicode
         for i in range(count):
             info = infos[i]
             glyph_id = info.glyph
-            cluster = clusters[i]
-            text = utf8[offset + cluster:offset + ends[cluster]].decode(errors="replace")
-            advance = info.geometry.width * units
-            if glyph_id == pango.PANGO_GLYPH_EMPTY:
+            cluster = cluster_of[i]
+            text = texts[cluster]
+            geometry = info.geometry
+            advance = geometry.width * units
+            if glyph_id == empty:
                 glyphs.append(_Glyph(font, font_size, 0, advance, 0, 0, 0, cluster,
                                      item_number, text, rtl, empty=True))
                 continue
-            if glyph_id & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            if glyph_id & unknown:
                 return None
-            if glyph_id not in font.to_unicode:
-                font.to_unicode[glyph_id] = text  # keeps the glyph in the subset
-            natural = font.widths.get(glyph_id)
+            if glyph_id not in to_unicode:
+                to_unicode[glyph_id] = text  # keeps the glyph in the subset
+            natural = widths.get(glyph_id)
             if natural is None:
                 pango.pango_font_get_glyph_extents(
                     pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
-                natural = font.widths[glyph_id] = round(
+                natural = widths[glyph_id] = round(
                     stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
             glyphs.append(_Glyph(
                 font, font_size, glyph_id, advance, natural,
-                info.geometry.x_offset * units, -info.geometry.y_offset * units,
+                geometry.x_offset * units, -geometry.y_offset * units,
                 cluster, item_number, text, rtl))
     return glyphs
 

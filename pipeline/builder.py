@@ -155,7 +155,17 @@ def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
 
 def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
     from .writers import writer_for
-    return writer_for(fmt)(article, options)
+    try:
+        return writer_for(fmt)(article, options)
+    except Exception as exc:
+        if type(exc).__module__.startswith("jinja2"):
+            # a template from a template folder failed or tried what the
+            # sandbox refuses: one located line, not an internal failure
+            name = getattr(exc, "name", None) or getattr(exc, "filename", None)
+            raise PipelineError(f"template{' ' + name if name else ''}: {exc}",
+                                line=getattr(exc, "lineno", None),
+                                hint="fix the template in the template folder") from None
+        raise
 
 
 def render_job(job: ArticleJob) -> tuple[dict, float]:

@@ -60,7 +60,9 @@ def resolve(command_line: dict[str, Any], sources: list[str] | None = None,
         _apply(settings, table, pyproject, "pyproject.toml [tool.pipeline]")
     house = _content_dir(sources, cwd) / "pipeline.toml"
     if house.is_file():
-        _apply(settings, _read(house), house, _shown(house, cwd))
+        # A content folder's settings come with the articles, from anyone: the
+        # folders they name stay inside the project (where the command runs).
+        _apply(settings, _read(house), house, _shown(house, cwd), confine=cwd.resolve())
     for key, value in command_line.items():
         if value is not None and value != []:
             settings[key] = Setting(value, "command line")
@@ -94,12 +96,22 @@ def _shown(path: Path, cwd: Path) -> str:
         return str(path)
 
 
-def _apply(settings: dict[str, Setting], table: dict, path: Path, origin: str) -> None:
+def _apply(settings: dict[str, Setting], table: dict, path: Path, origin: str,
+           confine: Path | None = None) -> None:
     for key, value in table.items():
         if key not in DEFAULTS:
             raise PipelineError(f"unknown setting '{key}'", path=str(path),
                                 hint=did_you_mean(key, DEFAULTS, "settings"))
-        settings[key] = Setting(_typed(key, value, path), origin)
+        typed = _typed(key, value, path)
+        if confine is not None and key in PATH_KEYS:
+            for folder in typed if isinstance(typed, list) else [typed]:
+                if not Path(folder).resolve().is_relative_to(confine):
+                    raise PipelineError(
+                        f"setting '{key}' names {folder}, outside the project {confine}",
+                        path=str(path),
+                        hint="a content folder's pipeline.toml may only name folders inside "
+                             "the project; give outside ones on the command line")
+        settings[key] = Setting(typed, origin)
 
 
 def _typed(key: str, value: Any, path: Path) -> Any:

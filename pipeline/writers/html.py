@@ -34,10 +34,13 @@ _SAFE_SCHEMES = ("http", "https", "mailto", "")
 def template_env(template_dirs: tuple[Path, ...] = ()):
     """Jinja2 with autoescape and StrictUndefined; user folders first, then ours.
 
-    One environment per set of folders, so that each template is compiled
-    once per process; Jinja reloads a template whose file changed."""
+    Sandboxed: a template from a template folder is content too, and may not
+    reach Python's internals (``cycler.__init__.__globals__.os``). One
+    environment per set of folders, so that each template is compiled once per
+    process; Jinja reloads a template whose file changed."""
     import jinja2
-    return jinja2.Environment(
+    from jinja2.sandbox import SandboxedEnvironment
+    return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*map(str, template_dirs), str(TEMPLATES_DIR)]),
         # Markup templates escape every value; CSS templates get only values
         # the code chose (sizes, family names), never article text.

@@ -79,7 +79,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
     shown = article_text(article) + "".join(labels.values()) + TEMPLATE_CHARACTERS
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
-    css += template_file(options.template_dirs, "epub.css").read_text(encoding="utf-8")
+    for name in ("lists.css", "epub.css"):  # list numbers: the same rules in every format
+        css += template_file(options.template_dirs, name).read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                 content=css.encode()))
     for face in faces:

@@ -37,7 +37,10 @@ _ORIGINAL = None
 # Spaces keep at most this much of a justified line's slack (em); the rest is
 # taken by kashidas where the line has joins to elongate.
 SPACE_STRETCH_EM = 0.03
-# One elongation is at least and at most this long (em), a multiple of the quantum.
+# One elongation is at least and at most this long (em), a multiple of the
+# quantum: long enough to be seen, and able to take a short line's slack, for
+# pdf.js splits a line into words (and reverses them) at any word space wider
+# than 0.6 em.
 KASHIDA_LEAST_EM = 0.25
 KASHIDA_MOST_EM = 1.0
 KASHIDA_QUANTUM_EM = 0.02

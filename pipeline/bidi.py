@@ -15,11 +15,8 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .model import (
-    Article, Block, BlockQuote, BulletList, Code, Emphasis, Faq, Heading, Inline, Isolate,
-    Link, ListItem, OrderedList, Paragraph, Strong, Text,
-)
-from .transforms import block_direction
+from .model import Article, Code, Emphasis, Inline, Isolate, Link, Strong, Text
+from .transforms import block_direction, map_inlines
 
 # Characters that join the parts of one run: "@benbalter", "96/9/EC", "C++",
 # "first_timers", "10:30", "Node.js", "don't", "MIT, Apache 2.0", "alert(1)".
@@ -212,31 +209,12 @@ def isolate_article(article: Article) -> Article:
     if article.meta.dir != "rtl":
         return article
 
-    def inlines(content: tuple[Inline, ...], in_list: bool = False) -> tuple[Inline, ...]:
+    def inlines(content: tuple[Inline, ...], in_list: bool) -> tuple[Inline, ...]:
+        # A list item stays in its list's direction whatever its text: only
+        # its Latin runs read left to right.
         if not in_list and block_direction(content, "rtl"):
             return content
         return isolate_runs(content)
 
-    def block(b: Block, in_list: bool = False) -> Block:
-        if isinstance(b, Heading):
-            return replace(b, content=inlines(b.content))
-        if isinstance(b, Paragraph):
-            return replace(b, content=inlines(b.content, in_list))
-        if isinstance(b, (BulletList, OrderedList)):
-            return replace(b, items=tuple(item(i) for i in b.items))
-        if isinstance(b, BlockQuote):
-            return BlockQuote(tuple(block(x) for x in b.blocks))
-        if isinstance(b, Faq):
-            return Faq(tuple(replace(e, question=inlines(e.question),
-                                     answer=tuple(block(x) for x in e.answer))
-                             for e in b.entries))
-        return b
-
-    def item(i: ListItem) -> ListItem:
-        # A list item stays in its list's direction whatever its text: only
-        # its Latin runs read left to right.
-        lead = isolate_runs(i.lead) if i.lead is not None else None
-        return replace(i, lead=lead, blocks=tuple(block(x, in_list=True) for x in i.blocks))
-
-    return replace(article, blocks=tuple(block(b) for b in article.blocks))
+    return map_inlines(article, inlines)
 

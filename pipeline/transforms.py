@@ -152,23 +152,26 @@ def attach_pause_marks(article: Article) -> Article:
             return replace(node, children=tuple(map(inline, node.children)))
         return node
 
-    return map_inlines(article, lambda content: tuple(map(inline, content)))
+    return map_inlines(article, lambda content, _in_list: tuple(map(inline, content)))
 
 
 def map_inlines(article: Article, change) -> Article:
     """``article`` with every inline sequence (headings, paragraphs, list lead
-    terms, FAQ questions) replaced by ``change(sequence)``."""
-    def block(b: Block) -> Block:
-        if isinstance(b, (Heading, Paragraph)):
-            return replace(b, content=change(b.content))
+    terms, FAQ questions) replaced by ``change(sequence, in_list)``, where
+    ``in_list`` is true for a list item's own lead and paragraphs."""
+    def block(b: Block, in_list: bool = False) -> Block:
+        if isinstance(b, Heading):
+            return replace(b, content=change(b.content, False))
+        if isinstance(b, Paragraph):
+            return replace(b, content=change(b.content, in_list))
         if isinstance(b, (BulletList, OrderedList)):
             return replace(b, items=tuple(
-                replace(i, lead=change(i.lead) if i.lead is not None else None,
-                        blocks=tuple(map(block, i.blocks))) for i in b.items))
+                replace(i, lead=change(i.lead, True) if i.lead is not None else None,
+                        blocks=tuple(block(x, True) for x in i.blocks)) for i in b.items))
         if isinstance(b, BlockQuote):
             return BlockQuote(tuple(map(block, b.blocks)))
         if isinstance(b, Faq):
-            return Faq(tuple(replace(e, question=change(e.question),
+            return Faq(tuple(replace(e, question=change(e.question, False),
                                      answer=tuple(map(block, e.answer))) for e in b.entries))
         return b
 

@@ -22,7 +22,7 @@ from ..model import (
     Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
     ThematicBreak,
 )
-from ..transforms import block_direction, plain_text
+from ..transforms import WORD_JOINER, block_direction, plain_text
 
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
@@ -184,8 +184,6 @@ class HtmlTranslator:
         return "".join(parts)
 
 
-
-
 NO_BREAK_SPACE = "\u00a0"
 
 
@@ -210,9 +208,6 @@ def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         if plain[k] in "-/" and k + 1 < end:
             tied = _replace_char(tied, k, plain[k] + WORD_JOINER)[0]
     return tied
-
-
-WORD_JOINER = "\u2060"
 
 
 def _unwrap_last_token(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -245,7 +240,7 @@ def _text_of(nodes: tuple[Inline, ...], at: int, offset: int = 0):
             offset += len(node.text)
         elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
             found = _text_of(node.children, at, offset)
-            if found is not None and not isinstance(found, int):
+            if found is not None:
                 return found
             offset += len(plain_text(node.children))
         else:
@@ -255,7 +250,7 @@ def _text_of(nodes: tuple[Inline, ...], at: int, offset: int = 0):
 
 def tie_text(text: str) -> str:
     """``tie_last_words`` for a plain string (a title, a deck)."""
-    [tied] = tie_last_words((Text(text),)) or (Text(text),)
+    [tied] = tie_last_words((Text(text),))
     return tied.text
 
 

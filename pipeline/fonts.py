@@ -74,6 +74,11 @@ def text_faces(fonts_dir: Path = FONTS_DIR) -> tuple[FontFace, ...]:
     return tuple(f for f in shipped_faces(fonts_dir) if f.family == TEXT_FAMILY)
 
 
+def regular_face(fonts_dir: Path = FONTS_DIR) -> Path:
+    """The text family's regular face (what a running title is measured in)."""
+    return next(f.path for f in text_faces(fonts_dir) if not f.bold and not f.italic)
+
+
 @functools.lru_cache(maxsize=8)
 def _cmap(path: Path) -> frozenset[int]:
     try:  # HarfBuzz reads the cmap without naming every glyph: 1 ms, not 15

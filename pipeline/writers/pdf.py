@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..compat.weasyprint import glyph_layer
 from ..errors import PipelineError
-from ..fonts import faces_used, glyph_texts, shipped_faces
+from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces
 from ..model import Article
 from ..pages import PAPERS, layout
 from ..options import WriterOptions
@@ -29,8 +29,7 @@ def running_title(article: Article, options: WriterOptions) -> str:
     title = article.meta.short_title or article.meta.title
     pdf = options.pdf
     available = layout(pdf.paper, pdf.columns).text_width_mm(pdf.paper) * 72 / 25.4 * 0.9
-    regular = next(f.path for f in shipped_faces(options.fonts_dir)
-                   if not f.bold and not f.italic)
+    regular = regular_face(options.fonts_dir)
     if _width(title, regular) <= available:
         return title
     words = title.split()
@@ -88,7 +87,7 @@ def _faces_stylesheet(css: str, roots: tuple[Path, ...]):
     of a megabyte a PDF, for ever, in a long-lived worker or service)."""
     from weasyprint import CSS
     return CSS(string=css, base_url=TEMPLATES_DIR.as_uri() + "/",
-               url_fetcher=_font_fetcher(roots), font_config=font_config())
+               url_fetcher=_local_fetcher(roots), font_config=font_config())
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
@@ -178,9 +177,9 @@ def _finisher(article: Article, options: WriterOptions, layer: GlyphLayer):
         layer.finish(pdf, functools.partial(_texts_by_font_name, faces))
         pdf_marks.ensure_trim_boxes(pdf)
         if options.pdf.marks:
-            regular = next(f.path for f in faces if not f.bold and not f.italic)
             pdf_marks.add_printer_marks(pdf, f"{options.stem}.pdf",
-                                        options.timestamp.strftime("%Y-%m-%d"), regular)
+                                        options.timestamp.strftime("%Y-%m-%d"),
+                                        regular_face(options.fonts_dir))
     return finisher
 
 
@@ -258,15 +257,21 @@ class _LoadFailures(logging.Handler):
 
 
 def _confined_fetcher(options: WriterOptions):
-    """Fetch the article's checked images and files under fonts/ and templates/;
-    nothing else: no network, no ``file://`` elsewhere, no symlink leading out."""
+    """Fetch the article's checked images and files under fonts/ and templates/."""
+    return _local_fetcher((options.fonts_dir, TEMPLATES_DIR, *options.template_dirs),
+                          {image.path: image for image in options.images.values()})
+
+
+def _local_fetcher(roots: tuple[Path, ...], images: dict | None = None):
+    """Fetch ``images`` (checked images, by resolved path) and files under
+    ``roots``; nothing else: no network, no ``file://`` elsewhere, no symlink
+    leading out."""
     from urllib.parse import unquote, urlsplit
 
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    images = {image.path: image for image in options.images.values()}
-    roots = tuple(p.resolve() for p in (options.fonts_dir, TEMPLATES_DIR,
-                                        *options.template_dirs))
+    images = images or {}
+    roots = tuple(p.resolve() for p in roots)
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -282,22 +287,3 @@ def _confined_fetcher(options: WriterOptions):
             return URLFetcherResponse(url, path.read_bytes())
 
     return ConfinedFetcher()
-
-
-def _font_fetcher(roots: tuple[Path, ...]):
-    """Fetch font files under ``roots`` (the fonts folder and template folders), nothing else."""
-    from urllib.parse import unquote, urlsplit
-
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    allowed = tuple(r.resolve() for r in roots)
-
-    class FontFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            parts = urlsplit(url)
-            path = Path(unquote(parts.path)).resolve()
-            if parts.scheme != "file" or not any(path.is_relative_to(r) for r in allowed):
-                raise ValueError(f"refused to read {url!r}: outside the fonts folder")
-            return URLFetcherResponse(url, path.read_bytes())
-
-    return FontFetcher()

@@ -106,8 +106,8 @@ def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
 class _Piece:
     node: Inline
     """A text piece or an inline without children (code, break, image)."""
-    wrappers: tuple[tuple[int, Inline], ...]
-    """The formatting around it, outermost first, by identity of the source node."""
+    wrappers: tuple[Inline, ...]
+    """The formatting around it, outermost first (source nodes, told apart by identity)."""
 
 
 _WRAPPERS = (Strong, Emphasis, Link)
@@ -150,7 +150,7 @@ def isolate_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
 def _flatten(inlines, wrappers):
     for node in inlines:
         if isinstance(node, _WRAPPERS):
-            yield from _flatten(node.children, (*wrappers, (id(node), node)))
+            yield from _flatten(node.children, (*wrappers, node))
         elif isinstance(node, Isolate):
             yield from _flatten(node.children, wrappers)
         else:
@@ -189,10 +189,10 @@ def _nest(pieces: list[_Piece], depth: int) -> list[Inline]:
                 out.append(pieces[i].node)
             i += 1
             continue
-        key, original = wrappers[depth]
+        original = wrappers[depth]
         j = i
         while j < len(pieces) and len(pieces[j].wrappers) > depth \
-                and pieces[j].wrappers[depth][0] == key:
+                and pieces[j].wrappers[depth] is original:
             j += 1
         children = tuple(_nest(pieces[i:j], depth + 1))
         if children:

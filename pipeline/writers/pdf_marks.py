@@ -106,20 +106,40 @@ def _marks(trim, bleed, slug) -> list[bytes]:
 
 def _slug_line(text: str, x: float, y: float, font_path: Path) -> list[bytes]:
     """``text`` as filled outlines of the shipped font, baseline at (x, y)."""
+    from fontTools.pens.basePen import BasePen
+
     font = _font(font_path)
     glyph_set = font.getGlyphSet()
     cmap = font.getBestCmap()
     scale = SLUG_SIZE / font["head"].unitsPerEm
-    out = []
+    out: list[bytes] = []
     pen_x = x
+
+    def point(p) -> str:
+        return f"{pen_x + p[0] * scale:.3f} {y + p[1] * scale:.3f}"
+
+    class PathPen(BasePen):
+        """PDF path operators (BasePen raises quadratic curves to cubic)."""
+        def _moveTo(self, p):
+            out.append(f"{point(p)} m".encode())
+
+        def _lineTo(self, p):
+            out.append(f"{point(p)} l".encode())
+
+        def _curveToOne(self, p1, p2, p3):
+            out.append(f"{point(p1)} {point(p2)} {point(p3)} c".encode())
+
+        def _closePath(self):
+            out.append(b"h")
+
     for ch in text:
         name = cmap.get(ord(ch))
         if name is None:
             continue
-        pen = _PdfPathPen(glyph_set, scale, pen_x, y)
-        glyph_set[name].draw(pen)
-        if pen.operators:
-            out.extend(pen.operators + [b"f"])
+        drawn = len(out)
+        glyph_set[name].draw(PathPen(glyph_set))
+        if len(out) > drawn:
+            out.append(b"f")
         pen_x += glyph_set[name].width * scale
     return out
 
@@ -128,40 +148,3 @@ def _slug_line(text: str, x: float, y: float, font_path: Path) -> list[bytes]:
 def _font(path: Path):
     from fontTools.ttLib import TTFont
     return TTFont(path, lazy=True)
-
-
-class _PdfPathPen:
-    """A fontTools pen that writes PDF path operators (quadratic curves raised
-    to cubic)."""
-
-    def __init__(self, glyph_set, scale: float, x: float, y: float) -> None:
-        from fontTools.pens.basePen import BasePen
-
-        outer = self
-
-        class Pen(BasePen):
-            def _moveTo(self, p):
-                outer.operators.append(f"{outer._x(p)} {outer._y(p)} m".encode())
-
-            def _lineTo(self, p):
-                outer.operators.append(f"{outer._x(p)} {outer._y(p)} l".encode())
-
-            def _curveToOne(self, p1, p2, p3):
-                outer.operators.append(" ".join(
-                    f"{outer._x(p)} {outer._y(p)}" for p in (p1, p2, p3)).encode() + b" c")
-
-            def _closePath(self):
-                outer.operators.append(b"h")
-
-        self.operators: list[bytes] = []
-        self._scale, self._ox, self._oy = scale, x, y
-        self._pen = Pen(glyph_set)
-
-    def _x(self, p) -> str:
-        return f"{self._ox + p[0] * self._scale:.3f}"
-
-    def _y(self, p) -> str:
-        return f"{self._oy + p[1] * self._scale:.3f}"
-
-    def __getattr__(self, name):  # moveTo, lineTo, qCurveTo … go to the BasePen
-        return getattr(self._pen, name)

@@ -63,12 +63,13 @@ def append_composites(program: bytes, glyphs: list[NewGlyph], first_id: int) -> 
     records = [glyf[offsets[i]:offsets[i + 1]] for i in range(count)]
     metrics += [(0, 0)] * (first_id - count)
     records += [b""] * (first_id - count)
-    most_points, most_contours, most_elements, depth = _composite_maxima(maxp)
+    font_maxima = _composite_maxima(maxp)
+    most_points, most_contours, most_elements, depth = font_maxima
     for glyph in glyphs:
         record, bounds = _composite(glyph, records)
         records.append(record)
         metrics.append((glyph.advance, bounds[0]))
-        points, contours, nested = _composite_size(glyph, records, maxp)
+        points, contours, nested = _composite_size(glyph, records, font_maxima[:2])
         most_points, most_contours = max(most_points, points), max(most_contours, contours)
         most_elements = max(most_elements, len(glyph.components))
         depth = max(depth, 2 if nested else 1)
@@ -181,9 +182,11 @@ def _composite_maxima(maxp: bytes) -> tuple[int, int, int, int]:
     return points, contours, elements, depth
 
 
-def _composite_size(glyph: NewGlyph, records: list[bytes], maxp: bytes) -> tuple[int, int, bool]:
-    """Points and contours of the glyph once its components are expanded, and
-    whether a component is itself composite."""
+def _composite_size(glyph: NewGlyph, records: list[bytes],
+                    composite_most: tuple[int, int]) -> tuple[int, int, bool]:
+    """Points and contours of the glyph once its components are expanded (a
+    composite component counted at the font's composite maxima,
+    ``composite_most``), and whether a component is itself composite."""
     points = contours = 0
     nested = False
     for c in glyph.components:
@@ -197,8 +200,7 @@ def _composite_size(glyph: NewGlyph, records: list[bytes], maxp: bytes) -> tuple
                 points += struct.unpack_from(">H", record, 10 + 2 * (n - 1))[0] + 1
         else:
             nested = True
-            most_points, most_contours, _, _ = _composite_maxima(maxp)
-            points, contours = points + most_points, contours + most_contours
+            points, contours = points + composite_most[0], contours + composite_most[1]
     return points, contours, nested
 
 

@@ -216,45 +216,36 @@ def embed_fonts(document, family: str, faces) -> None:
     settings = document.settings.element
     embed_setting = settings.find(qn("w:embedTrueTypeFonts"))
     if embed_setting is None:
-        # w:embedTrueTypeFonts comes right after w:view/w:zoom/w:removePersonalInformation...
-        settings.insert(_settings_index(settings), etree.Element(qn("w:embedTrueTypeFonts")))
+        _add_setting(settings, "w:embedTrueTypeFonts")
 
 
-def _settings_index(settings) -> int:
-    before = {qn(t) for t in ("w:writeProtection", "w:view", "w:zoom",
-                               "w:removePersonalInformation", "w:removeDateAndTime",
-                               "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
-                               "w:printPostScriptOverText", "w:printFractionalCharacterWidth",
-                               "w:printFormsData")}
+# The head of CT_Settings' sequence, as far as the elements added here: each
+# goes in after the last of those before it that the document has.
+_SETTINGS_SEQUENCE = (
+    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
+    "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
+    "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData",
+    "w:embedTrueTypeFonts", "w:embedSystemFonts", "w:saveSubsetFonts", "w:saveFormsData",
+    "w:mirrorMargins",
+)
+
+
+def _add_setting(settings, tag: str) -> None:
+    before = {qn(t) for t in _SETTINGS_SEQUENCE[:_SETTINGS_SEQUENCE.index(tag)]}
     index = 0
     for i, el in enumerate(settings):
         if el.tag in before:
             index = i + 1
-    return index
+    settings.insert(index, etree.Element(qn(tag)))
 
 
 # --- the package ---------------------------------------------------------------
 
-_SETTINGS_ORDER_AFTER_MIRROR = ("w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
-                                "w:removeDateAndTime", "w:doNotDisplayPageBoundaries",
-                                "w:displayBackgroundShape", "w:printPostScriptOverText",
-                                "w:printFractionalCharacterWidth", "w:printFormsData",
-                                "w:embedTrueTypeFonts", "w:embedSystemFonts",
-                                "w:saveSubsetFonts", "w:saveFormsData")
-
-
 def mirror_margins(document) -> None:
     """Left and right margins become inside and outside, as in the PDF."""
     settings = document.settings.element
-    if settings.find(qn("w:mirrorMargins")) is not None:
-        return
-    mirror = parse_xml(f'<w:mirrorMargins {nsdecls("w")}/>')
-    # CT_Settings is a sequence: mirrorMargins comes right after the elements above
-    after = [el for el in settings if el.tag in {qn(t) for t in _SETTINGS_ORDER_AFTER_MIRROR}]
-    if after:
-        after[-1].addnext(mirror)
-    else:
-        settings.insert(0, mirror)
+    if settings.find(qn("w:mirrorMargins")) is None:
+        _add_setting(settings, "w:mirrorMargins")
 
 
 APP_XML = (

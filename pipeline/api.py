@@ -24,7 +24,7 @@ MEDIA_TYPES = {
     "epub": "application/epub+zip",
     "html": "text/html; charset=utf-8",
 }
-_IMAGE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # no folders, no dot files
 
 
 def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
@@ -46,13 +46,13 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     if unknown:
         raise PipelineError(f"unknown setting {unknown[0]!r}",
                             hint="use one of " + ", ".join(sorted(known)))
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", name):
+    if not _FILE_NAME.fullmatch(name):
         raise PipelineError(f"not a file name: {name!r}", hint="letters, digits, . _ -")
     with tempfile.TemporaryDirectory(prefix="pipeline-render-") as folder:
         source = Path(folder) / f"{name}.md"
         source.write_text(text, encoding="utf-8")
         for image_name, data in (images or {}).items():
-            if not _IMAGE_NAME.fullmatch(image_name) or image_name == source.name:
+            if not _FILE_NAME.fullmatch(image_name) or image_name == source.name:
                 raise PipelineError(f"not an image file name: {image_name!r}",
                                     hint="plain names such as photo.jpg, no folders")
             (Path(folder) / image_name).write_bytes(data)

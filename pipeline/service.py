@@ -33,9 +33,6 @@ from fastapi.responses import JSONResponse, Response
 from .api import MEDIA_TYPES
 from .errors import PipelineError
 
-SETTINGS = ("paper", "justify", "digits", "columns", "pdf_variant", "bleed_mm", "marks")
-
-
 @dataclass
 class ServiceConfig:
     workers: int = 2
@@ -125,13 +122,14 @@ def create_app(config: ServiceConfig | None = None):
                                           columns=columns, pdf_variant=pdf_variant,
                                           bleed_mm=bleed_mm, marks=marks).items()
                     if v is not None}
+        too_large = f"the request is larger than {state.config.max_bytes} bytes"
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > state.config.max_bytes:
-            return error(413, f"the request is larger than {state.config.max_bytes} bytes")
+            return error(413, too_large)
         try:
             text, images = await _read_body(request, state.config.max_bytes)
         except _TooLarge:
-            return error(413, f"the request is larger than {state.config.max_bytes} bytes")
+            return error(413, too_large)
         except ValueError as exc:
             return error(422, str(exc))
         if state.slots.locked():
@@ -179,10 +177,7 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
                 if total > limit:
                     raise _TooLarge
                 if key == "source":
-                    try:
-                        text = data.decode("utf-8")
-                    except UnicodeDecodeError as exc:
-                        raise ValueError(f"the source is not UTF-8 (byte {exc.start})") from None
+                    text = _source_text(data)
                 else:
                     images[getattr(value, "filename", None) or key] = data
         finally:
@@ -195,8 +190,12 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
         body += chunk
         if len(body) > limit:
             raise _TooLarge
+    return _source_text(body), {}
+
+
+def _source_text(data: bytes) -> str:
     try:
-        return body.decode("utf-8"), {}
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValueError(f"the source is not UTF-8 (byte {exc.start})") from None
 

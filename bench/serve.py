@@ -27,7 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 from run import ARTICLE, PIPELINE, pandoc_pdf_seconds, timed  # noqa: E402
+from serving import wait_until_ready  # noqa: E402
 
 EPOCH = "1700000000"
 
@@ -75,13 +77,7 @@ def main() -> int:
                               stderr=subprocess.DEVNULL)
     rows = []
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
+        wait_until_ready(url, 120)
         source = ARTICLE.read_bytes()
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run([*PIPELINE, "build", str(ARTICLE), "-o", tmp, "-q", "--force"],

@@ -18,6 +18,7 @@ from pipeline import PipelineError, render
 from pipeline.builder import BuildSettings, build
 
 from conftest import BUNDLED
+from serving import wait_until_ready
 
 fastapi = pytest.importorskip("fastapi")
 httpx = pytest.importorskip("httpx")
@@ -46,16 +47,7 @@ def service(**config):
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    else:
-        raise AssertionError("the service did not become ready")
+    wait_until_ready(url, 90)
     try:
         yield url, app
     finally:

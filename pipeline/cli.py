@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 
 from .errors import PipelineError
-from .pages import PAPERS
+from .pages import COLUMNS, JUSTIFICATIONS, PAPERS
+from .regional import DIGIT_STYLES
 
 FORMATS = ("pdf", "docx", "epub", "html")
 
@@ -82,14 +83,14 @@ def parser() -> argparse.ArgumentParser:
                    help="bleed around each PDF page for the printer, e.g. 3mm")
     b.add_argument("--marks", action="store_true", default=None,
                    help="add crop marks to the PDF")
-    b.add_argument("--digits", choices=("arabic-indic", "western"),
+    b.add_argument("--digits", choices=DIGIT_STYLES,
                    help="digits of page numbers, list numbers and the byline's date in every "
                         "format (default: the front matter's digits:, else the language's own, "
                         "from CLDR); the body's digits are never changed")
-    b.add_argument("--columns", type=int, choices=(1, 2),
+    b.add_argument("--columns", type=int, choices=COLUMNS,
                    help="text columns on A4 and Letter (default: the front matter's "
                         "columns:, else 1, set at about 75 characters a line); A5 sets one")
-    b.add_argument("--justify", choices=("kashida", "spaces"),
+    b.add_argument("--justify", choices=JUSTIFICATIONS,
                    help="how the PDF justifies Arabic lines: kashida elongates joins "
                         "(default: the front matter's justify:, else kashida), spaces "
                         "widens word spaces only")

@@ -27,6 +27,12 @@ PAPERS = {p.name: p for p in (Paper("a4", "A4", 210.0, 297.0), Paper("a5", "A5",
                               Paper("letter", "letter", 215.9, 279.4))}
 """Every paper the pipeline sets, by the name settings and front matter use."""
 
+COLUMNS = (1, 2)
+"""The text columns a page may set (A5 always sets one)."""
+
+JUSTIFICATIONS = ("kashida", "spaces")
+"""How justified lines take their slack: elongated joins, or word spaces only."""
+
 
 @dataclass(frozen=True, slots=True)
 class Layout:

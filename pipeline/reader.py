@@ -20,7 +20,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from .pages import PAPERS
+from .pages import COLUMNS, JUSTIFICATIONS, PAPERS
 from .regional import DIGIT_STYLES
 from .errors import Diagnostic, PipelineError, did_you_mean
 from .model import (
@@ -36,7 +36,6 @@ FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
                      "keywords", "id", "paper", "justify", "digits", "short_title",
                      "columns")
 PAPER_SIZES = tuple(PAPERS)
-JUSTIFICATIONS = ("kashida", "spaces")
 
 # Characters no output can carry faithfully (XML forbids most; the rest are
 # invisible page-layout controls nobody types on purpose). One policy for all
@@ -183,7 +182,7 @@ def _meta(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Meta:
                             hint="leave it out to follow the language tag (CLDR)",
                             **where("digits"))
     columns = text("columns")
-    if columns and columns not in ("1", "2"):
+    if columns and columns not in tuple(map(str, COLUMNS)):
         raise PipelineError(f"'columns' must be 1 or 2, not {columns!r}", **where("columns"))
     justify = text("justify").lower()
     if justify and justify not in JUSTIFICATIONS:

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PipelineError, did_you_mean
+from .pages import COLUMNS, JUSTIFICATIONS
 from .pages import PAPERS as PAPER_TABLE
+from .regional import DIGIT_STYLES
 
 FORMATS = ("pdf", "docx", "epub", "html")
 PAPERS = tuple(PAPER_TABLE)
-JUSTIFICATIONS = ("kashida", "spaces")
 
 
 @dataclass(frozen=True)
@@ -130,11 +131,11 @@ def _typed(key: str, value: Any, path: Path) -> Any:
             fail(" or ".join(PAPERS))
         return value
     if key == "columns":
-        if value not in (1, 2):
+        if value not in COLUMNS:
             fail("1 or 2")
         return value
     if key == "digits":
-        if value not in ("arabic-indic", "western"):
+        if value not in DIGIT_STYLES:
             fail("arabic-indic or western")
         return value
     if key == "justify":

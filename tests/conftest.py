@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +28,7 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "article.txt"
 CORPUS = SHARED / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.py
 
 
 def require(what: str, available: bool, install: str) -> None:
@@ -64,8 +65,8 @@ def seed_text() -> str:
 
 def pdftotext(pdf: Path) -> str:
     require_tool("pdftotext", "apt-get install poppler-utils")
-    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    from readers import poppler_text
+    return poppler_text(pdf)
 
 
 def write_source(folder: Path, body: str, front: str = 'title: "عنوان"',

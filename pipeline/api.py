@@ -58,7 +58,7 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
             (Path(folder) / image_name).write_bytes(data)
         job_settings = BuildSettings(formats=formats, force=True, **settings)
         try:
-            job = prepare(source, job_settings, [])
+            job = prepare(source, job_settings)
             rendered = render_job(job)
         except PipelineError as exc:
             raise exc.located(source.name) from None

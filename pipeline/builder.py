@@ -20,12 +20,13 @@ from .bidi import isolate_article
 from .regional import digit_style
 from .cache import BuildCache
 from .jobs import (  # noqa: F401  (the public names stay importable from here)
-    DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_atomically,
+    DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all, write_atomically,
 )
 from .errors import Diagnostic, PipelineError
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
-from .reader import decode_source, parse_article, uncovered_characters
+from .reader.frontmatter import FIRST_YEAR, LAST_YEAR
+from .reader import decode_source, read_article, read_source, uncovered_characters
 from .resources import load_images, locate
 from .transforms import assign_ids, attach_pause_marks, images
 from .workers import pdf_worker, stop_pdf_worker, worker_pool
@@ -44,17 +45,9 @@ def load_article(path: str | Path) -> Article:
     """Read one source into the model, with heading ids assigned."""
     path = Path(path)
     try:
-        return model_passes(parse_article(decode_source(_read(path))))
+        return model_passes(read_article(decode_source(read_source(path)))[0])
     except PipelineError as exc:
         raise exc.located(str(path)) from None
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise PipelineError(f"cannot read the source: {exc.strerror}", path=str(path),
-                            hint="check the path") from None
 
 
 def source_timestamp(path: Path, article: Article) -> dt.datetime:
@@ -62,13 +55,23 @@ def source_timestamp(path: Path, article: Article) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
         except (ValueError, OverflowError, OSError):
             raise PipelineError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}",
                                 hint="set it to an integer such as 1700000000") from None
+        if not FIRST_YEAR <= when.year <= LAST_YEAR:
+            raise PipelineError(f"SOURCE_DATE_EPOCH is in the year {when.year}, outside "
+                                f"{FIRST_YEAR}–{LAST_YEAR}",
+                                hint="ZIP files (EPUB, DOCX) cannot store a later time")
+        return when
     if article.meta.date:
         return dt.datetime.combine(article.meta.date, dt.time(), dt.timezone.utc)
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc)
+    # a file's time can be anything a clock said: kept inside what every format stores
+    mtime = min(max(path.stat().st_mtime, 0), _LAST_SECOND)
+    return dt.datetime.fromtimestamp(int(mtime), dt.timezone.utc)
+
+
+_LAST_SECOND = dt.datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp()
 
 
 def publication_id(article: Article, raw: bytes) -> str:
@@ -79,8 +82,22 @@ def publication_id(article: Article, raw: bytes) -> str:
                                         "sha256:" + hashlib.sha256(raw).hexdigest()))
 
 
+MAX_BLEED_MM = 25
+"""Bleed past this is refused: printers ask for 3–5 mm."""
+MAX_STEM_BYTES = 150
+"""A source whose name (less ``.md``) is longer than this is refused: the
+outputs, their temporary files and a web page's folder are named after it,
+and file systems stop at 255 bytes."""
+
+
 def writer_options(path: Path, article: Article, raw: bytes,
                    settings: BuildSettings, text: str = "") -> WriterOptions:
+    if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
+        raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
+                            hint="printers ask for 3mm to 5mm")
+    if len(output_stem(path).encode()) > MAX_STEM_BYTES:
+        raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
+                            hint="rename it: the outputs are named after it")
     return WriterOptions(
         stem=output_stem(path),
         images=load_images(article, path.parent, text),
@@ -116,26 +133,28 @@ class ArticleJob:
     formats: tuple[str, ...]
     inputs: dict[str, str]
     """Every file the build read (path → sha256), for the up-to-date check."""
+    warnings: list[Diagnostic]
+    """What the reader and the checks found that did not stop the build."""
 
 
-def prepare(source: Path, settings: BuildSettings, warnings: list[Diagnostic]) -> ArticleJob:
+def prepare(source: Path, settings: BuildSettings) -> ArticleJob:
     """Read, parse and check one source and its images (cheap; done where the
     outputs are written). Raises PipelineError."""
-    raw = _read(source)
+    raw = read_source(source)
     text = decode_source(raw)
-    found: list[Diagnostic] = []
-    article = model_passes(parse_article(text, found, dict(settings.metadata)))
+    article, found = read_article(text, dict(settings.metadata))
+    article = model_passes(article)
     found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
     found += [Diagnostic(f"image {image.src!r} has no alt text",
                          **locate(text, image.src), severity="warning",
                          hint="describe it: ![what the picture shows](file)")
               for image in dict.fromkeys(images(article)) if not image.alt]
-    warnings += [replace(w, path=str(source)) for w in found]
     options = writer_options(source, article, raw, settings, text)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
     inputs.update({str(image.path): hashlib.sha256(image.data).hexdigest()
                    for image in options.images.values()})
-    return ArticleJob(source, article, options, settings.formats, inputs)
+    return ArticleJob(source, article, options, settings.formats, inputs,
+                      [replace(w, path=str(source)) for w in found])
 
 
 def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
@@ -176,23 +195,30 @@ def render_job(job: ArticleJob) -> tuple[dict, float]:
     return rendered, time.perf_counter() - started
 
 
-def write_outputs(job: ArticleJob, rendered: dict, outdir: Path, result: BuildResult) -> None:
+def write_outputs(job: ArticleJob, rendered: dict, outdir: Path) -> dict[str, tuple[Path, str]]:
     """Each format's bytes to ``outdir/<name>.<format>`` (a web page's files to
-    ``<name>_files/``), atomically."""
-    # All formats rendered before any is written: a failure leaves no mix of
-    # new and old outputs.
+    ``<name>_files/``), all or none: format → (the file, its sha256)."""
     from .writers import Bundle
 
     stem = output_stem(job.source)
+    files: dict[Path, bytes] = {}
+    written = {}
     for fmt, data in rendered.items():
         target = outdir / f"{stem}.{fmt}"
         if isinstance(data, Bundle):
-            for name, content in data.files.items():
-                write_atomically(outdir / f"{stem}_files" / name, content)
+            files.update({outdir / f"{stem}_files" / name: content
+                          for name, content in data.files.items()})
             data = data.main
-        write_atomically(target, data)
-        result.outputs[fmt] = target
-        result.digests[fmt] = hashlib.sha256(data).hexdigest()
+        files[target] = data
+        written[fmt] = (target, hashlib.sha256(data).hexdigest())
+    write_all(files)
+    return written
+
+
+def _record(result: BuildResult, job: ArticleJob, written: dict) -> None:
+    result.outputs = {fmt: path for fmt, (path, _) in written.items()}
+    result.digests = {fmt: digest for fmt, (_, digest) in written.items()}
+    result.inputs = job.inputs
 
 
 def build_article(source: Path, outdir: Path, settings: BuildSettings,
@@ -201,9 +227,9 @@ def build_article(source: Path, outdir: Path, settings: BuildSettings,
     result = BuildResult(source)
     started = time.perf_counter()
     with _reported(result, settings):
-        job = prepare(source, settings, result.warnings)
-        write_outputs(job, render(job, parallel_pdf), outdir, result)
-        result.inputs = job.inputs
+        job = prepare(source, settings)
+        result.warnings += job.warnings
+        _record(result, job, write_outputs(job, render(job, parallel_pdf), outdir))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -239,19 +265,23 @@ def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
 def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out",
           settings: BuildSettings | None = None,
           on_result: Callable[[BuildResult], None] | None = None,
-          executor: Executor | None = None) -> list[BuildResult]:
+          executor: Executor | None = None, workers: int | None = None) -> list[BuildResult]:
     """Build each source into ``outdir``; one failing article does not stop the rest.
 
     Articles whose inputs have not changed since the last build are skipped
     (``settings.force`` rebuilds them). One article renders its PDF in a second
     process; several go to ``executor`` (any ``concurrent.futures.Executor``: a
-    process pool, a Dask cluster's) or to a pool over every core."""
+    process pool, a Dask cluster's) or to a pool of ``workers`` processes
+    (default: one a core)."""
     settings = settings or BuildSettings()
     unknown = [f for f in settings.formats if f not in FORMATS]
     if unknown:
         raise PipelineError(f"unknown format {unknown[0]!r}",
                             hint="choose from " + ", ".join(FORMATS))
     outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise PipelineError(f"the output folder {outdir} is a file",
+                            hint="choose a folder with -o")
     cache = BuildCache(outdir, settings)
     pending: list[Path] = []
     results: dict[Path, BuildResult] = {}
@@ -270,8 +300,15 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
     if "html" in settings.formats:  # and in a web page's own folder
         for source in all_sources:
             sweep_partials(outdir / f"{output_stem(source)}_files")
+    by_stem: dict[str, list[Path]] = {}
     for source in all_sources:
-        if not settings.force and (fresh := cache.fresh(source)) is not None:
+        by_stem.setdefault(output_stem(source), []).append(source)
+    for source in all_sources:
+        if (other := _same_outputs(source, by_stem[output_stem(source)])) is not None:
+            done(BuildResult(source, error=Diagnostic(
+                f"writes the same files as {other} ({output_stem(source)}.*)", str(source),
+                hint="build them into different folders, or rename one")))
+        elif not settings.force and (fresh := cache.fresh(source)) is not None:
             done(fresh)
         else:
             pending.append(source)
@@ -279,35 +316,73 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
     if len(pending) == 1 and executor is None:
         done(build_article(pending[0], outdir, settings, parallel_pdf=True))
     elif pending:
-        own_pool = executor is None
-        if own_pool:
-            executor = worker_pool(min(len(pending), os.cpu_count() or 1))
-        try:
-            _build_batch(pending, outdir, settings, executor, done)
-        finally:
-            if own_pool:
-                executor.shutdown()
+        workers = min(len(pending), workers or os.cpu_count() or 1)
+        _build_batch(pending, outdir, settings, done, executor,
+                     None if executor is not None else lambda n: worker_pool(min(n, workers)))
     cache.save()
     return [results[s] for s in all_sources]
 
 
+def _same_outputs(source: Path, same_stem: list[Path]) -> Path | None:
+    """Another source of this run (of ``same_stem``, those with this one's
+    output name) whose outputs would overwrite this one's."""
+    return next((other for other in same_stem if other.resolve() != source.resolve()), None)
+
+
 def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
-                 executor: Executor, done: Callable[[BuildResult], None]) -> None:
-    """Prepare here, render on the executor, write here as each finishes."""
-    futures = {}
+                 done: Callable[[BuildResult], None], executor: Executor | None,
+                 new_pool: Callable[[int], Executor] | None) -> None:
+    """Prepare here, render on the executor (or on pools from ``new_pool``),
+    write here as each finishes.
+
+    A pool worker that dies (killed, out of memory) breaks the whole pool and
+    every article in it; with ``new_pool`` those articles are rendered again
+    on a fresh pool, and any that breaks that one too on a worker of its own,
+    so that only the article that kills its worker fails."""
+    jobs = []
     for source in sources:
         result = BuildResult(source)
         job = None
         with _reported(result, settings):
-            job = prepare(source, settings, result.warnings)
+            job = prepare(source, settings)
+            result.warnings += job.warnings
         if result.error or job is None:
             done(result)
-            continue
-        futures[executor.submit(render_job, job)] = (job, result)
+        else:
+            jobs.append((job, result))
+    rounds = 0
+    while jobs:
+        rounds += 1
+        alone = rounds > 2  # the third round: one article a pool
+        broken: list = []
+        for batch in ([j] for j in jobs) if alone else [jobs]:
+            pool = executor if new_pool is None else new_pool(len(batch))
+            try:
+                broken += _render_on(pool, batch, outdir, settings, done,
+                                     retry=new_pool is not None and not alone)
+            finally:
+                if new_pool is not None:
+                    pool.shutdown(cancel_futures=True)
+        jobs = broken
+
+
+def _render_on(executor: Executor, jobs: list, outdir: Path, settings: BuildSettings,
+               done: Callable[[BuildResult], None], retry: bool) -> list:
+    """Render ``jobs`` on ``executor``; returns those a dead worker took down
+    when they may be tried again."""
+    futures = {executor.submit(render_job, job): (job, result) for job, result in jobs}
+    broken = []
     for future in as_completed(futures):
         job, result = futures[future]
+        if retry and isinstance(future.exception(), BrokenProcessPool):
+            broken.append((job, result))
+            continue
         with _reported(result, settings):
-            rendered, result.seconds = future.result()
-            write_outputs(job, rendered, outdir, result)
-            result.inputs = job.inputs
+            try:
+                rendered, result.seconds = future.result()
+            except BrokenProcessPool:
+                raise PipelineError("the process rendering this article died (killed, or "
+                                    "out of memory)", hint="build it alone to see why") from None
+            _record(result, job, write_outputs(job, rendered, outdir))
         done(result)
+    return broken

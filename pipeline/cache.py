@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,10 +26,7 @@ class BuildCache:
     def __init__(self, outdir: Path, settings: BuildSettings) -> None:
         self.path = outdir / self.NAME
         self.settings = settings
-        try:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.entries = {}
+        self.entries = _valid_entries(self.path, outdir)
         self.changed = False
         self._context: str | None = None
 
@@ -40,8 +38,7 @@ class BuildCache:
                 s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.justify, s.digits, s.columns, s.metadata,
                 os.environ.get("SOURCE_DATE_EPOCH"))).encode())
             roots = [Path(__file__).parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
-            files = [p for root in roots for p in sorted(Path(root).rglob("*"))
-                     if p.is_file() and "__pycache__" not in p.parts]
+            files = [p for root in roots for p in folder_files(Path(root))]
             if s.reference_docx:
                 files.append(Path(s.reference_docx))
             for path in files:
@@ -59,7 +56,7 @@ class BuildCache:
 
     def fresh(self, source: Path) -> BuildResult | None:
         entry = self.entries.get(str(source.resolve()))
-        if not entry:
+        if not entry or not _belongs(entry, source.resolve().parent, self.path.parent):
             return None
         try:
             inputs = {path: _file_digest(Path(path)) for path in entry["inputs"]}
@@ -90,5 +87,71 @@ class BuildCache:
             write_atomically(self.path, json.dumps(self.entries, indent=1).encode())
 
 
+MAX_FOLDER_FILES = 1000
+"""A template or font folder holding more files than this is refused: it is
+hashed whole to tell whether outputs are up to date (``--template-dir /``
+would read the whole disk)."""
+
+
+def folder_files(root: Path) -> list[Path]:
+    """The regular files under ``root``, sorted (no ``__pycache__``); refuses a
+    folder of more than ``MAX_FOLDER_FILES``."""
+    from .errors import PipelineError
+    found: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in names:
+            path = Path(folder) / name
+            if path.is_file():
+                found.append(path)
+        if len(found) > MAX_FOLDER_FILES:
+            raise PipelineError(f"{root} holds over {MAX_FOLDER_FILES:,} files",
+                                hint="name a folder of templates or fonts only")
+    return sorted(found)
+
+
+def _valid_entries(path: Path, outdir: Path) -> dict:
+    """The cache file's entries, or none when it is unreadable or not the shape
+    this module writes (a damaged file makes every article build again)."""
+    try:
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return {}
+            raw = fh.read(MAX_CACHE_BYTES + 1)
+        entries = json.loads(raw) if len(raw) <= MAX_CACHE_BYTES else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {source: entry for source, entry in entries.items() if _well_formed(entry)}
+
+
+MAX_CACHE_BYTES = 16 * 1024 * 1024
+
+
+def _well_formed(entry) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("key"), str)
+            and isinstance(entry.get("inputs"), list)
+            and all(isinstance(i, str) for i in entry["inputs"])
+            and isinstance(entry.get("outputs"), dict)
+            and all(isinstance(f, str) and isinstance(v, list) and len(v) == 2
+                    and all(isinstance(x, str) for x in v)
+                    for f, v in entry["outputs"].items()))
+
+
+def _belongs(entry: dict, source_dir: Path, outdir: Path) -> bool:
+    """Every file an entry names is where a build of its article reads or
+    writes: inputs in the article's folder, outputs in the output folder. A
+    crafted cache file cannot make the check open anything else."""
+    outdir = outdir.resolve()
+    return (all(Path(i).resolve().is_relative_to(source_dir) for i in entry["inputs"])
+            and all(Path(p).resolve().parent == outdir
+                    for p, _ in entry["outputs"].values()))
+
+
 def _file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """sha256 of a regular file, read in pieces (never whole into memory)."""
+    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return hashlib.file_digest(fh, "sha256").hexdigest()

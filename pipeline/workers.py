@@ -6,9 +6,14 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import os
 import signal
 import sys
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
+
+from .compat.futures import pool_processes
 
 _pdf_worker: ProcessPoolExecutor | None = None
 
@@ -22,7 +27,8 @@ def pdf_worker() -> ProcessPoolExecutor:
     global _pdf_worker
     if _pdf_worker is None:
         _pdf_worker = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
-                                          initializer=warm_pdf_worker)
+                                          initializer=warm_pdf_worker,
+                                          initargs=_parent())
         _pdf_worker.submit(int)  # start it now: the import overlaps our own work
         atexit.register(stop_pdf_worker)
     return _pdf_worker
@@ -35,7 +41,7 @@ def stop_pdf_worker(kill: bool = False) -> None:
     global _pdf_worker
     if _pdf_worker is not None:
         if kill:
-            for process in list(getattr(_pdf_worker, "_processes", {}).values()):
+            for process in pool_processes(_pdf_worker):
                 process.terminate()
         _pdf_worker.shutdown(wait=kill, cancel_futures=True)
         _pdf_worker = None
@@ -45,7 +51,24 @@ def worker_pool(workers: int) -> Executor:
     """A process pool whose workers import WeasyPrint and build their font
     configuration once, before the first article."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
-                               initializer=warm_worker)
+                               initializer=warm_worker, initargs=_parent())
+
+
+def dask_executor(address: str):
+    """The executor of the Dask cluster at ``address`` and its client (close
+    it when done)."""
+    from .errors import PipelineError
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise PipelineError("--scheduler needs Dask distributed",
+                            hint="pip install '.[cluster]'") from None
+    try:
+        client = Client(address, timeout=10)
+    except (OSError, TimeoutError) as exc:
+        raise PipelineError(f"cannot reach the Dask scheduler at {address}: {exc}",
+                            hint="start one with: dask scheduler") from None
+    return client.get_executor(), client
 
 
 def service_pool(workers: int, max_tasks: int) -> Executor:
@@ -63,19 +86,54 @@ def service_pool(workers: int, max_tasks: int) -> Executor:
                                initializer=warm_worker, max_tasks_per_child=max_tasks)
 
 
-def warm_worker() -> None:
+def warm_worker(parent: int | None = None, main_thread: bool = False) -> None:
     """Pay the imports and the font set-up once per worker process."""
+    if parent is not None:
+        die_with(parent, main_thread)
     from .writers import docx, epub  # noqa: F401  (imported for their side cost)
     warm_pdf_worker()
 
 
-def warm_pdf_worker() -> None:
+def warm_pdf_worker(parent: int | None = None, main_thread: bool = False) -> None:
+    if parent is not None:
+        die_with(parent, main_thread)
     _quiet_signals()
     from . import fonts
     from .writers import pdf
     pdf.font_config()
     for face in fonts.shipped_faces():
         fonts.glyph_texts(face.path)
+
+
+def _parent() -> tuple[int, bool]:
+    """What a new worker needs to end with this process: its pid, and whether
+    the pool is made on the main thread (Linux ties a child's death signal to
+    the thread that forked it, which may end long before the process)."""
+    return os.getpid(), threading.current_thread() is threading.main_thread()
+
+
+def die_with(parent: int, main_thread: bool = False) -> None:
+    """End this worker when the process that started it ends, however it ends
+    (a clean error, a signal, SIGKILL): a worker left behind would hold the
+    command's stdout and stderr, and ``cmd | tail`` or a CI step would wait
+    for ever. Linux kills it with its parent (PR_SET_PDEATHSIG); elsewhere, and
+    should the parent be gone already, a thread watches the parent's pid."""
+    if main_thread and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="parent-watch").start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _quiet_signals() -> None:

@@ -44,3 +44,18 @@ def test_weasyprint_embeds_fonts_as_the_layer_patches_them():
     for needle in ("'CIDToGIDMap': '/Identity'", "Identity-H", "b'endcmap'", "FontFile",
                    "beginbfchar", "HB_SUBSET_FLAGS_RETAIN_GIDS"):
         assert needle in source, needle
+
+
+def test_a_process_pool_still_lists_its_processes():
+    """compat/futures.py reads ProcessPoolExecutor._processes: the pids the
+    service kills when a worker is stuck, and the command when it is done."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from pipeline.compat.futures import pool_processes
+    with ProcessPoolExecutor(max_workers=1,
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        pool.submit(int).result()
+        processes = pool_processes(pool)
+        assert len(processes) == 1 and processes[0].is_alive()
+        assert isinstance(processes[0], multiprocessing.process.BaseProcess)

@@ -80,56 +80,6 @@ def test_import_escapes_what_markdown_would_eat_and_refuses_to_overwrite(tmp_pat
     assert again.returncode == 1 and "exists" in again.stderr
 
 
-# --- check ---------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("check")
-    [r] = build([BUNDLED], folder)
-    return r.outputs
-
-
-def test_check_passes_good_outputs(outputs):
-    result = run("check", *outputs.values())
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 ok, 0 failed" in result.stdout
-
-
-def test_check_fails_a_broken_epub(outputs, tmp_path):
-    broken = tmp_path / "broken.epub"
-    with zipfile.ZipFile(outputs["epub"]) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            if not info.filename.endswith("nav.xhtml"):
-                dst.writestr(info, src.read(info.filename))
-    result = run("check", broken)
-    assert result.returncode == 1
-    [line] = [ln for ln in result.stderr.splitlines() if "FAILED" in ln]
-    assert "EPUBCheck error" in line
-
-
-def test_check_fails_a_broken_docx(outputs, tmp_path):
-    broken = tmp_path / "broken.docx"
-    with zipfile.ZipFile(outputs["docx"]) as src, zipfile.ZipFile(broken, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                data = data.replace(b"<w:bidi/>", b"").replace(b'<w:bidi w:val="1"/>', b"")
-            dst.writestr(info, data)
-    result = run("check", broken)
-    assert result.returncode == 1 and "not right-to-left" in result.stderr
-
-
-def test_check_fails_a_broken_pdf(tmp_path):
-    [r] = build([BUNDLED], tmp_path, BuildSettings(formats=("pdf",), pdf_variant="none"))
-    result = run("check", r.outputs["pdf"])
-    assert result.returncode == 1 and "untagged" in result.stderr
-    truncated = tmp_path / "cut.pdf"
-    truncated.write_bytes(r.outputs["pdf"].read_bytes()[:200])
-    result = run("check", truncated)
-    assert result.returncode == 1 and "FAILED" in result.stderr
-
-
 # --- watch ---------------------------------------------------------------------
 
 

@@ -90,3 +90,20 @@ def test_writers_do_not_import_each_other():
 
 def test_the_model_imports_nothing_of_the_project():
     assert imports()["pipeline.model"] == set()
+
+
+def test_no_module_is_over_400_lines():
+    long = {str(p.relative_to(PACKAGE)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}
+
+
+def test_the_reader_is_the_only_user_of_markdown_and_yaml():
+    users = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
+            if any(n.split(".")[0] in ("markdown_it", "mdit_py_plugins", "yaml") for n in names):
+                users.add(_module(path))
+    assert users and all(u.startswith("pipeline.reader") for u in users), users

@@ -110,7 +110,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
                  env.get_template("epub/cover.xhtml.j2").render(
                      cover_src="../images/cover.jpg", cover_alt=cover_alt, **common))
     image_names = packaged_names(options.images)
-    for n, (src, name) in enumerate(image_names.items(), 1):
+    packaged = {name: src for src, name in reversed(image_names.items())}
+    for n, (name, src) in enumerate(sorted(packaged.items()), 1):
         image = options.images[src]
         book.add_item(epub.EpubItem(uid=f"image-{n:02d}", file_name=name,
                                     media_type=image.media_type, content=image.data))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from ..compat.weasyprint import glyph_layer
 from ..errors import PipelineError
@@ -102,7 +104,7 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
                        tie_runts=True)
     fetcher = _confined_fetcher(options)
     base = TEMPLATES_DIR.as_uri() + "/"
-    article_base = options.source_dir.resolve().as_uri() + "/"  # images are relative to it
+    article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF
     failures = _LoadFailures()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(failures)
@@ -256,18 +258,24 @@ class _LoadFailures(logging.Handler):
             self.messages.append(" ".join(message.split()))
 
 
+ARTICLE_BASE = "file:///article/"
+"""The address the page's images are relative to. Not the article's real
+folder: WeasyPrint names each image of the PDF after its address, and the same
+article built in another folder must give the same bytes."""
+
+
 def _confined_fetcher(options: WriterOptions):
     """Fetch the article's checked images and files under fonts/ and templates/."""
+    article = Path(urlsplit(ARTICLE_BASE).path)
     return _local_fetcher((options.fonts_dir, TEMPLATES_DIR, *options.template_dirs),
-                          {image.path: image for image in options.images.values()})
+                          {Path(os.path.normpath(article / src)): image
+                           for src, image in options.images.items()})
 
 
 def _local_fetcher(roots: tuple[Path, ...], images: dict | None = None):
     """Fetch ``images`` (checked images, by resolved path) and files under
     ``roots``; nothing else: no network, no ``file://`` elsewhere, no symlink
     leading out."""
-    from urllib.parse import unquote, urlsplit
-
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     images = images or {}
@@ -278,10 +286,11 @@ def _local_fetcher(roots: tuple[Path, ...], images: dict | None = None):
             parts = urlsplit(url)
             if parts.scheme != "file":
                 raise ValueError(f"refused to fetch {url!r}: only local files are read")
-            path = Path(unquote(parts.path)).resolve()
+            path = Path(os.path.normpath(unquote(parts.path)))
             if path in images:
                 image = images[path]
                 return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
+            path = path.resolve()
             if not any(path.is_relative_to(root) for root in roots):
                 raise ValueError(f"refused to read {path}: outside the allowed folders")
             return URLFetcherResponse(url, path.read_bytes())

@@ -9,12 +9,12 @@ import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
-from ...errors import PipelineError
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
@@ -22,10 +22,11 @@ from ...model import (
 )
 from ...options import WriterOptions
 from ...pages import PAPERS, layout
-from ...resources import SVG
+from ...resources import SVG, as_png
 from ...transforms import block_direction
 from ...zipfix import deflated, normalize_zip, write_zip
 from ...regional import byline
+from .reference import take_styles
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
     embed_fonts, mirror_margins, ordered, page_field, set_numbering, set_paragraph_rtl,
@@ -42,12 +43,9 @@ _RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 
 
 def write(article: Article, options: WriterOptions) -> bytes:
-    reference = options.docx.reference
-    try:
-        document = Document(str(reference) if reference else None)
-    except Exception as exc:  # python-docx raises several kinds for a bad package
-        raise PipelineError(f"cannot use the reference DOCX {reference}: {exc}",
-                            hint="give a .docx saved by Word or LibreOffice") from None
+    document = Document()
+    if options.docx.reference:
+        take_styles(document, options.docx.reference)
     return _DocxBuilder(document, article, options).build()
 
 
@@ -198,17 +196,18 @@ class _DocxBuilder:
         if resource.media_type == SVG:
             self.text_runs(parent, f"[{image.alt or image.src}]", bold, italic, False)
             return
-        data = resource.data
-        if resource.media_type == "image/webp":  # Word reads PNG, JPEG and GIF
-            from PIL import Image as PILImage
-            out = io.BytesIO()
-            with PILImage.open(io.BytesIO(data)) as im:
-                im.save(out, "PNG")
-            data = out.getvalue()
         section = self.doc.sections[0]
         text_width = section.page_width - section.left_margin - section.right_margin
-        natural = Emu(int(resource.width * 914400 / 96))  # CSS pixels at 96 dpi
-        inline = self.doc.part.new_pic_inline(io.BytesIO(data), width=min(natural, text_width))
+        width = min(Emu(int(resource.width * 914400 / 96)), text_width)  # CSS px at 96 dpi
+        # both sides given: python-docx would otherwise divide by the file's dpi (0 in some)
+        height = Emu(int(width * resource.height / max(resource.width, 1)))
+        try:
+            if resource.media_type == "image/webp":  # Word reads PNG, JPEG and GIF
+                raise UnrecognizedImageError
+            inline = self.doc.part.new_pic_inline(io.BytesIO(resource.data), width, height)
+        except UnrecognizedImageError:  # WebP, CMYK JPEG…: a plain RGB PNG every reader takes
+            inline = self.doc.part.new_pic_inline(io.BytesIO(as_png(resource.data)),
+                                                  width, height)
         inline.docPr.set("descr", image.alt)
         if image.title:
             inline.docPr.set("title", image.title)

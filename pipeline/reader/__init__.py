@@ -1,0 +1,74 @@
+"""Front matter + Markdown source → the document model.
+
+The only package that imports the Markdown and YAML libraries, and the only one
+that knows source line numbers: every refusal here names the line and column.
+
+    text         the bytes a source may be (size, encoding, forbidden characters)
+    frontmatter  YAML read safely, each field checked against its type
+    markdown     markdown-it's syntax tree → blocks and inlines
+    coverage     the characters no font of the run can draw
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from markdown_it.tree import SyntaxTreeNode
+
+from ..errors import Diagnostic, PipelineError, did_you_mean
+from ..model import Article
+from .coverage import uncovered_characters
+from .frontmatter import (
+    FRONT_MATTER_KEYS, MAX_ID_CHARS, MAX_TITLE_CHARS, PAPER_SIZES, load_yaml, meta_from,
+)
+from .markdown import MAX_INLINE_NESTING, MD, BodyReader, balance_bidi, check_nesting, link_target
+from .text import MAX_SOURCE_BYTES, decode_source, read_source
+
+__all__ = [
+    "FRONT_MATTER_KEYS", "MAX_ID_CHARS", "MAX_INLINE_NESTING", "MAX_SOURCE_BYTES",
+    "MAX_TITLE_CHARS", "PAPER_SIZES", "decode_source", "link_target", "parse_article",
+    "read_article", "read_source", "uncovered_characters",
+]
+
+
+def read_article(text: str, overrides: dict[str, str] | None = None
+                 ) -> tuple[Article, list[Diagnostic]]:
+    """Source text → ``Article`` and what was repaired rather than refused;
+    raises ``PipelineError`` with a line on bad input. ``overrides`` replace
+    front-matter values (the command's ``--metadata key=value``) and are
+    checked like them."""
+    if not text.strip():
+        raise PipelineError("the source is empty",
+                            hint="start it with front matter: ---, title: …, ---")
+    tokens = MD.parse(text)
+    if not tokens or tokens[0].type != "front_matter":
+        if text.lstrip().startswith("---"):
+            raise PipelineError("front matter is not closed", line=1,
+                                hint="end it with a line holding only ---")
+        raise PipelineError("no front matter", line=1,
+                            hint="start the file with ---, title: …, ---")
+    fm = tokens[0]
+    fm_first_line = fm.map[0] + 2  # 1-based line of the first YAML line
+    data, marks = load_yaml(fm.content, fm_first_line)
+    for key, value in (overrides or {}).items():
+        if key not in FRONT_MATTER_KEYS:
+            raise PipelineError(f"--metadata: unknown front matter key '{key}'",
+                                hint=did_you_mean(key, FRONT_MATTER_KEYS, "keys"))
+        data[key] = value
+        marks.pop(key, None)
+    meta = meta_from(data, marks, fm_first_line)
+    warnings: list[Diagnostic] = []
+    fixed = {}
+    for key in ("title", "description", "author"):
+        fixed[key], found = balance_bidi(getattr(meta, key),
+                                         marks.get(key, (fm_first_line, None))[0])
+        warnings += found
+    check_nesting(tokens)
+    body = BodyReader()
+    blocks = body.blocks(SyntaxTreeNode(tokens[1:]).children)
+    return Article(meta=replace(meta, **fixed), blocks=tuple(blocks)), warnings + body.warnings
+
+
+def parse_article(text: str, overrides: dict[str, str] | None = None) -> Article:
+    """``read_article`` without its warnings."""
+    return read_article(text, overrides)[0]

@@ -1,0 +1,50 @@
+"""Reading ZIP packages someone else made (a reference DOCX, the files
+``pipeline check`` is given) without trusting them: the member count and the
+inflated size are read from the central directory and refused past a limit
+before anything is inflated. ``zipfile`` never inflates a member past the size
+the directory declares for it, so the declared sizes bound the memory."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from .errors import PipelineError
+
+MAX_MEMBERS = 10_000
+"""A package with more files than this is refused."""
+MAX_INFLATED_BYTES = 200 * 1024 * 1024
+"""A package that inflates to more than this is refused (a ZIP bomb)."""
+MAX_RATIO = 200
+"""A member that claims to inflate more than this many times is refused
+(text compresses 3 to 10 times; a bomb thousands of times)."""
+
+
+def open_package(path: Path, what: str) -> zipfile.ZipFile:
+    """``path`` opened as a ZIP whose directory is within the limits; raises
+    ``PipelineError`` naming ``what`` (e.g. "reference DOCX") otherwise."""
+    try:
+        package = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PipelineError(f"{what} {path} is not a readable ZIP package: {exc}") from None
+    try:
+        check_limits(package, f"{what} {path}")
+    except PipelineError:
+        package.close()
+        raise
+    return package
+
+
+def check_limits(package: zipfile.ZipFile, what: str) -> None:
+    members = package.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise PipelineError(f"{what} holds {len(members):,} files, over the "
+                            f"{MAX_MEMBERS:,}-file limit")
+    inflated = sum(m.file_size for m in members)
+    if inflated > MAX_INFLATED_BYTES:
+        raise PipelineError(f"{what} inflates to {inflated:,} bytes, over the "
+                            f"{MAX_INFLATED_BYTES:,}-byte limit", hint="a ZIP bomb?")
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise PipelineError(f"{what}: {m.filename} inflates {m.file_size:,} bytes from "
+                                f"{m.compress_size:,}", hint="a ZIP bomb?")

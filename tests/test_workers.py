@@ -1,0 +1,68 @@
+"""The processes that render (pipeline/workers.py): none outlives the command,
+however the command ends, and a worker that dies takes only its own article
+down with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from pipeline import builder
+from pipeline.builder import BuildSettings, build
+
+from conftest import ROOT, write_source
+
+
+def _left_behind(marker: str) -> list[str]:
+    """Processes still running whose command line holds ``marker``."""
+    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
+    return [pid for pid in found.split() if int(pid) != os.getpid()]
+
+
+def test_a_clean_configuration_error_leaves_no_worker_holding_the_output(tmp_path):
+    src = write_source(tmp_path, "نص\n")
+    marker = str(tmp_path / "out-config")
+    # capture_output waits for every holder of the pipes: a stray worker would hang it
+    result = subprocess.run([sys.executable, "-m", "pipeline", "build", str(src), "-o", marker,
+                             "--fonts", "/nonexistent"], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 1 and "fonts folder not found" in result.stderr
+    assert _left_behind(marker) == []
+
+
+def test_a_killed_command_takes_its_pdf_worker_with_it(tmp_path):
+    src = write_source(tmp_path, "نص\n" * 200)
+    marker = str(tmp_path / "out-kill")
+    for delay in (0.1, 0.4, 0.8):
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(src), "-o",
+                                 marker, "--force"], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 5
+        while _left_behind(marker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _left_behind(marker) == [], delay
+
+
+_render_job = builder.render_job
+
+
+def killing_render_job(job):
+    """A render that dies as the OOM killer would end it, for one article."""
+    if job.source.stem == "killer":
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _render_job(job)
+
+
+def test_a_dead_worker_fails_only_its_own_article(tmp_path, monkeypatch):
+    monkeypatch.setattr(builder, "render_job", killing_render_job)
+    sources = [write_source(tmp_path, f"نص {n}\n", name=f"a{n}.md") for n in range(5)]
+    sources.insert(2, write_source(tmp_path, "نص\n", name="killer.md"))
+    results = build(sources, tmp_path / "out", BuildSettings(formats=("epub",)))
+    assert [r.ok for r in results] == [True, True, False, True, True, True]
+    assert "the process rendering this article died" in str(results[2].error)

@@ -10,6 +10,8 @@ import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
+from .compat.zipfile import append_deflated
+
 
 @dataclass(frozen=True)
 class Deflated:
@@ -43,23 +45,10 @@ def write_zip(entries: Iterable[tuple[str, bytes | Deflated]], timestamp: dt.dat
             info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             if isinstance(data, Deflated):
-                _write_deflated(dst, info, data)
+                append_deflated(dst, info, data.data, data.size, data.crc)
             else:
                 dst.writestr(info, data, compresslevel=_level(name))
     return out.getvalue()
-
-
-def _write_deflated(zf: zipfile.ZipFile, info: zipfile.ZipInfo, entry: Deflated) -> None:
-    """Append an already-deflated entry: its local header, then its bytes; the
-    central directory is written by ``zf`` on close, from ``filelist``."""
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.file_size, info.compress_size, info.CRC = entry.size, len(entry.data), entry.crc
-    info.header_offset = zf.fp.tell()
-    zf.fp.write(info.FileHeader(False))
-    zf.fp.write(entry.data)
-    zf.filelist.append(info)
-    zf.NameToInfo[info.filename] = info
-    zf.start_dir = zf.fp.tell()
 
 
 def normalize_zip(data: bytes, timestamp: dt.datetime, first: tuple[str, ...] = (),

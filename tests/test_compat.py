@@ -59,3 +59,53 @@ def test_a_process_pool_still_lists_its_processes():
         processes = pool_processes(pool)
         assert len(processes) == 1 and processes[0].is_alive()
         assert isinstance(processes[0], multiprocessing.process.BaseProcess)
+
+
+def test_python_docx_still_has_what_compat_docx_reaches():
+    import docx
+    from docx.opc.pkgwriter import PackageWriter
+
+    from pipeline.compat import docx as compat
+    document = docx.Document()
+    paragraph = document.add_paragraph("x")
+    assert compat.paragraph_element(paragraph).tag.endswith("}p")
+    assert compat.section_properties(document.sections[0]).tag.endswith("}sectPr")
+    element = compat.paragraph_element(paragraph)
+    assert compat.body_paragraph(document, element).text == "x"
+    styles = compat.styles_part(document)
+    assert styles.element.tag.endswith("}styles") and hasattr(styles, "_element")
+    font_table = next(p for p in document.part.package.parts
+                      if str(p.partname).endswith("fontTable.xml"))
+    assert hasattr(font_table, "_blob")
+    for helper in ("_write_content_types_stream", "_write_pkg_rels", "_write_parts"):
+        assert callable(getattr(PackageWriter, helper)), helper
+    entries = compat.package_entries(document)
+    assert entries is not None and entries[0][0] == "[Content_Types].xml"
+    assert "word/document.xml" in dict(entries)
+
+
+def test_ebooklib_still_writes_through_the_methods_compat_overrides():
+    from ebooklib import epub
+
+    from pipeline.compat.ebooklib import Writer
+    for method in ("_get_nav", "_write_opf_file"):
+        assert callable(getattr(epub.EpubWriter, method)), method
+        assert method in Writer.__dict__
+
+
+def test_zipfile_still_appends_entries_as_compat_zipfile_expects(tmp_path):
+    import zipfile
+    import zlib
+
+    from pipeline.compat.zipfile import append_deflated
+    data = "نص يتكرر ".encode() * 100
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    raw = compressor.compress(data) + compressor.flush()
+    path = tmp_path / "t.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("first.txt", b"1")
+        append_deflated(zf, zipfile.ZipInfo("font.odttf"), raw, len(data), zlib.crc32(data))
+        zf.writestr("last.txt", b"2")
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None and zf.read("font.odttf") == data
+        assert zf.namelist() == ["first.txt", "font.odttf", "last.txt"]

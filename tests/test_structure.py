@@ -107,3 +107,20 @@ def test_the_reader_is_the_only_user_of_markdown_and_yaml():
             if any(n.split(".")[0] in ("markdown_it", "mdit_py_plugins", "yaml") for n in names):
                 users.add(_module(path))
     assert users and all(u.startswith("pipeline.reader") for u in users), users
+
+
+def test_every_reach_into_a_library_private_name_is_in_compat():
+    """``x._name`` outside pipeline/compat/ only on the project's own objects:
+    ``self``, ``cls``, or a name bound to one of the project's classes."""
+    reaches = []
+    for path in PACKAGE.rglob("*.py"):
+        if "compat" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                    and not node.attr.startswith("__") and node.attr != "_exit":  # os._exit
+                owner = node.value
+                if isinstance(owner, ast.Name) and owner.id in ("self", "cls", "state"):
+                    continue
+                reaches.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
+    assert reaches == []

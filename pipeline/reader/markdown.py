@@ -144,7 +144,7 @@ class BodyReader:
     def inline(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
         """An ``inline`` node's children → inlines, bidi controls balanced."""
         line = _line(node)
-        return self._balance_bidi(self._inlines(node.children, line), line)
+        return self.balance(self._inlines(node.children, line), line)
 
     def _inlines(self, nodes: list[SyntaxTreeNode], line: int | None) -> tuple[Inline, ...]:
         out: list[Inline] = []
@@ -181,7 +181,7 @@ class BodyReader:
             return list(children)
         return [Link(children, target)]
 
-    def _balance_bidi(self, nodes: tuple[Inline, ...], line: int | None) -> tuple[Inline, ...]:
+    def balance(self, nodes: tuple[Inline, ...], line: int | None) -> tuple[Inline, ...]:
         """Drop bidi closers that close nothing and close what is left open at the
         end of the block, so that no override leaks into the text after it."""
         if not any(_BIDI_ANY.search(n.text) for n in _texts(nodes)):
@@ -229,7 +229,7 @@ class BodyReader:
 def balance_bidi(text: str, line: int | None) -> tuple[str, list[Diagnostic]]:
     """One front-matter value with its bidi controls balanced, and the warnings."""
     reader = BodyReader()
-    balanced = reader._balance_bidi((Text(text),), line)
+    balanced = reader.balance((Text(text),), line)
     return (balanced[0].text if balanced else ""), reader.warnings
 
 

@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 from ebooklib import epub
+
+from ..compat.ebooklib import Writer
 from lxml import etree
 
 from ..cover import cover_jpeg
@@ -157,7 +159,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
     book.guide = []
 
     buffer = io.BytesIO()
-    writer = _Writer(buffer, book, {"mtime": options.timestamp.replace(tzinfo=None),
+    writer = Writer(buffer, book, {"mtime": options.timestamp.replace(tzinfo=None),
                                     "epub3_landmark": False, "epub2_guide": False,
                                     "package_direction": True})
     writer.process()
@@ -183,20 +185,6 @@ def _summary(lang: str) -> str:
                 "منطقي، دون صور أو وسائط، ويمكن تكبير الخط وتغييره.")
     return ("Full text with structured headings, a table of contents and a logical "
             "reading order; no images or media; text can be resized and restyled.")
-
-
-class _Writer(epub.EpubWriter):
-    """ebooklib's writer, with our nav document and a package that states its
-    language and direction. Called directly (not through ``write_epub``), so
-    exceptions propagate instead of becoming a False return."""
-
-    def _get_nav(self, item):
-        return item.content
-
-    def _write_opf_file(self, root):
-        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
-        root.set("dir", self.book.direction)
-        super()._write_opf_file(root)
 
 
 def _check_pages(data: bytes, names: list[str]) -> None:

@@ -15,6 +15,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm
 
+from ...compat.docx import (
+    body_paragraph, package_entries, paragraph_element, section_properties,
+)
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
@@ -80,6 +83,7 @@ class _DocxBuilder:
                                   self.options.digits == "arabic-indic")
         self.numbering = numbering
         self.page_setup()  # first: pictures are scaled to the text width
+        self.body_end = body.find(qn("w:sectPr"))
 
         self.paragraph("Title", (Text(meta.title),))
         if meta.description:
@@ -147,15 +151,19 @@ class _DocxBuilder:
                 self._list_depth -= 1
 
     def paragraph(self, style: str, inlines: tuple[Inline, ...]):
-        p = self.doc.add_paragraph()
+        # before the body's sectPr, found once: Document.add_paragraph looks for
+        # it among every paragraph so far (quadratic in an article's length)
+        element = OxmlElement("w:p")
+        self.body_end.addprevious(element)
+        p = body_paragraph(self.doc, element)
         # by id: python-docx's lookup by name walks every style on each call
-        child(p._p.get_or_add_pPr(), "w:pStyle", first=True, w_val=self.style_ids[style])
+        child(element.get_or_add_pPr(), "w:pStyle", first=True, w_val=self.style_ids[style])
         direction = None if self._list_depth else block_direction(inlines, self.article.meta.dir)
         if direction:
             # a paragraph that reads the other way (an English quotation) says so
-            set_paragraph_rtl(p._p.get_or_add_pPr(), direction == "rtl")
+            set_paragraph_rtl(element.get_or_add_pPr(), direction == "rtl")
         self.base_rtl = (direction or self.article.meta.dir) == "rtl"
-        self.inlines(p._p, inlines, bold=False, italic=False, link_style=False)
+        self.inlines(element, inlines, bold=False, italic=False, link_style=False)
         return p
 
     # --- inlines -------------------------------------------------------------
@@ -303,7 +311,7 @@ class _DocxBuilder:
             section.left_margin, section.right_margin = Mm(measure.inner_mm), Mm(measure.outer_mm)
             section.top_margin, section.bottom_margin = Mm(measure.top_mm), Mm(measure.bottom_mm)
             mirror_margins(self.doc)
-        sect_pr = section._sectPr
+        sect_pr = section_properties(section)
         set_section_rtl(sect_pr, self.rtl)
         pg = sect_pr.find(qn("w:pgNumType"))
         if pg is None:
@@ -314,10 +322,11 @@ class _DocxBuilder:
         header.is_linked_to_previous = False
         hp = header.paragraphs[0]
         hp.style = self.doc.styles["Header"]
-        for r in list(hp._p):
+        head = paragraph_element(hp)
+        for r in list(head):
             if r.tag != qn("w:pPr"):
-                hp._p.remove(r)
-        self.inlines(hp._p, (Text(self.article.meta.title),), False, False, False)
+                head.remove(r)
+        self.inlines(head, (Text(self.article.meta.title),), False, False, False)
         footer = section.footer
         footer.is_linked_to_previous = False
         fp = footer.paragraphs[0]
@@ -353,29 +362,15 @@ def package_bytes(document, timestamp) -> bytes:
     """The document as a reproducible ZIP in one pass: python-docx's package
     writer lists the entries, which are then stored with fixed dates instead of
     the time of saving (saving and rewriting would compress everything twice)."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    package = document.part.package
-    entries: list[tuple[str, bytes]] = []
-
-    class Entries:
-        def write(self, pack_uri, blob) -> None:
-            name = pack_uri.membername
-            # the embedded fonts are the same bytes in every document
-            entries.append((name, deflated(blob) if name.endswith(".odttf") else blob))
-
-    try:
-        for part in package.parts:
-            part.before_marshal()
-        PackageWriter._write_content_types_stream(Entries(), package.parts)
-        PackageWriter._write_pkg_rels(Entries(), package.rels)
-        PackageWriter._write_parts(Entries(), package.parts)
-    except AttributeError:  # a python-docx without these helpers: save, then rewrite
+    entries = package_entries(document)
+    if entries is None:  # a python-docx without the writer's helpers: save, then rewrite
         out = io.BytesIO()
         document.save(out)
         return normalize_zip(out.getvalue(), timestamp,
                              first=("[Content_Types].xml", "_rels/.rels"))
-    return write_zip(entries, timestamp)
+    # the embedded fonts are the same bytes in every document: deflated once
+    return write_zip(((name, deflated(blob) if name.endswith(".odttf") else blob)
+                      for name, blob in entries), timestamp)
 
 
 def _by_script(text: str):

@@ -16,6 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from ...compat.docx import paragraph_element, set_part_blob
 from ...regional import LIST_SUFFIX
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
@@ -106,7 +107,7 @@ def page_field(paragraph) -> None:
                   '<w:instrText xml:space="preserve"> PAGE </w:instrText>',
                   '<w:fldChar w:fldCharType="separate"/>', "<w:t>1</w:t>",
                   '<w:fldChar w:fldCharType="end"/>'):
-        paragraph._p.append(parse_xml(run.format(inner)))
+        paragraph_element(paragraph).append(parse_xml(run.format(inner)))
 
 
 # --- numbering ---------------------------------------------------------------
@@ -151,7 +152,7 @@ def add_list_instance(numbering, abstract_id: int, start: int = 1, level: int = 
 
 
 def set_numbering(paragraph, num_id: int, level: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
+    ppr = paragraph_element(paragraph).get_or_add_pPr()
     num_pr = child(ppr, "w:numPr")
     child(num_pr, "w:ilvl", w_val=level)
     child(num_pr, "w:numId", w_val=num_id)
@@ -211,8 +212,8 @@ def embed_fonts(document, family: str, faces) -> None:
     ordered(font, ("w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType",
                    "w:pitch", "w:sig", "w:embedRegular", "w:embedBold", "w:embedItalic",
                    "w:embedBoldItalic"))
-    font_table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                      standalone=True)
+    set_part_blob(font_table, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                             standalone=True))
     settings = document.settings.element
     embed_setting = settings.find(qn("w:embedTrueTypeFonts"))
     if embed_setting is None:

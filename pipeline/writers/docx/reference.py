@@ -28,6 +28,8 @@ def take_styles(document, reference: Path) -> None:
         styles.remove(style)
     for style in source.styles.element:
         styles.append(copy.deepcopy(style))
+    if not len(source.sections):  # no page setup to lend: the article's stands
+        return
     theirs, ours = source.sections[0], document.sections[0]
     for name in ("orientation", "page_width", "page_height", "left_margin", "right_margin",
                  "top_margin", "bottom_margin", "header_distance", "footer_distance",

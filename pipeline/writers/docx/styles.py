@@ -14,6 +14,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ...compat.docx import replace_part_element
+from ...compat.docx import styles_part as compat_styles_part
 from .ooxml import PPR_ORDER, child, ordered, set_paragraph_rtl, set_run_fonts
 
 
@@ -84,9 +86,9 @@ def apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: b
     ``own_styles`` False means a reference document supplied the styles: its
     definitions stay, only missing ones are added."""
     key = (family, lang_bidi, rtl, body_pt)
-    styles_part = document.part._styles_part
+    styles_part = compat_styles_part(document)
     if own_styles and key in _DEFINED:
-        styles_part._element = parse_xml(_DEFINED[key])
+        replace_part_element(styles_part, parse_xml(_DEFINED[key]))
         return
     _apply_styles(document, family, lang_bidi, rtl, own_styles, body_pt / BODY_PT)
     if own_styles:

@@ -22,7 +22,7 @@ from .cache import BuildCache
 from .jobs import (  # noqa: F401  (the public names stay importable from here)
     DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all, write_atomically,
 )
-from .errors import Diagnostic, PipelineError
+from .errors import Diagnostic, PipelineError, template_error
 from .model import Article
 from .options import DocxOptions, PdfOptions, WriterOptions
 from .reader.frontmatter import FIRST_YEAR, LAST_YEAR
@@ -180,10 +180,7 @@ def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
         if type(exc).__module__.startswith("jinja2"):
             # a template from a template folder failed or tried what the
             # sandbox refuses: one located line, not an internal failure
-            name = getattr(exc, "name", None) or getattr(exc, "filename", None)
-            raise PipelineError(f"template{' ' + name if name else ''}: {exc}",
-                                line=getattr(exc, "lineno", None),
-                                hint="fix the template in the template folder") from None
+            raise template_error(exc) from None
         raise
 
 
@@ -249,8 +246,9 @@ def _reported(result: BuildResult, settings: BuildSettings):
 
 
 def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
-    """The named sources (folders expand to their ``*.md``), or every ``content/*.md``."""
-    if not sources:
+    """The named sources (folders expand to their ``*.md``), or every
+    ``content/*.md`` when none is named (None; an empty list names none)."""
+    if sources is None:
         found = sorted(CONTENT_DIR.glob("*.md"))
         if not found:
             raise PipelineError(f"no articles in {CONTENT_DIR}/",

@@ -289,9 +289,9 @@ def _build(args: argparse.Namespace) -> int:
             from .watch import watch
             return watch(args.sources, outdir, settings, reporter)
         results = reporter.run(lambda on_result: build(
-            args.sources, outdir, settings, on_result=on_result, executor=executor,
+            args.sources or None, outdir, settings, on_result=on_result, executor=executor,
             workers=args.jobs),
-            sources=_sources(args.sources))
+            sources=_sources(args.sources or None))
     finally:
         if executor is not None:
             executor.shutdown()

@@ -67,3 +67,21 @@ def did_you_mean(word: str, known, what: str) -> str:
     ``what`` there are."""
     close = difflib.get_close_matches(word, list(known), n=1)
     return f"did you mean '{close[0]}'?" if close else f"known {what}: " + ", ".join(known)
+
+
+def template_error(exc: BaseException) -> PipelineError:
+    """A Jinja error as one line naming the template file and line: a syntax
+    error says where itself; for an error while rendering, Jinja rewrites the
+    traceback so that its last template frame names the file and line."""
+    name = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".css", ".xhtml", ".html")):
+            name, line = filename, tb.tb_lineno
+        tb = tb.tb_next
+    hint = "fix the template in the template folder"
+    if name and "/" in name:  # the file and line are the template's, not the article's
+        return PipelineError(f"template: {exc}", path=name, line=line, hint=hint)
+    return PipelineError(f"template{' ' + name if name else ''}: {exc}", hint=hint)

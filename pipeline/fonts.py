@@ -65,8 +65,33 @@ def shipped_faces(fonts_dir: Path = FONTS_DIR) -> tuple[FontFace, ...]:
         if not path.is_file():
             raise PipelineError(f"font file missing: {path}",
                                 hint="restore fonts/ from the repository")
+        if fonts_dir != FONTS_DIR:  # another folder's files are checked before use
+            _check_font(path)
         faces.append(FontFace(family, path, bold, italic))
     return tuple(faces)
+
+
+MAX_FONT_BYTES = 50 * 1024 * 1024
+"""A font file larger than this is refused (Amiri's faces are under 1 MB)."""
+
+
+def _check_font(path: Path) -> None:
+    """Refuse a font file that is too large or that fontTools cannot read: an
+    empty or damaged face would otherwise fail deep inside subsetting."""
+    from fontTools.ttLib import TTFont
+    if path.stat().st_size > MAX_FONT_BYTES:
+        raise PipelineError(f"font file {path} is over {MAX_FONT_BYTES:,} bytes")
+    import io
+    try:
+        with TTFont(io.BytesIO(path.read_bytes()), lazy=True) as font:
+            for tag in ("head", "hhea", "maxp", "hmtx"):
+                font[tag]  # noqa: B018  (parses the table)
+            if not font.getBestCmap() or not ("glyf" in font or "CFF " in font):
+                raise ValueError("no character map or no outlines")
+    except Exception as exc:  # fontTools raises many kinds for a damaged file
+        raise PipelineError(f"font file {path} cannot be read: {exc or type(exc).__name__}",
+                            hint="use the TrueType files from fonts/, or fonts of the "
+                                 "same names") from None
 
 
 def text_faces(fonts_dir: Path = FONTS_DIR) -> tuple[FontFace, ...]:

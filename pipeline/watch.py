@@ -8,35 +8,86 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .builder import build, find_sources
 from .assets import TEMPLATES_DIR
+from .builder import build, find_sources, output_stem
+from .cache import BuildCache
+from .errors import PipelineError
+from .jobs import FORMATS
 
 
 def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
     from watchfiles import watch as changes_in
 
     settings = replace(settings, force=False)
-    paths = find_sources(sources)
-    roots = {p.resolve().parent for p in paths} | {TEMPLATES_DIR, Path(settings.fonts_dir)}
-    roots |= {Path(d) for d in settings.template_dirs}
+    named = [Path(s) for s in sources]
+    folders = {p for p in named if p.is_dir()}
+
+    def articles() -> list[Path] | None:
+        """The sources now: a named file stays itself (a directory in its place
+        fails as the article's error), a named folder is its *.md now, and
+        nothing named is content/*.md."""
+        if not named:
+            return None
+        return [q for p in named for q in (sorted(p.glob("*.md")) if p in folders else [p])]
+
+    paths = find_sources(articles())
+    roots = {p.resolve().parent for p in paths} | {p.resolve() for p in folders}
+    roots |= {TEMPLATES_DIR, Path(settings.fonts_dir).resolve()}
+    roots |= {Path(d).resolve() for d in settings.template_dirs}
     reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result),
                  sources=paths)
     reporter.say(f"watching {len(paths)} article(s), templates and fonts — Ctrl-C to stop")
-    outdir_abs = Path(outdir).resolve()
+    out = Path(outdir).resolve()
+
+    def ours(path: str) -> bool:
+        """A file this command writes (an output, its temporary file, the
+        cache): landing in a watched folder, it is not an edit (even with -o .)."""
+        p = Path(path)
+        if p.parent.resolve() == out:
+            stems = {output_stem(s) for s in find_sources(articles())}
+            return p.name == BuildCache.NAME or p.name.endswith(".part") or p.name in {
+                f"{stem}.{fmt}" for stem in stems for fmt in FORMATS}
+        return any(p.resolve().is_relative_to(out / f"{output_stem(s)}_files")
+                   for s in find_sources(articles()))
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        named_files = [p for p in named if p not in folders]
+        for gone in (p for p in named_files if not p.is_file()):
+            # build() would read a folder in its place as a folder of sources
+            reporter.say(str(PipelineError("the source is not a regular file",
+                                           path=str(gone), hint="put the article back")), True)
+        try:
+            found = find_sources([p for p in articles() or [] if p.is_file()]
+                                 if named else None)
+        except PipelineError as exc:
+            reporter.say(str(exc), True)
+            return
+        results = build(found, outdir, settings,
+                        on_result=lambda r: r.error and reporter.say(str(r.error), True))
+        for r in results:
+            if r.ok and not r.up_to_date:
+                reporter.say(f"rebuilt {r.source} in {r.seconds:.2f} s")
+        if reporter.verbose:
+            reporter.say(f"({time.perf_counter() - started:.2f} s for the change)")
+
     try:
-        for changes in changes_in(*sorted(map(str, roots)), raise_interrupt=False):
-            # our own outputs (or the cache) landing in a watched folder are not edits
-            edited = [c for c in changes if not Path(c[1]).resolve().is_relative_to(outdir_abs)]
-            if not edited:
-                continue
-            started = time.perf_counter()
-            results = build(find_sources(sources), outdir, settings,
-                            on_result=lambda r: r.error and reporter.say(str(r.error), True))
-            for r in results:
-                if r.ok and not r.up_to_date:
-                    reporter.say(f"rebuilt {r.source} in {r.seconds:.2f} s")
-            if reporter.verbose:
-                reporter.say(f"({time.perf_counter() - started:.2f} s for the change)")
+        while True:
+            # A watched folder deleted and made again is a new folder to the
+            # system's watcher: once a second the set of folders is looked at,
+            # and the watch starts over when it has changed.
+            watched = {r for r in roots if r.is_dir()}
+            stopped = True
+            for changes in changes_in(*sorted(map(str, watched)), raise_interrupt=False,
+                                      yield_on_timeout=True, rust_timeout=1000):
+                if {r for r in roots if r.is_dir()} != watched:
+                    stopped = False
+                    rebuild()
+                    break
+                if any(not ours(path) for _, path in changes):
+                    rebuild()
+            if stopped:
+                break
     except KeyboardInterrupt:
         pass
     reporter.say("stopped watching")

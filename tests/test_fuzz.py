@@ -73,3 +73,85 @@ def test_a_sample_of_random_epubs_passes_epubcheck():
     assert EPUBS
     for epub in EPUBS:
         assert_clean(epubcheck(epub))
+
+
+# --- YAML tags and SVG drawings ---------------------------------------------------
+
+YAML_TAGS = st.sampled_from(["!!str", "!!int", "!!float", "!!bool", "!!null", "!!timestamp",
+                             "!!binary", "!!set", "!!omap", "!!pairs", "!!seq", "!!map",
+                             "!!python/object:os.system", "!custom", "!<tag:x,2000:y>"])
+YAML_VALUES = st.sampled_from(["0x", "2023-02-30", "1e999", "~", "[a, b]", "{a: 1}", "aGk=",
+                               "? a", "''", "نص", "2107-12-31", "0999-01-01", "-1", "&a x"])
+KEYS = st.sampled_from(["title", "date", "id", "lang", "columns", "keywords", "digits",
+                        "[a]", "{b: c}", "? x"])
+
+
+@st.composite
+def tagged_front_matter(draw) -> str:
+    lines = ["---", "title: عنوان"] if draw(st.booleans()) else ["---"]
+    for _ in range(draw(st.integers(1, 4))):
+        tag = draw(YAML_TAGS) if draw(st.booleans()) else ""
+        lines.append(f"{draw(KEYS)}: {tag} {draw(YAML_VALUES)}".rstrip())
+    return "\n".join(lines + ["---", "", "نص.", ""])
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "60")), deadline=None)
+@given(source=tagged_front_matter())
+def test_yaml_tags_and_odd_values_are_read_or_refused_with_a_line(source):
+    from pipeline.errors import PipelineError
+    from pipeline.reader import read_article
+    try:
+        article, _ = read_article(source)
+    except PipelineError as exc:
+        assert exc.diagnostic.line is not None and "\n" not in str(exc), str(exc)
+    else:
+        assert isinstance(article.meta.title, str) and article.meta.title
+
+
+SVG_ELEMENTS = st.sampled_from([
+    '<rect width="5" height="5"/>', '<circle r="3"/>', '<script>x()</script>',
+    '<foreignObject/>', '<g id="g1"><rect width="1" height="1"/></g>', '<use href="#g1"/>',
+    '<use xlink:href="#g2"/>', '<g id="g2"><use href="#g1"/><use href="#g1"/></g>',
+    '<image href="http://example.com/x.png"/>', '<image href="data:image/png;base64,AA=="/>',
+    '<style>rect { fill: red }</style>', '<style>@import "x.css";</style>',
+    '<a href="https://example.org"><rect width="1" height="1"/></a>', '<text>نص</text>',
+    '<rect onload="x()"/>', '<filter id="f"><feImage href="#g1"/></filter>',
+    '<rect style="fill: url(#p)"/>', '<rect style="fill: url(http://e.com/p)"/>'])
+
+
+@st.composite
+def drawings(draw) -> bytes:
+    inner = "".join(draw(st.lists(SVG_ELEMENTS, max_size=8)))
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
+           f'xlink" width="20" height="20">{inner}</svg>')
+    encoding = draw(st.sampled_from(["utf-8", "utf-8", "utf-16"]))
+    if encoding != "utf-8":
+        svg = f'<?xml version="1.0" encoding="{encoding}"?>' + svg
+    return svg.encode(encoding)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "30")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(svg=drawings())
+def test_random_svgs_build_valid_epubs_or_are_refused_with_a_line(svg):
+    folder = Path(tempfile.mkdtemp(prefix="fuzz-svg-"))
+    (folder / "d.svg").write_bytes(svg)
+    path = folder / "article.md"
+    path.write_text("---\ntitle: رسم\n---\n\n![رسم](d.svg)\n", encoding="utf-8")
+    result = build_article(path, folder / "out", BuildSettings(formats=("epub",)))
+    if result.ok:
+        if len(SVG_EPUBS) < 3:
+            SVG_EPUBS.append(result.outputs["epub"])
+    else:
+        assert result.error.line == 5 and "SVG image" in result.error.message, str(result.error)
+
+
+SVG_EPUBS: list[Path] = []
+
+
+def test_a_sample_of_epubs_with_random_svgs_passes_epubcheck():
+    if not SVG_EPUBS:  # run alone: make some
+        test_random_svgs_build_valid_epubs_or_are_refused_with_a_line()
+    assert SVG_EPUBS
+    for epub in SVG_EPUBS:
+        assert_clean(epubcheck(epub))

@@ -293,3 +293,40 @@ def test_a_reference_docx_bomb_is_refused_before_inflating(tmp_path):
         z.writestr("word/styles.xml", b" " * (256 * 1024 * 1024))
     message = refused(tmp_path, formats=("docx",), reference_docx=bomb)
     assert "reference DOCX" in message and "inflates to 268,435,456 bytes" in message
+
+
+@pytest.mark.parametrize("content", [b"", b"\0\1\0\0" + b"x" * 500])
+def test_empty_or_damaged_fonts_are_refused_by_name(tmp_path, content):
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for shipped in (ROOT / "fonts").glob("*.ttf"):
+        (fonts / shipped.name).write_bytes(content)
+    message = refused(tmp_path, formats=("docx",), fonts_dir=fonts)
+    assert "Amiri-Regular.ttf cannot be read" in message
+
+
+def test_a_reference_docx_without_page_setup_is_used_for_its_styles(tmp_path):
+    import re
+    import zipfile
+    [plain] = build([write_source(tmp_path, "نص\n", name="ref.md")], tmp_path / "ref",
+                    BuildSettings(formats=("docx",)))
+    reference = tmp_path / "house.docx"
+    with zipfile.ZipFile(plain.outputs["docx"]) as src, zipfile.ZipFile(reference, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = re.sub(rb"<w:sectPr.*?</w:sectPr>", b"", data, flags=re.S)
+            dst.writestr(info, data)
+    assert refused(tmp_path, formats=("docx",), reference_docx=reference) is None
+
+
+@pytest.mark.parametrize("template, name, expected", [
+    ("{% if %}", "article.html.j2", "article.html.j2:1: error: template: Expected an expression"),
+    ("\n\n{{ nope.x }}", "article.html.j2", "article.html.j2:3: error: template: 'nope' is undefined"),
+    ("{{ nope.x }}", "print.css.j2", "print.css.j2:1: error: template: 'nope' is undefined"),
+])
+def test_a_template_error_names_the_template_file_and_line(tmp_path, template, name, expected):
+    theme = tmp_path / "theme"
+    theme.mkdir()
+    (theme / name).write_text(template)
+    assert expected in refused(tmp_path, formats=("pdf",), template_dirs=(theme,))

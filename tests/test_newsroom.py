@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import time
 import zipfile
 
 import pytest
@@ -78,39 +77,6 @@ def test_import_escapes_what_markdown_would_eat_and_refuses_to_overwrite(tmp_pat
     assert "*نجمة*" in article_text(article) and "1. جملة" in article_text(article)
     again = run("import", text, "-o", out)
     assert again.returncode == 1 and "exists" in again.stderr
-
-
-# --- watch ---------------------------------------------------------------------
-
-
-def test_watch_rebuilds_once_per_change(tmp_path):
-    src = write_source(tmp_path, "نص أول.\n")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "build", str(src), "--watch",
-                             "-f", "epub", "-o", str(tmp_path / "out")], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines: list[str] = []
-
-    def wait_for(fragment: str, seconds: float = 30) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            lines.append(line)
-            if fragment in line:
-                return
-        raise AssertionError(f"never printed {fragment!r}: {lines}")
-
-    try:
-        wait_for("watching")
-        time.sleep(0.5)
-        src.write_text(src.read_text(encoding="utf-8") + "\nفقرة جديدة.\n", encoding="utf-8")
-        wait_for("rebuilt")
-        time.sleep(2.0)  # a second rebuild would show up here
-    finally:
-        proc.terminate()
-        rest, _ = proc.communicate(timeout=30)
-    output = "".join(lines) + rest
-    assert output.count("rebuilt") == 1, output
-    assert "فقرة جديدة" in epub_text(tmp_path / "out" / "article.epub")
 
 
 # --- settings ------------------------------------------------------------------

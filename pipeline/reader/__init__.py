@@ -11,6 +11,8 @@ that knows source line numbers: every refusal here names the line and column.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from dataclasses import replace
 
 from markdown_it.tree import SyntaxTreeNode
@@ -40,7 +42,8 @@ def read_article(text: str, overrides: dict[str, str] | None = None
     if not text.strip():
         raise PipelineError("the source is empty",
                             hint="start it with front matter: ---, title: …, ---")
-    tokens = MD.parse(text)
+    with _collector_paused():
+        tokens = MD.parse(text)
     if not tokens or tokens[0].type != "front_matter":
         if text.lstrip().startswith("---"):
             raise PipelineError("front matter is not closed", line=1,
@@ -65,8 +68,24 @@ def read_article(text: str, overrides: dict[str, str] | None = None
         warnings += found
     check_nesting(tokens)
     body = BodyReader()
-    blocks = body.blocks(SyntaxTreeNode(tokens[1:]).children)
+    with _collector_paused():
+        blocks = body.blocks(SyntaxTreeNode(tokens[1:]).children)
     return Article(meta=replace(meta, **fixed), blocks=tuple(blocks)), warnings + body.warnings
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cycle collector off while the tokens and the tree are made:
+    they are hundreds of thousands of objects that all stay alive, and each
+    full collection walks them all again (a 64,000-paragraph source read at
+    twice the time per paragraph of a 1,000-paragraph one)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_article(text: str, overrides: dict[str, str] | None = None) -> Article:

@@ -173,9 +173,15 @@ def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
 
 
 def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
+    from . import workers
     from .writers import writer_for
     try:
-        return writer_for(fmt)(article, options)
+        with workers.time_limit(workers.MAX_RENDER_SECONDS):
+            return writer_for(fmt)(article, options)
+    except workers.RenderTimeout:
+        raise PipelineError(f"the {fmt.upper()} took over {workers.MAX_RENDER_SECONDS} s to "
+                            f"render and was stopped",
+                            hint="split the article, or simplify its images") from None
     except Exception as exc:
         if type(exc).__module__.startswith("jinja2"):
             # a template from a template folder failed or tried what the

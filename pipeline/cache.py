@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .assets import TEMPLATES_DIR
+from .settings import SCHEMA
 
 if TYPE_CHECKING:
     from .jobs import BuildResult, BuildSettings
@@ -34,9 +35,11 @@ class BuildCache:
         """Everything but the article that shapes its outputs."""
         if self._context is None:
             s = self.settings
+            # every build setting of the schema; folders are hashed by their files below
+            chosen = tuple(getattr(s, o.field) for o in SCHEMA
+                           if o.field and o.kind not in ("path", "paths"))
             digest = hashlib.sha256(repr((
-                s.formats, s.paper, s.pdf_variant, s.bleed_mm, s.marks, s.justify, s.digits, s.columns, s.metadata,
-                os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+                chosen, s.metadata, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
             roots = [Path(__file__).parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in folder_files(Path(root))]
             if s.reference_docx:

@@ -18,20 +18,6 @@ import sys
 from pathlib import Path
 
 from .errors import PipelineError
-from .pages import COLUMNS, JUSTIFICATIONS, PAPERS
-from .regional import DIGIT_STYLES
-
-FORMATS = ("pdf", "docx", "epub", "html")
-
-
-def _formats(value: str) -> list[str]:
-    chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
-    for fmt in chosen:
-        if fmt not in FORMATS:
-            raise argparse.ArgumentTypeError(
-                f"unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
-    return chosen
-
 
 def _key_value(value: str) -> tuple[str, str]:
     key, sep, text = value.partition("=")
@@ -63,45 +49,12 @@ def parser() -> argparse.ArgumentParser:
                                    "[tool.pipeline] in pyproject.toml; see 'pipeline config'.")
     b.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="Markdown sources or folders of them (default: content/*.md)")
-    b.add_argument("-o", "--outdir", type=Path, help="where the outputs go (default: out/)")
-    b.add_argument("-f", "--format", "--to", dest="formats", action="append", type=_formats,
-                   metavar="FORMAT",
-                   help="pdf, docx, epub or html; repeat or separate with commas "
-                        "(default: pdf, docx and epub)")
+    from .settings import add_arguments
+    add_arguments(b)  # every setting of the schema (settings.SCHEMA)
     b.add_argument("-M", "--metadata", action="append", type=_key_value, default=[],
                    metavar="KEY=VALUE",
                    help="replace a front-matter value for this build, as pandoc's -M "
                         "(e.g. -M author='اسم' -M date=2024-06-11)")
-    b.add_argument("--paper", choices=tuple(PAPERS),
-                   help="PDF paper size (default: the front matter's paper:, else a4)")
-    b.add_argument("--pdf-variant", metavar="VARIANT",
-                   help="a PDF variant the installed WeasyPrint makes (default: pdf/ua-1, "
-                        "tagged and accessible; pdf/x-4 for the printer, tags kept; pdf/a-3a "
-                        "for archives; none for a plain PDF); an unknown one is refused "
-                        "with the list")
-    b.add_argument("--bleed", metavar="LENGTH",
-                   help="bleed around each PDF page for the printer, e.g. 3mm")
-    b.add_argument("--marks", action="store_true", default=None,
-                   help="add crop marks to the PDF")
-    b.add_argument("--digits", choices=DIGIT_STYLES,
-                   help="digits of page numbers, list numbers and the byline's date in every "
-                        "format (default: the front matter's digits:, else the language's own, "
-                        "from CLDR); the body's digits are never changed")
-    b.add_argument("--columns", type=int, choices=COLUMNS,
-                   help="text columns on A4 and Letter (default: the front matter's "
-                        "columns:, else 1, set at about 75 characters a line); A5 sets one")
-    b.add_argument("--justify", choices=JUSTIFICATIONS,
-                   help="how the PDF justifies Arabic lines: kashida elongates joins "
-                        "(default: the front matter's justify:, else kashida), spaces "
-                        "widens word spaces only")
-    b.add_argument("--reference-docx", type=Path, metavar="PATH",
-                   help="take the DOCX styles from this document (a newsroom's house styles)")
-    b.add_argument("--template-dir", dest="template_dirs", action="append", type=Path,
-                   metavar="DIR",
-                   help="templates here (article.html.j2, print.css.j2, epub.css, web.css…) "
-                        "override the defaults of the same name")
-    b.add_argument("--fonts", type=Path, metavar="DIR",
-                   help="use the fonts in DIR instead of the shipped fonts/ (same file names)")
     b.add_argument("--force", action="store_true",
                    help="rebuild articles even when nothing changed since the last build")
     b.add_argument("--watch", action="store_true",
@@ -239,22 +192,10 @@ def _terminate(signum, frame) -> None:
 # --- build ---------------------------------------------------------------------
 
 
-def _command_line(args: argparse.Namespace) -> dict:
-    """What the user typed, by setting name (None where they typed nothing)."""
-    formats = None
-    if args.formats:
-        formats = list(dict.fromkeys(f for group in args.formats for f in group))
-    return {"formats": formats, "outdir": args.outdir, "paper": args.paper,
-            "pdf-variant": args.pdf_variant, "bleed": args.bleed, "marks": args.marks,
-            "justify": args.justify, "digits": args.digits, "columns": args.columns,
-            "reference-docx": args.reference_docx, "template-dir": args.template_dirs,
-            "fonts": args.fonts}
-
-
 def _build(args: argparse.Namespace) -> int:
     from . import settings as house
 
-    in_force = house.resolve(_command_line(args), args.sources)
+    in_force = house.resolve(house.from_arguments(args), args.sources)
     formats = tuple(in_force["formats"].value)
     single = len(args.sources) == 1 and Path(args.sources[0]).is_file()
     if "pdf" in formats and (single or args.watch) and not args.scheduler and not args.jobs:
@@ -264,22 +205,14 @@ def _build(args: argparse.Namespace) -> int:
         pdf_worker()
 
     from .builder import BuildSettings, build
-    from .fonts import FONTS_DIR
     from .progress import Reporter
 
     try:
-        bleed = length_mm(str(in_force["bleed"].value))
+        fields = house.build_fields(in_force, length_mm)
     except argparse.ArgumentTypeError as exc:
         raise PipelineError(f"bleed: {exc}") from None
-    settings = BuildSettings(
-        formats=formats, paper=in_force["paper"].value,
-        pdf_variant=in_force["pdf-variant"].value, bleed_mm=bleed,
-        marks=bool(in_force["marks"].value), justify=in_force["justify"].value,
-        digits=in_force["digits"].value, columns=in_force["columns"].value,
-        reference_docx=in_force["reference-docx"].value,
-        template_dirs=tuple(in_force["template-dir"].value),
-        fonts_dir=in_force["fonts"].value or FONTS_DIR,
-        debug=args.debug, force=args.force, metadata=tuple(args.metadata))
+    settings = BuildSettings(**fields, debug=args.debug, force=args.force,
+                             metadata=tuple(args.metadata))
     _check_paths(settings)
     outdir = in_force["outdir"].value
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from . import fonts
 from .errors import Diagnostic, PipelineError
+from .settings import FORMATS as FORMATS  # every format a writer makes
+from .settings import OPTIONS
 
-FORMATS = ("pdf", "docx", "epub", "html")
-DEFAULT_FORMATS = ("pdf", "docx", "epub")
+DEFAULT_FORMATS = OPTIONS["formats"].default
 
 
 @dataclass

@@ -170,8 +170,11 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
         name = etree.QName(element).localname
         if name in _SVG_REFUSED:
             raise refuse(f"has a <{name}> element", _SVG_REFUSED[name])
-        if element.get("id"):
-            ids[element.get("id")] = element
+        if (ident := element.get("id")) is not None:
+            if ident in ids:
+                raise refuse(f"has two elements with the id {ident!r}",
+                             "give each element its own id")
+            ids[ident] = element
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
             if local.lower().startswith("on"):
@@ -185,6 +188,11 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
         if name == "style" and _SVG_EXTERNAL.search("".join(element.itertext())):
             raise refuse("has a style sheet that fetches from outside",
                          "an image inside an article draws only what it holds")
+    for element in root.iter(etree.Element):
+        for attribute, value in element.attrib.items():
+            if etree.QName(attribute).localname == "href" and value.strip()[1:] not in ids:
+                raise refuse(f"refers to {value.strip()!r}, which it does not hold",
+                             "point each <use> at an element of the drawing")
     if _svg_elements(root, ids) > MAX_SVG_ELEMENTS:
         raise refuse(f"draws over {MAX_SVG_ELEMENTS:,} elements once its <use> "
                      f"copies are counted", "simplify the drawing")

@@ -5,6 +5,7 @@ command can start the PDF worker before it imports anything heavy."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -16,6 +17,38 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from .compat.futures import pool_processes
 
 _pdf_worker: ProcessPoolExecutor | None = None
+
+
+MAX_RENDER_SECONDS = 300
+"""One format of one article may render this long; past it, the article fails
+with a line saying so (a worker stuck in a pathological layout is freed)."""
+
+
+class RenderTimeout(BaseException):
+    """Raised into a render that ran past its time (a BaseException, so that no
+    library's ``except Exception`` swallows it)."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Raise ``RenderTimeout`` into the code inside after ``seconds`` (on the
+    main thread of a process with interval timers; elsewhere nothing is timed,
+    and the service's own time limit applies)."""
+    if threading.current_thread() is not threading.main_thread() or \
+            not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expired(signum, frame):
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def pdf_worker() -> ProcessPoolExecutor:

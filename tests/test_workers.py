@@ -66,3 +66,17 @@ def test_a_dead_worker_fails_only_its_own_article(tmp_path, monkeypatch):
     results = build(sources, tmp_path / "out", BuildSettings(formats=("epub",)))
     assert [r.ok for r in results] == [True, True, False, True, True, True]
     assert "the process rendering this article died" in str(results[2].error)
+
+
+def test_a_render_past_its_time_fails_its_article_with_a_line(tmp_path, monkeypatch):
+    from pipeline import workers, writers
+
+    def stuck(article, options):
+        time.sleep(30)
+    monkeypatch.setattr(workers, "MAX_RENDER_SECONDS", 0.3)
+    monkeypatch.setattr(writers, "writer_for", lambda fmt: stuck)
+    src = write_source(tmp_path, "نص\n")
+    started = time.monotonic()
+    [result] = build([src], tmp_path / "out", BuildSettings(formats=("docx",)))
+    assert time.monotonic() - started < 10
+    assert "the DOCX took over 0.3 s to render and was stopped" in str(result.error)

@@ -1,0 +1,73 @@
+"""The settings schema (pipeline/settings.py): one table from which the command
+line, the settings files' checks, ``pipeline config``, the build settings and
+the README's table are made."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.errors import PipelineError
+from pipeline.jobs import BuildSettings
+from pipeline.settings import (
+    FORMATS, OPTIONS, SCHEMA, add_arguments, build_fields, from_arguments, markdown_table,
+    resolve,
+)
+from pipeline.writers import FORMATS as WRITERS
+
+from conftest import ROOT
+
+
+def test_the_readme_table_is_the_schema():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"<!-- settings table: .*? -->\n(.*?)\n<!-- end of settings table -->",
+                      readme, re.S)
+    assert found and found.group(1) == markdown_table()
+
+
+def test_formats_come_from_the_writer_registry():
+    assert FORMATS == tuple(WRITERS) and OPTIONS["formats"].choices == FORMATS
+
+
+def test_every_build_setting_has_a_field_and_every_field_a_setting():
+    fields = {f.name for f in dataclasses.fields(BuildSettings)}
+    from_schema = {o.field for o in SCHEMA if o.field}
+    assert from_schema <= fields
+    assert fields - from_schema == {"debug", "force", "metadata"}  # per run, not house settings
+
+
+def test_the_command_line_is_made_from_the_schema(tmp_path):
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    args = parser.parse_args(["-f", "pdf,docx", "--to", "epub", "--paper", "a5", "--columns", "2",
+                              "--marks", "--template-dir", "a", "--template-dir", "b"])
+    typed = from_arguments(args)
+    assert typed["formats"] == ["pdf", "docx", "epub"] and typed["columns"] == 2
+    assert typed["marks"] is True and typed["template-dir"] == [Path("a"), Path("b")]
+    in_force = resolve(typed, cwd=tmp_path)
+    from pipeline.cli import length_mm
+    settings = BuildSettings(**build_fields(in_force, length_mm))
+    assert settings.formats == ("pdf", "docx", "epub") and settings.paper == "a5"
+    assert settings.columns == 2 and settings.marks and settings.bleed_mm == 0
+    with pytest.raises(SystemExit):
+        parser.parse_args(["-f", "odt"])
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('paper = "b5"', "must be a4 or a5 or letter"),
+    ("columns = 3", "must be 1 or 2"),
+    ("columns = true", "must be 1 or 2"),
+    ('formats = ["pdf", "odt"]', "must be a list of pdf, docx, epub, html"),
+    ('marks = "yes"', "must be true or false"),
+    ("bleed = 3", "must be text"),
+    ("template-dir = [1]", "must be a folder or a list of folders"),
+    ('paperr = "a5"', "unknown setting 'paperr'"),
+])
+def test_settings_files_are_checked_against_the_schema(tmp_path, line, expected):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.pipeline]\n{line}\n")
+    with pytest.raises(PipelineError, match=re.escape(expected)):
+        resolve({}, cwd=tmp_path)

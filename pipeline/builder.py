@@ -3,158 +3,27 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import os
 import time
-import unicodedata
-import uuid
 from concurrent.futures import Executor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import fonts
-from .bidi import isolate_article
-from .regional import digit_style
 from .cache import BuildCache
+from .errors import Diagnostic, PipelineError, template_error
 from .jobs import (  # noqa: F401  (the public names stay importable from here)
     DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all, write_atomically,
 )
-from .errors import Diagnostic, PipelineError, template_error
 from .model import Article
-from .options import DocxOptions, PdfOptions, WriterOptions
-from .reader.frontmatter import FIRST_YEAR, LAST_YEAR
-from .reader import decode_source, read_article, read_source, uncovered_characters
-from .resources import load_images, locate
-from .transforms import assign_ids, attach_pause_marks, images
+from .options import WriterOptions
+from .prepare import (  # noqa: F401  (load_article and output_stem stay importable from here)
+    ArticleJob, load_article, model_passes, output_stem, prepare,
+)
 from .workers import pdf_worker, stop_pdf_worker, worker_pool
 
 CONTENT_DIR = Path("content")
-
-
-def model_passes(article: Article) -> Article:
-    """The passes every writer's model goes through: heading ids, Quranic pause
-    marks joined to their word, the left-to-right runs of a right-to-left
-    article isolated."""
-    return isolate_article(attach_pause_marks(assign_ids(article)))
-
-
-def load_article(path: str | Path) -> Article:
-    """Read one source into the model, with heading ids assigned."""
-    path = Path(path)
-    try:
-        return model_passes(read_article(decode_source(read_source(path)))[0])
-    except PipelineError as exc:
-        raise exc.located(str(path)) from None
-
-
-def source_timestamp(path: Path, article: Article) -> dt.datetime:
-    """SOURCE_DATE_EPOCH, else the front-matter date, else the file's time (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise PipelineError(f"SOURCE_DATE_EPOCH is not a number of seconds: {epoch!r}",
-                                hint="set it to an integer such as 1700000000") from None
-        if not FIRST_YEAR <= when.year <= LAST_YEAR:
-            raise PipelineError(f"SOURCE_DATE_EPOCH is in the year {when.year}, outside "
-                                f"{FIRST_YEAR}–{LAST_YEAR}",
-                                hint="ZIP files (EPUB, DOCX) cannot store a later time")
-        return when
-    if article.meta.date:
-        return dt.datetime.combine(article.meta.date, dt.time(), dt.timezone.utc)
-    # a file's time can be anything a clock said: kept inside what every format stores
-    mtime = min(max(path.stat().st_mtime, 0), _LAST_SECOND)
-    return dt.datetime.fromtimestamp(int(mtime), dt.timezone.utc)
-
-
-_LAST_SECOND = dt.datetime(LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc).timestamp()
-
-
-def publication_id(article: Article, raw: bytes) -> str:
-    """The front matter's ``id``, else a UUID derived from the source bytes."""
-    if article.meta.ident:
-        return article.meta.ident
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL,
-                                        "sha256:" + hashlib.sha256(raw).hexdigest()))
-
-
-MAX_BLEED_MM = 25
-"""Bleed past this is refused: printers ask for 3–5 mm."""
-MAX_STEM_BYTES = 150
-"""A source whose name (less ``.md``) is longer than this is refused: the
-outputs, their temporary files and a web page's folder are named after it,
-and file systems stop at 255 bytes."""
-
-
-def writer_options(path: Path, article: Article, raw: bytes,
-                   settings: BuildSettings, text: str = "") -> WriterOptions:
-    if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
-        raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
-                            hint="printers ask for 3mm to 5mm")
-    if len(output_stem(path).encode()) > MAX_STEM_BYTES:
-        raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
-                            hint="rename it: the outputs are named after it")
-    return WriterOptions(
-        stem=output_stem(path),
-        images=load_images(article, path.parent, text),
-        identifier=publication_id(article, raw),
-        timestamp=source_timestamp(path, article),
-        source_dir=path.resolve().parent,
-        fonts_dir=settings.fonts_dir,
-        template_dirs=settings.template_dirs,
-        digits=digit_style(article.meta.lang, settings.digits or article.meta.digits),
-        pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
-                       variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
-                       marks=settings.marks,
-                       justify=settings.justify or article.meta.justify or "kashida",
-                       columns=settings.columns or article.meta.columns or 1),
-        docx=DocxOptions(reference=settings.reference_docx),
-    )
-
-
-def output_stem(source: Path) -> str:
-    """The source's name without its suffix, less invisible format characters
-    (bidi overrides would make a file name read differently from what it is)."""
-    stem = "".join(ch for ch in source.stem if unicodedata.category(ch) not in ("Cf", "Cc"))
-    return stem or "article"
-
-
-@dataclass
-class ArticleJob:
-    """One article, read and checked, ready for the writers: what a worker gets."""
-
-    source: Path
-    article: Article
-    options: WriterOptions
-    formats: tuple[str, ...]
-    inputs: dict[str, str]
-    """Every file the build read (path → sha256), for the up-to-date check."""
-    warnings: list[Diagnostic]
-    """What the reader and the checks found that did not stop the build."""
-
-
-def prepare(source: Path, settings: BuildSettings) -> ArticleJob:
-    """Read, parse and check one source and its images (cheap; done where the
-    outputs are written). Raises PipelineError."""
-    raw = read_source(source)
-    text = decode_source(raw)
-    article, found = read_article(text, dict(settings.metadata))
-    article = model_passes(article)
-    found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
-    found += [Diagnostic(f"image {image.src!r} has no alt text",
-                         **locate(text, image.src), severity="warning",
-                         hint="describe it: ![what the picture shows](file)")
-              for image in dict.fromkeys(images(article)) if not image.alt]
-    options = writer_options(source, article, raw, settings, text)
-    inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
-    inputs.update({str(image.path): hashlib.sha256(image.data).hexdigest()
-                   for image in options.images.values()})
-    return ArticleJob(source, article, options, settings.formats, inputs,
-                      [replace(w, path=str(source)) for w in found])
 
 
 def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:

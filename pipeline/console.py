@@ -1,16 +1,30 @@
 """The ``pipeline`` console script: as little as possible before Ctrl-C is
 answered with "interrupted" instead of a traceback (the command's own module
-imports argparse and the settings tables first)."""
+imports argparse and the settings tables first, and the generated script runs
+a regular expression between importing this module and calling ``run``)."""
 
 import os
+import signal
 import sys
+
+
+def _interrupted_early(signum, frame) -> None:
+    """Ctrl-C before the command's own handling is in place: nothing has been
+    written yet, so end at once."""
+    print("pipeline: interrupted", file=sys.stderr)
+    sys.stderr.flush()
+    os._exit(130)
+
+
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _interrupted_early)
 
 
 def run() -> None:
     try:
         from .cli import run as command
     except KeyboardInterrupt:
-        print("pipeline: interrupted", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(130)
+        _interrupted_early(signal.SIGINT, None)
+    # from here Ctrl-C is a KeyboardInterrupt the command turns into "interrupted"
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     command()

@@ -19,6 +19,9 @@ MAX_IMAGE_BYTES = 10 * 1024 * 1024
 """An image file larger than this is refused (no news photo needs more)."""
 MAX_IMAGE_PIXELS = 40_000_000
 """An image with more pixels than this is refused (decompression bombs)."""
+MAX_TOTAL_PIXELS = 30_000_000
+"""The images of one article together may have this many pixels (the PDF
+holds them decoded: some 1.2 MB of memory a megapixel)."""
 MAX_IMAGES = 100
 """An article may bring this many different image files."""
 MAX_TOTAL_IMAGE_BYTES = 40 * 1024 * 1024
@@ -70,7 +73,7 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
     root = source_dir.resolve()
     found: dict[str, ImageResource] = {}
     by_file: dict[Path, ImageResource] = {}
-    total = 0
+    total = pixels = 0
     for image in images(article):
         if image.src in found:
             continue
@@ -110,6 +113,11 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
             raise PipelineError(f"image {image.src!r} grew past the "
                                 f"{MAX_IMAGE_BYTES:,}-byte limit while it was read", **where)
         found[image.src] = by_file[resolved] = _checked(image.src, resolved, data, where)
+        pixels += found[image.src].width * found[image.src].height
+        if pixels > MAX_TOTAL_PIXELS:
+            raise PipelineError(f"the images have over {MAX_TOTAL_PIXELS:,} pixels together "
+                                f"(at {image.src!r})", **where,
+                                hint="scale them down: a page shows a few megapixels")
     return found
 
 

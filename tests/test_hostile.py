@@ -330,3 +330,18 @@ def test_a_template_error_names_the_template_file_and_line(tmp_path, template, n
     theme.mkdir()
     (theme / name).write_text(template)
     assert expected in refused(tmp_path, formats=("pdf",), template_dirs=(theme,))
+
+
+def test_a_book_length_source_is_refused_for_the_pdf_only(tmp_path):
+    body = "".join(f"فقرة {n}.\n\n" for n in range(3001))
+    assert "3,001 paragraphs, headings and list items: a PDF is made of up to 3,000" in \
+        refused(tmp_path, body, formats=("pdf",))
+    assert refused(tmp_path, body, formats=("epub",)) is None
+
+
+def test_images_past_the_pixel_budget_are_refused(tmp_path):
+    from PIL import Image
+    for n in range(2):
+        Image.new("RGB", (4000, 4000), (n * 90, 20, 20)).save(tmp_path / f"p{n}.png")
+    message = refused(tmp_path, "![أ](p0.png)\n\n![ب](p1.png)\n")
+    assert ":6:" in message and "over 30,000,000 pixels together (at 'p1.png')" in message

@@ -29,15 +29,6 @@ class FontFace:
     italic: bool = False
     """Whether this is the italic (slanted) face."""
 
-    @property
-    def css_weight(self) -> str:
-        return "bold" if self.bold else "normal"
-
-    @property
-    def css_style(self) -> str:
-        return "italic" if self.italic else "normal"
-
-
 TEXT_FAMILY = "Amiri"
 """The family the text is set in."""
 FALLBACK_FAMILIES = ("Noto Emoji",)

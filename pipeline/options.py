@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .facts import ArticleFacts
 from .fonts import FONTS_DIR
 from .resources import ImageResource
 
@@ -61,3 +62,6 @@ class WriterOptions:
     or ``western`` (resolved from the settings, front matter and language)."""
     pdf: PdfOptions = field(default_factory=PdfOptions)
     docx: DocxOptions = field(default_factory=DocxOptions)
+    facts: "ArticleFacts | None" = None
+    """What the build worked out once for every writer (``facts.facts_for``
+    makes it when a writer is called on its own)."""

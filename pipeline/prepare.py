@@ -15,6 +15,7 @@ from pathlib import Path
 from . import fonts
 from .bidi import isolate_article
 from .errors import Diagnostic, PipelineError
+from .facts import article_facts
 from .jobs import BuildSettings
 from .model import Article, CodeBlock, Heading, ListItem, Paragraph
 from .options import DocxOptions, PdfOptions, WriterOptions
@@ -95,6 +96,7 @@ def writer_options(path: Path, article: Article, raw: bytes,
     if len(output_stem(path).encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
                             hint="rename it: the outputs are named after it")
+    digits = digit_style(article.meta.lang, settings.digits or article.meta.digits)
     return WriterOptions(
         stem=output_stem(path),
         images=load_images(article, path.parent, text),
@@ -103,13 +105,14 @@ def writer_options(path: Path, article: Article, raw: bytes,
         source_dir=path.resolve().parent,
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
-        digits=digit_style(article.meta.lang, settings.digits or article.meta.digits),
+        digits=digits,
         pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
                        variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
                        marks=settings.marks,
                        justify=settings.justify or article.meta.justify or "kashida",
                        columns=settings.columns or article.meta.columns or 1),
         docx=DocxOptions(reference=settings.reference_docx),
+        facts=article_facts(article, digits),  # worked out once for every writer
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from typing import Iterator
 
@@ -36,22 +36,6 @@ def assign_ids(article: Article) -> Article:
         return b
 
     return replace(article, blocks=tuple(map(block, article.blocks)))
-
-
-@dataclass(frozen=True, slots=True)
-class TocEntry:
-    level: int
-    """The heading's level (2 or 3)."""
-    title: str
-    """The heading's plain text."""
-    ident: str
-    """The heading's id."""
-
-
-def table_of_contents(article: Article) -> tuple[TocEntry, ...]:
-    """The article's section headings, in order (FAQ questions are not sections)."""
-    return tuple(TocEntry(b.level, plain_text(b.content), b.ident)
-                 for b in article.blocks if isinstance(b, Heading))
 
 
 def plain_text(inlines: tuple[Inline, ...]) -> str:

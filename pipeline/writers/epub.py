@@ -17,15 +17,15 @@ from ..compat.ebooklib import Writer
 from lxml import etree
 
 from ..cover import cover_jpeg
+from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import TEMPLATE_CHARACTERS, faces_used, subset_font
 from ..model import Article, Heading
 from ..options import WriterOptions
 from ..resources import packaged_names
-from ..transforms import article_text, plain_text, split_sections
+from ..transforms import plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, template_env, template_file
-from ..regional import byline
 from .page import font_faces_css
 
 XHTML = "application/xhtml+xml"
@@ -78,7 +78,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
                       {"property": "schema:accessibilitySummary"})
 
     # every character the book shows: the subset fonts must hold all of them
-    shown = article_text(article) + "".join(labels.values()) + TEMPLATE_CHARACTERS
+    facts = facts_for(article, options)
+    shown = facts.text + "".join(labels.values()) + TEMPLATE_CHARACTERS
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
     for name in ("lists.css", "epub.css"):  # list numbers: the same rules in every format
@@ -102,7 +103,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
 
     # The cover is the picture stores and libraries show, as the first page
     # too; the headline and deck are text once, on the title page after it.
-    credit = byline(article, options.digits)
+    credit = facts.byline
     book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit),
                    create_page=False)
     common = {"meta": meta, "byline": credit, "cover_label": labels["cover_label"],

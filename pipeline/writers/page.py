@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from ..facts import facts_for
 from ..fonts import FALLBACK_FAMILIES, TEXT_FAMILY, FontFace
 from ..model import Article
 from ..options import WriterOptions
-from ..regional import byline
 from .html import body_html, template_env, tie_text
 
 FONT_STACK = ", ".join(f'"{f}"' for f in (TEXT_FAMILY, *FALLBACK_FAMILIES))
@@ -42,7 +42,7 @@ def render_page(article: Article, options: WriterOptions, stylesheets=(),
     return env.get_template("article.html.j2").render(
         meta=meta,
         keywords=", ".join(meta.keywords),
-        byline=byline(article, options.digits),
+        byline=facts_for(article, options).byline,
         running_title=running_title,
         title=tie(meta.title), deck=tie(meta.description),
         digits=options.digits,

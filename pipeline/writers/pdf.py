@@ -10,12 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..compat.weasyprint import glyph_layer
+from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces
 from ..model import Article
 from ..pages import PAPERS, layout
 from ..options import WriterOptions
-from ..transforms import article_text
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
 from . import pdf_marks
@@ -62,7 +62,8 @@ def _hb_face(path: Path):
 
 def faces_css(article: Article, options: WriterOptions) -> str:
     """The @font-face rules of the faces the article uses."""
-    return font_faces_css(faces_used(article, article_text(article), options.fonts_dir),
+    return font_faces_css(faces_used(article, facts_for(article, options).text,
+                                     options.fonts_dir),
                           lambda f: f.path.resolve().as_uri(), options)
 
 

@@ -3,11 +3,11 @@ stylesheet, the fonts as WOFF2 files (subset to the page) and the images beside 
 
 from __future__ import annotations
 
+from ..facts import facts_for
 from ..fonts import TEMPLATE_CHARACTERS, faces_used, subset_font, woff2
 from ..model import Article
 from ..options import WriterOptions
 from ..resources import packaged_names
-from ..transforms import article_text
 from . import Bundle
 from .html import template_file
 from .page import font_faces_css, render_page
@@ -17,7 +17,7 @@ ASSETS = "{stem}_files"
 
 def write(article: Article, options: WriterOptions) -> Bundle:
     folder = ASSETS.format(stem=options.stem)
-    shown = article_text(article) + TEMPLATE_CHARACTERS
+    shown = facts_for(article, options).text + TEMPLATE_CHARACTERS
     files: dict[str, bytes] = {}
     faces = faces_used(article, shown, options.fonts_dir)
     for face in faces:

@@ -18,6 +18,7 @@ from docx.shared import Emu, Mm
 from ...compat.docx import (
     body_paragraph, package_entries, paragraph_element, section_properties,
 )
+from ...facts import facts_for
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
@@ -28,7 +29,6 @@ from ...pages import PAPERS, layout
 from ...resources import SVG, as_png
 from ...transforms import block_direction
 from ...zipfix import deflated, normalize_zip, write_zip
-from ...regional import byline
 from .reference import take_styles
 from .ooxml import (
     RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
@@ -88,7 +88,7 @@ class _DocxBuilder:
         self.paragraph("Title", (Text(meta.title),))
         if meta.description:
             self.paragraph("Subtitle", (Text(meta.description),))
-        if line := byline(self.article, self.options.digits):
+        if line := facts_for(self.article, self.options).byline:
             self.paragraph("Byline", (Text(line),))
         self.blocks(self.article.blocks, depth=0)
         self.properties()

@@ -43,7 +43,7 @@ def pandoc_outputs(folder: Path) -> dict[str, Path]:
 
 def our_outputs(folder: Path) -> dict[str, Path]:
     sys.path.insert(0, str(ROOT))
-    from pipeline.builder import BuildSettings, build
+    from pipeline.building.builder import BuildSettings, build
     [result] = build([ARTICLE], folder, BuildSettings(force=True))
     return result.outputs
 

@@ -70,7 +70,7 @@ def longer_article(times: int, folder: Path) -> Path:
 def warm_seconds(source: Path, formats: tuple[str, ...], runs: int, out: Path,
                  justify: str | None = None) -> float:
     """Median in-process rebuild, after one build has paid the imports."""
-    from pipeline.builder import BuildSettings, build
+    from pipeline.building.builder import BuildSettings, build
     settings = BuildSettings(formats=formats, force=True, justify=justify)
     build([source], out, settings)
     times = []
@@ -87,7 +87,7 @@ def glyph_layer_seconds(runs: int) -> tuple[float, float]:
     the glyph variants to the embedded fonts."""
     import datetime as dt
 
-    from pipeline.builder import load_article
+    from pipeline.building.builder import load_article
     from pipeline.options import WriterOptions
     from pipeline.writers import pdf
 

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "helpers")]
 
-from pipeline.builder import BuildSettings, build  # noqa: E402
+from pipeline.building.builder import BuildSettings, build  # noqa: E402
 from readers import READERS, install_pdfjs, share_in_order  # noqa: E402
 from words import source_words  # noqa: E402
 

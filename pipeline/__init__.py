@@ -13,8 +13,9 @@ from __future__ import annotations
 import importlib
 
 __all__ = ["build", "render", "load_article", "BuildResult", "BuildSettings", "PipelineError"]
-_FROM = {"build": ".builder", "load_article": ".builder", "BuildResult": ".builder",
-         "BuildSettings": ".builder", "PipelineError": ".errors", "render": ".api"}
+_FROM = {"build": ".building.builder", "load_article": ".building.builder",
+         "BuildResult": ".building.builder", "BuildSettings": ".building.builder",
+         "PipelineError": ".errors", "render": ".api"}
 
 
 def __getattr__(name: str):

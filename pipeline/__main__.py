@@ -1,3 +1,3 @@
-from .console import run
+from .commands.console import run
 
 run()

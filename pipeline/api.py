@@ -38,8 +38,8 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     ``marks`` …). A refusal raises ``PipelineError`` with the command's
     one-line diagnostic. An ``html`` page's fonts and images are left out: it
     is the page alone."""
-    from .builder import BuildSettings, render as render_job
-    from .prepare import prepare
+    from .building.builder import BuildSettings, render as render_job
+    from .building.prepare import prepare
 
     formats = tuple(dict.fromkeys(formats))
     known = {f.name for f in dataclasses.fields(BuildSettings)} - {"formats", "debug", "force"}

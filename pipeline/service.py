@@ -217,7 +217,7 @@ def _start_workers(state: _State) -> None:
         state.client = Client(config.scheduler, timeout=10)
         state.executor = state.client.get_executor()
     else:
-        from .workers import service_pool
+        from .building.workers import service_pool
         state.executor = service_pool(config.workers, config.max_requests)
         # every worker imports WeasyPrint and warms up before the first request
         futures = [state.executor.submit(_worker_pid) for _ in range(config.workers * 2)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from pipeline.builder import build
+from pipeline.building.builder import build
 
 # In CI the random examples are the same each run: a landing never depends on luck.
 hypothesis_settings.register_profile("ci", derandomize=True)

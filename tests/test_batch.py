@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import BUNDLED, ROOT, write_source
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.bidi import isolate_runs, ltr_runs
-from pipeline.builder import load_article
+from pipeline.building.builder import load_article
 from pipeline.model import BulletList, Isolate, Link, Paragraph, Strong, Text
 
 from conftest import write_source

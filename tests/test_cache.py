@@ -1,4 +1,4 @@
-"""The up-to-date check (pipeline/cache.py): what it skips, and that its file,
+"""The up-to-date check (pipeline/building/cache.py): what it skips, and that its file,
 which anyone with the output folder can edit, cannot make a build fail, read
 outside the article's folder, or read without bound."""
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
-from pipeline.cache import MAX_FOLDER_FILES, BuildCache, _file_digest, folder_files
+from pipeline.building.builder import BuildSettings, build
+from pipeline.building.cache import MAX_FOLDER_FILES, BuildCache, _file_digest, folder_files
 from pipeline.errors import PipelineError
 
 from conftest import write_source
@@ -57,7 +57,7 @@ def test_a_crafted_cache_entry_opens_nothing_outside(tmp_path, monkeypatch):
     out = tmp_path / "out"
     _build(src, out)
     opened = []
-    import pipeline.cache as cache
+    import pipeline.building.cache as cache
     real = cache.os.open
 
     def spy(path, *args, **kwargs):

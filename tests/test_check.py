@@ -12,8 +12,8 @@ import zipfile
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
-from pipeline.check import check
+from pipeline.building.builder import BuildSettings, build
+from pipeline.commands.check import check
 
 from conftest import BUNDLED, ROOT
 

@@ -64,7 +64,7 @@ def test_missing_source_is_an_error_not_a_traceback(tmp_path):
 
 
 def test_help_does_not_import_weasyprint():
-    code = ("import sys\nfrom pipeline.cli import main\n"
+    code = ("import sys\nfrom pipeline.commands.cli import main\n"
             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
             "print('weasyprint' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

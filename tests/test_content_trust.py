@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import ROOT, write_source
 

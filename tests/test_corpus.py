@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.builder import build
+from pipeline.building.builder import build
 
 from conftest import CORPUS
 from test_epub import assert_clean, epubcheck

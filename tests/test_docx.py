@@ -13,7 +13,7 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline.builder import BuildSettings, build, load_article
+from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import BulletList, Heading, OrderedList
 from pipeline.writers.docx.ooxml import obfuscate
 

@@ -15,7 +15,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 
-from pipeline.builder import BuildSettings, build, load_article
+from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import Heading
 
 from conftest import BUNDLED, FIXTURES, require, require_tool, write_source

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from pipeline.builder import BuildSettings
+from pipeline.building.builder import BuildSettings
 from pipeline.facts import ArticleFacts, article_facts, facts_for
-from pipeline.prepare import prepare
+from pipeline.building.prepare import prepare
 from pipeline.writers import writer_for
 
 from conftest import write_source

@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.builder import BuildSettings, build_article
+from pipeline.building.builder import BuildSettings, build_article
 
 from test_epub import assert_clean, epubcheck
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 from pipeline.errors import PipelineError
 from pipeline.reader import parse_article, read_article
 
@@ -260,7 +260,7 @@ def test_ctrl_c_at_any_moment_says_interrupted(tmp_path):
 def test_a_reference_docx_brings_no_macros_templates_or_text(tmp_path):
     import zipfile
 
-    from pipeline.check import check
+    from pipeline.commands.check import check
     [plain] = build([write_source(tmp_path, "نص\n", name="ref.md")], tmp_path / "ref",
                     BuildSettings(formats=("docx",)))
     reference = tmp_path / "house.docx"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.builder import load_article
+from pipeline.building.builder import load_article
 from pipeline.writers.html import body_html
 
 CASES = Path(__file__).resolve().parent / "fixtures" / "html"

@@ -11,7 +11,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import FIXTURES, require_tool
 

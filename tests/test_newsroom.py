@@ -10,7 +10,7 @@ import zipfile
 
 import pytest
 
-from pipeline.builder import BuildSettings, build, load_article
+from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import BulletList, Faq, Heading
 
 from conftest import BUNDLED, ROOT, SEED, pdftotext, require_tool, write_source
@@ -165,7 +165,7 @@ class _Terminal(io.StringIO):
 
 
 def test_a_batch_on_a_terminal_gets_a_progress_bar_and_a_summary_table(tmp_path):
-    from pipeline.progress import Reporter
+    from pipeline.building.progress import Reporter
     sources = [write_source(tmp_path, "نص.\n", name=f"a{i}.md") for i in range(3)]
     bad = write_source(tmp_path, "نص.\n", front="titel: x", name="bad.md")
     screen = _Terminal()

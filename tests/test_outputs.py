@@ -11,8 +11,8 @@ import sys
 
 import pytest
 
-from pipeline import jobs
-from pipeline.builder import BuildSettings, build
+from pipeline.building import jobs
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import ROOT, write_source
 
@@ -103,7 +103,7 @@ def test_a_build_beside_another_keeps_its_live_temporary_files(tmp_path):
     sources = [write_source(tmp_path, f"نص {n}\n", name=f"a{n}.md") for n in range(40)]
     out = tmp_path / "out"
     procs = [subprocess.Popen([sys.executable, "-c",
-                               "import sys; from pipeline.builder import build, BuildSettings; "
+                               "import sys; from pipeline.building.builder import build, BuildSettings; "
                                "[r] = build([sys.argv[1]], sys.argv[2], "
                                "BuildSettings(formats=('epub',))); "
                                "sys.exit(0 if r.ok else print(r.error) or 1)",

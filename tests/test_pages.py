@@ -13,7 +13,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 from pipeline.pages import PAPERS, layout
 
 from conftest import BUNDLED, CORPUS
@@ -241,7 +241,7 @@ def test_docx_pages_match_the_pdf(tmp_path):
 
 
 def test_a_long_title_is_cut_for_the_running_head(tmp_path):
-    from pipeline.builder import load_article
+    from pipeline.building.builder import load_article
     from pipeline.options import PdfOptions, WriterOptions
     from pipeline.writers.pdf import running_title
     import datetime as dt

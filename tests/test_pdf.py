@@ -8,7 +8,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from pipeline.builder import BuildSettings, build, load_article
+from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import Faq, Heading
 
 from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.builder import BuildSettings, build, load_article
+from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.options import PdfOptions, WriterOptions
 from pipeline.writers import pdf as pdf_writer
 

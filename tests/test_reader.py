@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.builder import load_article
+from pipeline.building.builder import load_article
 from pipeline.errors import PipelineError
 from pipeline.model import BulletList, Faq, Heading, OrderedList, Paragraph, Strong, Text
 from pipeline.reader import decode_source, parse_article

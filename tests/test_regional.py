@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 from pipeline.regional import digit_style, format_date, list_marker
 
 from conftest import pdftotext, write_source

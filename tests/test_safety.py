@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.builder import BuildSettings, build, write_atomically
+from pipeline.building.builder import BuildSettings, build, write_atomically
 from pipeline.errors import PipelineError
 from pipeline.reader import MAX_SOURCE_BYTES, decode_source, parse_article
 

@@ -15,7 +15,7 @@ import zipfile
 import pytest
 
 from pipeline import PipelineError, render
-from pipeline.builder import BuildSettings, build
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import BUNDLED
 from serving import wait_until_ready

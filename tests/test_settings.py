@@ -1,4 +1,4 @@
-"""The settings schema (pipeline/settings.py): one table from which the command
+"""The settings schema (pipeline/schema.py, read by pipeline/commands/settings.py): one table from which the command
 line, the settings files' checks, ``pipeline config``, the build settings and
 the README's table are made."""
 
@@ -12,11 +12,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import PipelineError
-from pipeline.jobs import BuildSettings
-from pipeline.settings import (
-    FORMATS, OPTIONS, SCHEMA, add_arguments, build_fields, from_arguments, markdown_table,
-    resolve,
-)
+from pipeline.building.jobs import BuildSettings
+from pipeline.commands.settings import add_arguments, build_fields, from_arguments, resolve
+from pipeline.schema import FORMATS, OPTIONS, SCHEMA, markdown_table
 from pipeline.writers import FORMATS as WRITERS
 
 from conftest import ROOT
@@ -49,7 +47,7 @@ def test_the_command_line_is_made_from_the_schema(tmp_path):
     assert typed["formats"] == ["pdf", "docx", "epub"] and typed["columns"] == 2
     assert typed["marks"] is True and typed["template-dir"] == [Path("a"), Path("b")]
     in_force = resolve(typed, cwd=tmp_path)
-    from pipeline.cli import length_mm
+    from pipeline.commands.cli import length_mm
     settings = BuildSettings(**build_fields(in_force, length_mm))
     assert settings.formats == ("pdf", "docx", "epub") and settings.paper == "a5"
     assert settings.columns == 2 and settings.marks and settings.bleed_mm == 0

@@ -1,4 +1,4 @@
-"""``pipeline build --watch`` (pipeline/watch.py): one rebuild a change, and
+"""``pipeline build --watch`` (pipeline/building/watch.py): one rebuild a change, and
 still right when a source becomes a folder, a folder is deleted and made
 again, or the outputs land beside the sources (``-o .``)."""
 

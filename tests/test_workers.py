@@ -1,4 +1,4 @@
-"""The processes that render (pipeline/workers.py): none outlives the command,
+"""The processes that render (pipeline/building/workers.py): none outlives the command,
 however the command ends, and a worker that dies takes only its own article
 down with it."""
 
@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from pipeline import builder
-from pipeline.builder import BuildSettings, build
+from pipeline.building import builder
+from pipeline.building.builder import BuildSettings, build
 
 from conftest import ROOT, write_source
 
@@ -69,7 +69,8 @@ def test_a_dead_worker_fails_only_its_own_article(tmp_path, monkeypatch):
 
 
 def test_a_render_past_its_time_fails_its_article_with_a_line(tmp_path, monkeypatch):
-    from pipeline import workers, writers
+    from pipeline import writers
+    from pipeline.building import workers
 
     def stuck(article, options):
         time.sleep(30)

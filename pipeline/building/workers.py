@@ -14,7 +14,7 @@ import threading
 import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
-from .compat.futures import pool_processes
+from ..compat.futures import pool_processes
 
 _pdf_worker: ProcessPoolExecutor | None = None
 
@@ -90,7 +90,7 @@ def worker_pool(workers: int) -> Executor:
 def dask_executor(address: str):
     """The executor of the Dask cluster at ``address`` and its client (close
     it when done)."""
-    from .errors import PipelineError
+    from ..errors import PipelineError
     try:
         from dask.distributed import Client
     except ImportError:
@@ -113,7 +113,7 @@ def service_pool(workers: int, max_tasks: int) -> Executor:
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(["pipeline.api", "pipeline.builder",
+        context.set_forkserver_preload(["pipeline.api", "pipeline.building.builder",
                                         "pipeline.writers.pdf", "weasyprint"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=warm_worker, max_tasks_per_child=max_tasks)
@@ -123,7 +123,7 @@ def warm_worker(parent: int | None = None, main_thread: bool = False) -> None:
     """Pay the imports and the font set-up once per worker process."""
     if parent is not None:
         die_with(parent, main_thread)
-    from .writers import docx, epub  # noqa: F401  (imported for their side cost)
+    from ..writers import docx, epub  # noqa: F401  (imported for their side cost)
     warm_pdf_worker()
 
 
@@ -131,8 +131,8 @@ def warm_pdf_worker(parent: int | None = None, main_thread: bool = False) -> Non
     if parent is not None:
         die_with(parent, main_thread)
     _quiet_signals()
-    from . import fonts
-    from .writers import pdf
+    from .. import fonts
+    from ..writers import pdf
     pdf.font_config()
     for face in fonts.shipped_faces():
         fonts.glyph_texts(face.path)

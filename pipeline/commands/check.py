@@ -12,8 +12,8 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .errors import PipelineError
-from .ziplimits import open_package
+from ..errors import PipelineError
+from ..ziplimits import open_package
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 RTL_LANGUAGES = ("ar", "he", "fa", "ur", "ps", "sd", "ug", "yi", "dv", "ckb")

@@ -12,18 +12,18 @@ import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import fonts
-from .bidi import isolate_article
-from .errors import Diagnostic, PipelineError
-from .facts import article_facts
+from .. import fonts
+from ..bidi import isolate_article
+from ..errors import Diagnostic, PipelineError
+from ..facts import article_facts
 from .jobs import BuildSettings
-from .model import Article, CodeBlock, Heading, ListItem, Paragraph
-from .options import DocxOptions, PdfOptions, WriterOptions
-from .reader import decode_source, read_article, read_source, uncovered_characters
-from .reader.frontmatter import FIRST_YEAR, LAST_YEAR
-from .regional import digit_style
-from .resources import load_images, locate
-from .transforms import assign_ids, attach_pause_marks, images, iter_nodes
+from ..model import Article, CodeBlock, Heading, ListItem, Paragraph
+from ..options import DocxOptions, PdfOptions, WriterOptions
+from ..reader import decode_source, read_article, read_source, uncovered_characters
+from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
+from ..regional import digit_style
+from ..resources import load_images, locate
+from ..transforms import assign_ids, attach_pause_marks, images, iter_nodes
 
 
 def model_passes(article: Article) -> Article:

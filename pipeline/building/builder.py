@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .cache import BuildCache
-from .errors import Diagnostic, PipelineError, template_error
+from ..errors import Diagnostic, PipelineError, template_error
 from .jobs import (  # noqa: F401  (the public names stay importable from here)
     DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all, write_atomically,
 )
-from .model import Article
-from .options import WriterOptions
+from ..model import Article
+from ..options import WriterOptions
 from .prepare import (  # noqa: F401  (load_article and output_stem stay importable from here)
     ArticleJob, load_article, model_passes, output_stem, prepare,
 )
@@ -43,7 +43,7 @@ def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
 
 def _write_one(fmt: str, article: Article, options: WriterOptions) -> bytes:
     from . import workers
-    from .writers import writer_for
+    from ..writers import writer_for
     try:
         with workers.time_limit(workers.MAX_RENDER_SECONDS):
             return writer_for(fmt)(article, options)
@@ -70,7 +70,7 @@ def render_job(job: ArticleJob) -> tuple[dict, float]:
 def write_outputs(job: ArticleJob, rendered: dict, outdir: Path) -> dict[str, tuple[Path, str]]:
     """Each format's bytes to ``outdir/<name>.<format>`` (a web page's files to
     ``<name>_files/``), all or none: format → (the file, its sha256)."""
-    from .writers import Bundle
+    from ..writers import Bundle
 
     stem = output_stem(job.source)
     files: dict[Path, bytes] = {}

@@ -8,10 +8,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from .assets import TEMPLATES_DIR
+from ..assets import TEMPLATES_DIR
 from .builder import build, find_sources, output_stem
 from .cache import BuildCache
-from .errors import PipelineError
+from ..errors import PipelineError
 from .jobs import FORMATS
 
 

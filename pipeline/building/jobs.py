@@ -13,10 +13,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fonts
-from .errors import Diagnostic, PipelineError
-from .settings import FORMATS as FORMATS  # every format a writer makes
-from .settings import OPTIONS
+from .. import fonts
+from ..errors import Diagnostic, PipelineError
+from ..schema import FORMATS as FORMATS  # every format a writer makes
+from ..schema import OPTIONS
 
 DEFAULT_FORMATS = OPTIONS["formats"].default
 

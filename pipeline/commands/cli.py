@@ -17,7 +17,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .errors import PipelineError
+from ..errors import PipelineError
 
 def _key_value(value: str) -> tuple[str, str]:
     key, sep, text = value.partition("=")
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from .service import ServiceConfig, serve
+        from ..service import ServiceConfig, serve
         import fastapi  # noqa: F401
     except ImportError:
         raise PipelineError("pipeline serve needs FastAPI and uvicorn",
@@ -177,8 +177,8 @@ def run() -> None:
         print("pipeline: interrupted", file=sys.stderr)
         code = 130
     finally:
-        if "pipeline.workers" in sys.modules:  # os._exit skips atexit: end it here
-            sys.modules["pipeline.workers"].stop_pdf_worker(kill=True)
+        if "pipeline.building.workers" in sys.modules:  # os._exit skips atexit: end it here
+            sys.modules["pipeline.building.workers"].stop_pdf_worker(kill=True)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
@@ -201,11 +201,11 @@ def _build(args: argparse.Namespace) -> int:
     if "pdf" in formats and (single or args.watch) and not args.scheduler and not args.jobs:
         # One article: start the PDF worker first of all, so that WeasyPrint's
         # import overlaps everything below. (A batch has its own pool.)
-        from .workers import pdf_worker
+        from ..building.workers import pdf_worker
         pdf_worker()
 
-    from .builder import BuildSettings, build
-    from .progress import Reporter
+    from ..building.builder import BuildSettings, build
+    from ..building.progress import Reporter
 
     try:
         fields = house.build_fields(in_force, length_mm)
@@ -219,7 +219,7 @@ def _build(args: argparse.Namespace) -> int:
     executor, client = _executor(args)
     try:
         if args.watch:
-            from .watch import watch
+            from ..building.watch import watch
             return watch(args.sources, outdir, settings, reporter)
         results = reporter.run(lambda on_result: build(
             args.sources or None, outdir, settings, on_result=on_result, executor=executor,
@@ -230,13 +230,13 @@ def _build(args: argparse.Namespace) -> int:
             executor.shutdown()
         if client is not None:
             client.close()
-        from .workers import stop_pdf_worker
+        from ..building.workers import stop_pdf_worker
         stop_pdf_worker(kill=True)  # the command is done with it, used or not
     return 1 if any(not r.ok for r in results) else 0
 
 
 def _sources(sources: list[str]) -> list[Path] | None:
-    from .builder import find_sources
+    from ..building.builder import find_sources
     try:
         return find_sources(sources)
     except PipelineError:
@@ -261,7 +261,7 @@ def _executor(args: argparse.Namespace):
         raise PipelineError("--jobs must be at least 1")
     if not args.scheduler:
         return None, None
-    from .workers import dask_executor
+    from ..building.workers import dask_executor
     return dask_executor(args.scheduler)
 
 
@@ -270,7 +270,7 @@ def _executor(args: argparse.Namespace):
 
 def _import(args: argparse.Namespace) -> int:
     from .importer import import_text
-    from .reader import decode_source
+    from ..reader import decode_source
 
     try:
         raw = args.text.read_bytes()
@@ -284,7 +284,7 @@ def _import(args: argparse.Namespace) -> int:
     target = args.output or Path("content") / f"{args.text.stem}.md"
     if target.exists() and not args.force:
         raise PipelineError(f"{target} exists", hint="choose another -o, or add --force")
-    from .builder import write_atomically
+    from ..building.builder import write_atomically
     write_atomically(target, source.encode("utf-8"))
     print(f"{args.text}: {report.summary()}")
     for level, text in report.headings:

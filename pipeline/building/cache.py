@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .assets import TEMPLATES_DIR
-from .settings import SCHEMA
+from ..assets import TEMPLATES_DIR
+from ..schema import SCHEMA
 
 if TYPE_CHECKING:
     from .jobs import BuildResult, BuildSettings
@@ -40,7 +40,8 @@ class BuildCache:
                            if o.field and o.kind not in ("path", "paths"))
             digest = hashlib.sha256(repr((
                 chosen, s.metadata, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
-            roots = [Path(__file__).parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
+            # the whole package's code (this module is one folder down in it)
+            roots = [Path(__file__).parent.parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in folder_files(Path(root))]
             if s.reference_docx:
                 files.append(Path(s.reference_docx))
@@ -99,7 +100,7 @@ would read the whole disk)."""
 def folder_files(root: Path) -> list[Path]:
     """The regular files under ``root``, sorted (no ``__pycache__``); refuses a
     folder of more than ``MAX_FOLDER_FILES``."""
-    from .errors import PipelineError
+    from ..errors import PipelineError
     found: list[Path] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")

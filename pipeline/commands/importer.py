@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from .errors import PipelineError
+from ..errors import PipelineError
 
 MAX_HEADING_WORDS = 12
 FAQ_TITLES = re.compile(r"^(أسئلة متكررة|الأسئلة المتكررة|أسئلة شائعة|الأسئلة الشائعة|"
@@ -93,8 +93,8 @@ def import_text(text: str) -> tuple[str, ImportReport]:
 
 def _check_every_word_kept(lines: list[str], source: str) -> None:
     """The imported article, read back, holds the input's words in order."""
-    from .reader import parse_article
-    from .transforms import article_text
+    from ..reader import parse_article
+    from ..transforms import article_text
 
     def words(text: str) -> list[str]:
         return re.findall(r"\w+", text)

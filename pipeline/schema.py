@@ -1,0 +1,116 @@
+"""The one settings schema: every setting a run may be given, what it may be,
+its default, its help, where it may be set, and the build field it fills.
+
+The command line's options, the settings files' checks, ``pipeline config``
+(commands/settings.py), the build settings and the cache key (build/), and the
+README's settings table are all made from ``SCHEMA``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .pages import COLUMNS, JUSTIFICATIONS
+from .pages import PAPERS as PAPER_TABLE
+from .regional import DIGIT_STYLES
+from .writers import FORMATS as WRITERS
+
+FORMATS = tuple(WRITERS)
+"""Every format a writer makes (the writer registry's keys)."""
+PAPERS = tuple(PAPER_TABLE)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: what it may be, its default, and where it may be set (the
+    command line and both settings files always; the front matter when
+    ``front_matter`` names its key there)."""
+
+    key: str
+    """The key in pyproject.toml and pipeline.toml."""
+    kind: str
+    """choice | choices | text | length | flag | path | paths"""
+    default: Any
+    """The value when nothing sets it (None: the front matter's, else the writer's own)."""
+    help: str
+    """What it does, for --help and the README's table."""
+    flags: tuple[str, ...]
+    """Its spellings on the command line."""
+    choices: tuple = ()
+    """The values it may take (choice, choices)."""
+    metavar: str | None = None
+    front_matter: str | None = None
+    """The front-matter key that sets it per article, if any."""
+    field: str | None = None
+    """The ``BuildSettings`` field it fills (None: not a build setting)."""
+
+    @property
+    def dest(self) -> str:
+        return self.key.replace("-", "_")
+
+
+SCHEMA: tuple[Option, ...] = (
+    Option("formats", "choices", ("pdf", "docx", "epub"),
+           "formats to write: pdf, docx, epub or html; repeat or separate with commas",
+           ("-f", "--format", "--to"), choices=FORMATS, metavar="FORMAT", field="formats"),
+    Option("outdir", "path", Path("out"), "where the outputs go", ("-o", "--outdir"),
+           metavar="OUTDIR"),
+    Option("paper", "choice", None, "PDF paper size (a4 when nothing sets it)",
+           ("--paper",), choices=PAPERS, front_matter="paper", field="paper"),
+    Option("pdf-variant", "text", "pdf/ua-1",
+           "a PDF variant the installed WeasyPrint makes: pdf/ua-1 (tagged and accessible), "
+           "pdf/x-4 for the printer (tags kept), pdf/a-3a for archives, none for a plain "
+           "PDF…; an unknown one is refused with the list", ("--pdf-variant",),
+           metavar="VARIANT", field="pdf_variant"),
+    Option("bleed", "length", "0mm", "bleed around each PDF page for the printer, e.g. 3mm",
+           ("--bleed",), metavar="LENGTH", field="bleed_mm"),
+    Option("marks", "flag", False, "crop marks and a slug line outside the PDF's trim",
+           ("--marks",), field="marks"),
+    Option("justify", "choice", None,
+           "how the PDF justifies Arabic lines: kashida elongates joins (when nothing sets it), "
+           "spaces widens word spaces only", ("--justify",), choices=JUSTIFICATIONS,
+           front_matter="justify", field="justify"),
+    Option("digits", "choice", None,
+           "digits of page numbers, list numbers and the byline's date in every format "
+           "(the language's own, from CLDR, when nothing sets it); the body's digits are "
+           "never changed",
+           ("--digits",), choices=DIGIT_STYLES, front_matter="digits", field="digits"),
+    Option("columns", "choice", None,
+           "text columns on A4 and Letter (1 when nothing sets it, about 75 characters a "
+           "line); A5 sets one",
+           ("--columns",), choices=COLUMNS, front_matter="columns", field="columns"),
+    Option("reference-docx", "path", None,
+           "take the DOCX styles and page setup from this document (a newsroom's house styles)",
+           ("--reference-docx",), metavar="PATH", field="reference_docx"),
+    Option("template-dir", "paths", [],
+           "templates here (article.html.j2, print.css.j2, epub.css, web.css…) override the "
+           "defaults of the same name", ("--template-dir",), metavar="DIR",
+           field="template_dirs"),
+    Option("fonts", "path", None,
+           "use the fonts in DIR instead of the shipped fonts/ (same file names)",
+           ("--fonts",), metavar="DIR", field="fonts_dir"),
+)
+
+DEFAULTS: dict[str, Any] = {o.key: o.default for o in SCHEMA}
+OPTIONS: dict[str, Option] = {o.key: o for o in SCHEMA}
+PATH_KEYS = tuple(o.key for o in SCHEMA if o.kind in ("path", "paths"))
+
+
+def markdown_table() -> str:
+    """The README's table of settings, made from the schema."""
+    rows = ["| setting | command line | values | default | front matter | what it does |",
+            "|---|---|---|---|---|---|"]
+    for o in SCHEMA:
+        values = {"choice": " · ".join(map(str, o.choices)),
+                  "choices": " · ".join(map(str, o.choices)) + " (a list)", "flag": "true · false",
+                  "length": "a length: mm, cm, in, pt", "text": "text",
+                  "path": "a path", "paths": "a folder or a list of folders"}[o.kind]
+        default = "—" if o.default in (None, [], False) and o.kind != "flag" else \
+            ", ".join(o.default) if isinstance(o.default, tuple) else str(o.default).lower() \
+            if isinstance(o.default, bool) else str(o.default)
+        rows.append(f"| `{o.key}` | {' '.join(f'`{f}`' for f in o.flags)} | {values} | "
+                    f"{default} | {f'`{o.front_matter}:`' if o.front_matter else ''} | "
+                    f"{o.help} |")
+    return "\n".join(rows)

@@ -197,8 +197,10 @@ def woff2(font: bytes) -> bytes:
     return out.getvalue()
 
 
-CACHE_DIR = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
-"""Where derived font data is kept between runs (safe to delete)."""
+def cache_dir() -> Path:
+    """Where derived font data is kept between runs (safe to delete): read when
+    used, so that a caller who sets XDG_CACHE_HOME after import is heard."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
 
 
 @functools.lru_cache(maxsize=8)
@@ -207,14 +209,15 @@ def glyph_texts(path: Path) -> dict[int, str]:
     disk by the font's digest: reading a large GSUB costs a cold PDF build
     a quarter of a second."""
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:24]
-    cached = CACHE_DIR / f"glyph-texts-1-{digest}.json"
+    folder = cache_dir()
+    cached = folder / f"glyph-texts-1-{digest}.json"
     try:
         return {int(k): v for k, v in json.loads(cached.read_text(encoding="utf-8")).items()}
     except (OSError, ValueError):
         pass
     texts = _glyph_texts(path)
     try:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, cached)

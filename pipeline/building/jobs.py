@@ -52,7 +52,7 @@ class BuildSettings:
     formats: tuple[str, ...] = DEFAULT_FORMATS
     paper: str | None = None
     """Overrides the front matter's ``paper``; None keeps it (default A4)."""
-    pdf_variant: str = "pdf/ua-1"
+    pdf_variant: str = OPTIONS["pdf-variant"].default
     bleed_mm: float = 0.0
     marks: bool = False
     justify: str | None = None

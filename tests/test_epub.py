@@ -47,8 +47,11 @@ def epubcheck(path: Path) -> dict:
     subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
                    capture_output=True, text=True, timeout=300)
     result = json.loads(report.read_text())
-    EPUBCHECK_CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(json.dumps(result))
+    try:
+        EPUBCHECK_CACHE.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps(result))
+    except OSError:  # a read-only home: check again next time
+        pass
     return result
 
 

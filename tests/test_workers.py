@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from pipeline.building import builder
 from pipeline.building.builder import BuildSettings, build
@@ -16,10 +17,22 @@ from pipeline.building.builder import BuildSettings, build
 from conftest import ROOT, write_source
 
 
-def _left_behind(marker: str) -> list[str]:
-    """Processes still running whose command line holds ``marker``."""
-    found = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout
-    return [pid for pid in found.split() if int(pid) != os.getpid()]
+def _left_behind(marker: str) -> list[int]:
+    """Processes still running whose command line holds ``marker`` (read from
+    /proc: no procps needed)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = next((line for line in (entry / "status").read_text().splitlines()
+                          if line.startswith("State:")), "")
+        except OSError:
+            continue  # ended while we looked
+        if marker in command and "zombie" not in state:
+            found.append(int(entry.name))
+    return found
 
 
 def test_a_clean_configuration_error_leaves_no_worker_holding_the_output(tmp_path):

@@ -23,7 +23,10 @@ from .coverage import uncovered_characters
 from .frontmatter import (
     FRONT_MATTER_KEYS, MAX_ID_CHARS, MAX_TITLE_CHARS, PAPER_SIZES, load_yaml, meta_from,
 )
-from .markdown import MAX_INLINE_NESTING, MD, BodyReader, balance_bidi, check_nesting, link_target
+from .markdown import (
+    MAX_INLINE_NESTING, MD, BodyReader, balance_bidi, check_nesting, link_target,
+    unsupported_syntax,
+)
 from .text import MAX_SOURCE_BYTES, decode_source, read_source
 
 __all__ = [
@@ -67,6 +70,7 @@ def read_article(text: str, overrides: dict[str, str] | None = None
                                          marks.get(key, (fm_first_line, None))[0])
         warnings += found
     check_nesting(tokens)
+    warnings += unsupported_syntax(tokens)
     body = BodyReader()
     with _collector_paused():
         blocks = body.blocks(SyntaxTreeNode(tokens[1:]).children)

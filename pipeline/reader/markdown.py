@@ -245,6 +245,36 @@ def check_nesting(tokens: list[Token]) -> None:
                                     hint="remove the extra * or _ marks")
 
 
+_UNSUPPORTED = (
+    # (what, pattern over one line of a paragraph, how it prints)
+    ("a table", re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$"),
+     "its cells print as text with their | bars"),
+    ("a footnote", re.compile(r"\[\^[^\]\s]+\]"), "[^…] prints as written"),
+    ("strikethrough", re.compile(r"~~[^~\s][^~]*~~"), "the ~~ marks print as written"),
+    ("raw HTML", re.compile(r"</?[A-Za-z][\w-]*(\s[^<>]*)?/?>"), "it prints as text, never as markup"),
+    ("a definition list", re.compile(r"^:\s+\S"), "the : line prints as written"),
+)
+
+
+def unsupported_syntax(tokens: list[Token]) -> list[Diagnostic]:
+    """A warning, with its line, for the first use of each Markdown extension
+    the source format does not have (GFM tables, footnotes, strikethrough, raw
+    HTML, definition lists): it would otherwise print as literal characters
+    with nothing said."""
+    found: dict[str, Diagnostic] = {}
+    for tok in tokens:
+        if tok.type != "inline" or not tok.map:
+            continue
+        for offset, line in enumerate(tok.content.split("\n")):
+            for what, pattern, shown in _UNSUPPORTED:
+                if what not in found and pattern.search(line):
+                    found[what] = Diagnostic(
+                        f"{what} is not part of the source format: {shown}",
+                        line=tok.map[0] + 1 + offset, severity="warning",
+                        hint="see the README's source format for what is supported")
+    return sorted(found.values(), key=lambda d: d.line or 0)
+
+
 # Embeddings and overrides close with PDF; isolates with PDI.
 _BIDI_OPEN = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c",
               "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}

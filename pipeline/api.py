@@ -39,6 +39,7 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     one-line diagnostic. An ``html`` page's fonts and images are left out: it
     is the page alone."""
     from .building.builder import BuildSettings, render as render_job
+    from .building.context import BuildContext
     from .building.prepare import prepare
 
     formats = tuple(dict.fromkeys(formats))
@@ -59,7 +60,8 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
             (Path(folder) / image_name).write_bytes(data)
         job_settings = BuildSettings(formats=formats, force=True, **settings)
         try:
-            job = prepare(source, job_settings)
+            # a context of its own: this call's clock, the PDF rendered here
+            job = prepare(source, job_settings, BuildContext(pdf=None).epoch)
             rendered = render_job(job)
         except PipelineError as exc:
             raise exc.located(source.name) from None

@@ -38,6 +38,7 @@ def refused(tmp_path, body="نص.\n", front='title: "t"', formats=("epub",), fil
     ("title: t\ndate: !!timestamp 2023-02-30", "3:7: error: front matter: YAML tag not allowed"),
     ("title: t\ncolumns: !!int 0x", "3:10: error: front matter: YAML tag not allowed"),
     ("title: !!binary aGk=", "2:8: error: front matter: YAML tag not allowed"),
+    ("title: !!map 0x", "2:8: error: a YAML tag says mapping where there is none"),
     ("title: t\n? [a, b]\n: c", "3:3: error: front matter keys must be plain words"),
     ("title: t\ndate: 2108-01-01", "3:1: error: 'date' is in the year 2108"),
     ("title: t\ndate: 0999-01-01", "3:1: error: 'date' is in the year 999"),

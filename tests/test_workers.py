@@ -9,9 +9,11 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 from pipeline.building import builder
+from pipeline.compat.futures import pool_processes
 from pipeline.building.builder import BuildSettings, build
 
 from conftest import ROOT, write_source
@@ -94,3 +96,22 @@ def test_a_render_past_its_time_fails_its_article_with_a_line(tmp_path, monkeypa
     [result] = build([src], tmp_path / "out", BuildSettings(formats=("docx",)))
     assert time.monotonic() - started < 10
     assert "the DOCX took over 0.3 s to render and was stopped" in str(result.error)
+
+
+def test_a_context_holds_the_run_s_worker_and_clock(tmp_path, monkeypatch):
+    from pipeline.building.context import BuildContext
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    context = BuildContext(epoch="1600000000")  # the run's clock, whatever the environment says
+    src = write_source(tmp_path, "نص\n")
+    try:
+        [result] = build([src], tmp_path / "out", BuildSettings(formats=("pdf", "epub"),
+                                                                force=True), context=context)
+        assert result.ok, result.error
+        assert context.pdf.running  # the PDF was made beside, and the worker kept warm
+        pids = [p.pid for p in pool_processes(context.pdf.executor())]
+        assert pids and os.getpid() not in pids
+    finally:
+        context.close()
+    assert not context.pdf.running
+    with zipfile.ZipFile(tmp_path / "out" / "article.epub") as z:
+        assert z.infolist()[0].date_time[:3] == (2020, 9, 13)  # 1600000000, not 1700000000

@@ -21,22 +21,20 @@ from ..options import WriterOptions
 from .prepare import (  # noqa: F401  (load_article and output_stem stay importable from here)
     ArticleJob, load_article, model_passes, output_stem, prepare,
 )
-from .workers import pdf_worker, stop_pdf_worker, worker_pool
+from .context import BuildContext
+from .workers import PdfWorker, worker_pool
 
-CONTENT_DIR = Path("content")
-
-
-def render(job: ArticleJob, parallel_pdf: bool = False) -> dict:
-    """Run the writers; with ``parallel_pdf`` the PDF renders in this process's
-    PDF worker while this one writes the other formats."""
-    if not (parallel_pdf and "pdf" in job.formats):
+def render(job: ArticleJob, pdf: PdfWorker | None = None) -> dict:
+    """Run the writers; given a ``pdf`` worker the PDF renders there while this
+    process writes the other formats."""
+    if pdf is None or "pdf" not in job.formats:
         return {f: _write_one(f, job.article, job.options) for f in job.formats}
-    pdf = pdf_worker().submit(_write_one, "pdf", job.article, job.options)
+    future = pdf.executor().submit(_write_one, "pdf", job.article, job.options)
     rendered = {f: _write_one(f, job.article, job.options) for f in job.formats if f != "pdf"}
     try:
-        rendered["pdf"] = pdf.result()
+        rendered["pdf"] = future.result()
     except BrokenProcessPool:  # the worker died (killed, out of memory): render here
-        stop_pdf_worker()
+        pdf.stop()
         rendered["pdf"] = _write_one("pdf", job.article, job.options)
     return {f: rendered[f] for f in job.formats}
 
@@ -94,14 +92,15 @@ def _record(result: BuildResult, job: ArticleJob, written: dict) -> None:
 
 
 def build_article(source: Path, outdir: Path, settings: BuildSettings,
-                  parallel_pdf: bool = False) -> BuildResult:
+                  context: BuildContext | None = None) -> BuildResult:
     """Build every requested format of one article; errors land in the result."""
+    context = context or BuildContext(pdf=None)
     result = BuildResult(source)
     started = time.perf_counter()
     with _reported(result, settings):
-        job = prepare(source, settings)
+        job = prepare(source, settings, context.epoch)
         result.warnings += job.warnings
-        _record(result, job, write_outputs(job, render(job, parallel_pdf), outdir))
+        _record(result, job, write_outputs(job, render(job, context.pdf), outdir))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -120,13 +119,14 @@ def _reported(result: BuildResult, settings: BuildSettings):
                                   str(result.source), hint="rerun with --debug for the traceback")
 
 
-def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
+def find_sources(sources: Iterable[str | Path] | None,
+                 content_dir: Path = Path("content")) -> list[Path]:
     """The named sources (folders expand to their ``*.md``), or every
-    ``content/*.md`` when none is named (None; an empty list names none)."""
+    ``content_dir/*.md`` when none is named (None; an empty list names none)."""
     if sources is None:
-        found = sorted(CONTENT_DIR.glob("*.md"))
+        found = sorted(content_dir.glob("*.md"))
         if not found:
-            raise PipelineError(f"no articles in {CONTENT_DIR}/",
+            raise PipelineError(f"no articles in {content_dir}/",
                                 hint="name a source file, or run from the project folder")
         return found
     paths: list[Path] = []
@@ -138,15 +138,19 @@ def find_sources(sources: Iterable[str | Path] | None) -> list[Path]:
 def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out",
           settings: BuildSettings | None = None,
           on_result: Callable[[BuildResult], None] | None = None,
-          executor: Executor | None = None, workers: int | None = None) -> list[BuildResult]:
+          executor: Executor | None = None, workers: int | None = None,
+          context: BuildContext | None = None) -> list[BuildResult]:
     """Build each source into ``outdir``; one failing article does not stop the rest.
 
     Articles whose inputs have not changed since the last build are skipped
     (``settings.force`` rebuilds them). One article renders its PDF in a second
-    process; several go to ``executor`` (any ``concurrent.futures.Executor``: a
-    process pool, a Dask cluster's) or to a pool of ``workers`` processes
-    (default: one a core)."""
+    process when ``context`` holds a PDF worker (the command's does), else in
+    this one; several go to ``executor`` (any ``concurrent.futures.Executor``:
+    a process pool, a Dask cluster's) or to a pool of ``workers`` processes
+    (default: one a core). ``context`` carries the run's clock and content
+    folder; without one, SOURCE_DATE_EPOCH is read now."""
     settings = settings or BuildSettings()
+    context = context or BuildContext(pdf=None)
     unknown = [f for f in settings.formats if f not in FORMATS]
     if unknown:
         raise PipelineError(f"unknown format {unknown[0]!r}",
@@ -155,7 +159,7 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
     if outdir.exists() and not outdir.is_dir():
         raise PipelineError(f"the output folder {outdir} is a file",
                             hint="choose a folder with -o")
-    cache = BuildCache(outdir, settings)
+    cache = BuildCache(outdir, settings, context.epoch)
     pending: list[Path] = []
     results: dict[Path, BuildResult] = {}
 
@@ -166,7 +170,7 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
         if on_result:
             on_result(result)
 
-    all_sources = find_sources(sources)
+    all_sources = find_sources(sources, context.content_dir)
     # what a killed build may have left for this run's outputs
     sweep_partials(outdir, {f"{output_stem(source)}.{fmt}" for source in all_sources
                             for fmt in settings.formats} | {BuildCache.NAME})
@@ -187,10 +191,10 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
             pending.append(source)
 
     if len(pending) == 1 and executor is None:
-        done(build_article(pending[0], outdir, settings, parallel_pdf=True))
+        done(build_article(pending[0], outdir, settings, context))
     elif pending:
         workers = min(len(pending), workers or os.cpu_count() or 1)
-        _build_batch(pending, outdir, settings, done, executor,
+        _build_batch(pending, outdir, settings, context.epoch, done, executor,
                      None if executor is not None else lambda n: worker_pool(min(n, workers)))
     cache.save()
     return [results[s] for s in all_sources]
@@ -203,7 +207,8 @@ def _same_outputs(source: Path, same_stem: list[Path]) -> Path | None:
 
 
 def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
-                 done: Callable[[BuildResult], None], executor: Executor | None,
+                 epoch: str | None, done: Callable[[BuildResult], None],
+                 executor: Executor | None,
                  new_pool: Callable[[int], Executor] | None) -> None:
     """Prepare here, render on the executor (or on pools from ``new_pool``),
     write here as each finishes.
@@ -217,7 +222,7 @@ def _build_batch(sources: list[Path], outdir: Path, settings: BuildSettings,
         result = BuildResult(source)
         job = None
         with _reported(result, settings):
-            job = prepare(source, settings)
+            job = prepare(source, settings, epoch)
             result.warnings += job.warnings
         if result.error or job is None:
             done(result)

@@ -24,9 +24,11 @@ class BuildCache:
 
     NAME = ".pipeline-cache.json"
 
-    def __init__(self, outdir: Path, settings: BuildSettings) -> None:
+    def __init__(self, outdir: Path, settings: BuildSettings, epoch: str | None = None) -> None:
         self.path = outdir / self.NAME
         self.settings = settings
+        self.epoch = epoch
+        """The run's SOURCE_DATE_EPOCH: part of every output."""
         self.entries = _valid_entries(self.path, outdir)
         self.changed = False
         self._context: str | None = None
@@ -39,7 +41,7 @@ class BuildCache:
             chosen = tuple(getattr(s, o.field) for o in SCHEMA
                            if o.field and o.kind not in ("path", "paths"))
             digest = hashlib.sha256(repr((
-                chosen, s.metadata, os.environ.get("SOURCE_DATE_EPOCH"))).encode())
+                chosen, s.metadata, self.epoch)).encode())
             # the whole package's code (this module is one folder down in it)
             roots = [Path(__file__).parent.parent, TEMPLATES_DIR, s.fonts_dir, *s.template_dirs]
             files = [p for root in roots for p in folder_files(Path(root))]
@@ -54,7 +56,7 @@ class BuildCache:
     def _key(self, source: Path, inputs: dict[str, str]) -> str:
         stat = source.stat()
         # without SOURCE_DATE_EPOCH the source's time is in the outputs
-        when = "" if os.environ.get("SOURCE_DATE_EPOCH") else str(int(stat.st_mtime))
+        when = "" if self.epoch else str(int(stat.st_mtime))
         return hashlib.sha256(
             json.dumps([self.context(), when, sorted(inputs.items())]).encode()).hexdigest()
 

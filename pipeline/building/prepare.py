@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
@@ -42,9 +41,9 @@ def load_article(path: str | Path) -> Article:
         raise exc.located(str(path)) from None
 
 
-def source_timestamp(path: Path, article: Article) -> dt.datetime:
-    """SOURCE_DATE_EPOCH, else the front-matter date, else the file's time (UTC)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+def source_timestamp(path: Path, article: Article, epoch: str | None) -> dt.datetime:
+    """``epoch`` (SOURCE_DATE_EPOCH), else the front-matter date, else the
+    file's time (UTC)."""
     if epoch:
         try:
             when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
@@ -88,8 +87,8 @@ outputs, their temporary files and a web page's folder are named after it,
 and file systems stop at 255 bytes."""
 
 
-def writer_options(path: Path, article: Article, raw: bytes,
-                   settings: BuildSettings, text: str = "") -> WriterOptions:
+def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSettings,
+                   text: str = "", epoch: str | None = None) -> WriterOptions:
     if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
         raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
                             hint="printers ask for 3mm to 5mm")
@@ -101,7 +100,7 @@ def writer_options(path: Path, article: Article, raw: bytes,
         stem=output_stem(path),
         images=load_images(article, path.parent, text),
         identifier=publication_id(article, raw),
-        timestamp=source_timestamp(path, article),
+        timestamp=source_timestamp(path, article, epoch),
         source_dir=path.resolve().parent,
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
@@ -137,7 +136,7 @@ class ArticleJob:
     """What the reader and the checks found that did not stop the build."""
 
 
-def prepare(source: Path, settings: BuildSettings) -> ArticleJob:
+def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> ArticleJob:
     """Read, parse and check one source and its images (cheap; done where the
     outputs are written). Raises PipelineError."""
     raw = read_source(source)
@@ -159,7 +158,7 @@ def prepare(source: Path, settings: BuildSettings) -> ArticleJob:
                          **locate(text, image.src), severity="warning",
                          hint="describe it: ![what the picture shows](file)")
               for image in dict.fromkeys(images(article)) if not image.alt]
-    options = writer_options(source, article, raw, settings, text)
+    options = writer_options(source, article, raw, settings, text, epoch)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
     inputs.update({str(image.path): hashlib.sha256(image.data).hexdigest()
                    for image in options.images.values()})

@@ -15,7 +15,7 @@ from ..errors import PipelineError
 from .jobs import FORMATS
 
 
-def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
+def watch(sources: list[str], outdir: Path, settings, reporter, context=None) -> int:
     from watchfiles import watch as changes_in
 
     settings = replace(settings, force=False)
@@ -34,7 +34,8 @@ def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
     roots = {p.resolve().parent for p in paths} | {p.resolve() for p in folders}
     roots |= {TEMPLATES_DIR, Path(settings.fonts_dir).resolve()}
     roots |= {Path(d).resolve() for d in settings.template_dirs}
-    reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result),
+    reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result,
+                                         context=context),
                  sources=paths)
     reporter.say(f"watching {len(paths)} article(s), templates and fonts — Ctrl-C to stop")
     out = Path(outdir).resolve()
@@ -63,7 +64,7 @@ def watch(sources: list[str], outdir: Path, settings, reporter) -> int:
         except PipelineError as exc:
             reporter.say(str(exc), True)
             return
-        results = build(found, outdir, settings,
+        results = build(found, outdir, settings, context=context,
                         on_result=lambda r: r.error and reporter.say(str(r.error), True))
         for r in results:
             if r.ok and not r.up_to_date:

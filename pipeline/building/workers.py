@@ -4,7 +4,6 @@ command can start the PDF worker before it imports anything heavy."""
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import multiprocessing
 import os
@@ -15,9 +14,6 @@ import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 
 from ..compat.futures import pool_processes
-
-_pdf_worker: ProcessPoolExecutor | None = None
-
 
 MAX_RENDER_SECONDS = 300
 """One format of one article may render this long; past it, the article fails
@@ -51,33 +47,43 @@ def time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def pdf_worker() -> ProcessPoolExecutor:
-    """A long-lived process that renders this process's PDFs. It imports
-    WeasyPrint and sets up the fonts once, while this process reads the article
-    and writes the DOCX and EPUB: a cold build does not wait for the import,
-    and a rebuild (the API, --watch) finds it warm. The PDF is the slowest
-    format; this is how a build uses both cores."""
-    global _pdf_worker
-    if _pdf_worker is None:
-        _pdf_worker = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
-                                          initializer=warm_pdf_worker,
-                                          initargs=_parent())
-        _pdf_worker.submit(int)  # start it now: the import overlaps our own work
-        atexit.register(stop_pdf_worker)
-    return _pdf_worker
+class PdfWorker:
+    """A long-lived process that renders one run's PDFs. It imports WeasyPrint
+    and sets up the fonts once, while the run reads the article and writes the
+    DOCX and EPUB: a cold build does not wait for the import, and a rebuild
+    (``--watch``, an API caller keeping its context) finds it warm. The PDF is
+    the slowest format; this is how a build uses both cores. Held by a
+    ``BuildContext``, never by a module."""
 
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
 
-def stop_pdf_worker(kill: bool = False) -> None:
-    """Let the PDF worker go. ``kill`` ends it at once, even in the middle of
-    its imports: a command that had nothing to render (everything up to date)
-    must not wait half a second for a worker it never used."""
-    global _pdf_worker
-    if _pdf_worker is not None:
-        if kill:
-            for process in pool_processes(_pdf_worker):
-                process.terminate()
-        _pdf_worker.shutdown(wait=kill, cancel_futures=True)
-        _pdf_worker = None
+    def executor(self) -> ProcessPoolExecutor:
+        """The worker, started now if it is not running (its imports then
+        overlap the caller's own work)."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=1, mp_context=_context(),
+                                                 initializer=warm_pdf_worker,
+                                                 initargs=_parent())
+            self._executor.submit(int)
+        return self._executor
+
+    start = executor
+
+    @property
+    def running(self) -> bool:
+        return self._executor is not None
+
+    def stop(self, kill: bool = False) -> None:
+        """Let the worker go. ``kill`` ends it at once, even in the middle of
+        its imports: a command that had nothing to render (everything up to
+        date) must not wait half a second for a worker it never used."""
+        if self._executor is not None:
+            if kill:
+                for process in pool_processes(self._executor):
+                    process.terminate()
+            self._executor.shutdown(wait=kill, cancel_futures=True)
+            self._executor = None
 
 
 def worker_pool(workers: int) -> Executor:

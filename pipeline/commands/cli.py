@@ -176,9 +176,7 @@ def run() -> None:
     except KeyboardInterrupt:  # between the handlers and main's own try
         print("pipeline: interrupted", file=sys.stderr)
         code = 130
-    finally:
-        if "pipeline.building.workers" in sys.modules:  # os._exit skips atexit: end it here
-            sys.modules["pipeline.building.workers"].stop_pdf_worker(kill=True)
+    # (the build's context has ended its PDF worker on every path by now)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
@@ -194,16 +192,23 @@ def _terminate(signum, frame) -> None:
 
 def _build(args: argparse.Namespace) -> int:
     from . import settings as house
+    from ..building.context import BuildContext  # stdlib only: WeasyPrint is not imported
 
     in_force = house.resolve(house.from_arguments(args), args.sources)
     formats = tuple(in_force["formats"].value)
     single = len(args.sources) == 1 and Path(args.sources[0]).is_file()
-    if "pdf" in formats and (single or args.watch) and not args.scheduler and not args.jobs:
-        # One article: start the PDF worker first of all, so that WeasyPrint's
-        # import overlaps everything below. (A batch has its own pool.)
-        from ..building.workers import pdf_worker
-        pdf_worker()
+    context = BuildContext()  # this run's PDF worker and clock, ended below on every path
+    try:
+        if "pdf" in formats and (single or args.watch) and not args.scheduler and not args.jobs:
+            # One article: start the PDF worker first of all, so that WeasyPrint's
+            # import overlaps everything below. (A batch has its own pool.)
+            context.pdf.start()
+        return _build_with(args, house, in_force, context)
+    finally:
+        context.close()  # the command is done with its worker, used or not
 
+
+def _build_with(args, house, in_force, context) -> int:
     from ..building.builder import BuildSettings, build
     from ..building.progress import Reporter
 
@@ -220,18 +225,16 @@ def _build(args: argparse.Namespace) -> int:
     try:
         if args.watch:
             from ..building.watch import watch
-            return watch(args.sources, outdir, settings, reporter)
+            return watch(args.sources, outdir, settings, reporter, context)
         results = reporter.run(lambda on_result: build(
             args.sources or None, outdir, settings, on_result=on_result, executor=executor,
-            workers=args.jobs),
+            workers=args.jobs, context=context),
             sources=_sources(args.sources or None))
     finally:
         if executor is not None:
             executor.shutdown()
         if client is not None:
             client.close()
-        from ..building.workers import stop_pdf_worker
-        stop_pdf_worker(kill=True)  # the command is done with it, used or not
     return 1 if any(not r.ok for r in results) else 0
 
 

@@ -54,6 +54,9 @@ class _FrontMatterLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
     def construct_mapping(self, node, deep=False):  # type: ignore[override]
+        if not isinstance(node, yaml.MappingNode):  # ``!!map`` on a plain value
+            raise _YamlRefusal("a YAML tag says mapping where there is none",
+                               node.start_mark, "front matter holds plain text values only")
         seen: dict[Any, Any] = {}
         for key_node, _ in node.value:
             if not isinstance(key_node, yaml.ScalarNode):

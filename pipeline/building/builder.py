@@ -1,4 +1,6 @@
-"""read → transform → writers, with atomic outputs; one article or a batch."""
+"""Render and write: one article (its PDF beside the other formats when the
+run's context holds a PDF worker) or a batch on any executor, every article's
+files written all or nothing."""
 
 from __future__ import annotations
 
@@ -11,18 +13,20 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .cache import BuildCache
 from ..errors import Diagnostic, PipelineError, template_error
-from .jobs import (  # noqa: F401  (the public names stay importable from here)
-    DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all, write_atomically,
-)
 from ..model import Article
 from ..options import WriterOptions
-from .prepare import (  # noqa: F401  (load_article and output_stem stay importable from here)
-    ArticleJob, load_article, model_passes, output_stem, prepare,
-)
+from .cache import BuildCache
 from .context import BuildContext
+from .jobs import (  # noqa: F401  (the public names stay importable from here)
+    DEFAULT_FORMATS, FORMATS, BuildResult, BuildSettings, sweep_partials, write_all,
+    write_atomically,
+)
+from .prepare import (  # noqa: F401  (load_article and output_stem stay importable from here)
+    ArticleJob, load_article, output_stem, prepare,
+)
 from .workers import PdfWorker, worker_pool
+
 
 def render(job: ArticleJob, pdf: PdfWorker | None = None) -> dict:
     """Run the writers; given a ``pdf`` worker the PDF renders there while this

@@ -15,7 +15,6 @@ from .. import fonts
 from ..bidi import isolate_article
 from ..errors import Diagnostic, PipelineError
 from ..facts import article_facts
-from .jobs import BuildSettings
 from ..model import Article, CodeBlock, Heading, ListItem, Paragraph
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
@@ -23,6 +22,7 @@ from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style
 from ..resources import load_images, locate
 from ..transforms import assign_ids, attach_pause_marks, images, iter_nodes
+from .jobs import BuildSettings
 
 
 def model_passes(article: Article) -> Article:

@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..assets import TEMPLATES_DIR
+from ..errors import PipelineError
 from .builder import build, find_sources, output_stem
 from .cache import BuildCache
-from ..errors import PipelineError
 from .jobs import FORMATS
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import PipelineError
+from .files import open_regular, size_of
 from .model import Article
 from .transforms import images
 
@@ -95,20 +96,22 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
         if len(by_file) == MAX_IMAGES:
             raise PipelineError(f"more than {MAX_IMAGES} image files", **where,
                                 hint="split the article, or use fewer pictures")
-        if not resolved.is_file():
-            raise PipelineError(f"image {image.src!r} is not a file", **where)
-        size = resolved.stat().st_size
-        if size > MAX_IMAGE_BYTES:
-            raise PipelineError(f"image {image.src!r} is {size:,} bytes, over the "
-                                f"{MAX_IMAGE_BYTES:,}-byte limit", **where,
-                                hint="export it smaller")
-        total += size
-        if total > MAX_TOTAL_IMAGE_BYTES:
-            raise PipelineError(f"the images weigh over {MAX_TOTAL_IMAGE_BYTES:,} bytes "
-                                f"together (at {image.src!r})", **where,
-                                hint="export them smaller")
-        with open(resolved, "rb") as fh:  # no more than was measured, whatever it became
-            data = fh.read(MAX_IMAGE_BYTES + 1)
+        try:
+            fh = open_regular(resolved)
+        except OSError:  # a folder, a FIFO, a device; or gone since it was resolved
+            raise PipelineError(f"image {image.src!r} is not a file", **where) from None
+        with fh:
+            size = size_of(fh)
+            if size > MAX_IMAGE_BYTES:
+                raise PipelineError(f"image {image.src!r} is {size:,} bytes, over the "
+                                    f"{MAX_IMAGE_BYTES:,}-byte limit", **where,
+                                    hint="export it smaller")
+            total += size
+            if total > MAX_TOTAL_IMAGE_BYTES:
+                raise PipelineError(f"the images weigh over {MAX_TOTAL_IMAGE_BYTES:,} bytes "
+                                    f"together (at {image.src!r})", **where,
+                                    hint="export them smaller")
+            data = fh.read(MAX_IMAGE_BYTES + 1)  # no more than was measured
         if len(data) > MAX_IMAGE_BYTES:
             raise PipelineError(f"image {image.src!r} grew past the "
                                 f"{MAX_IMAGE_BYTES:,}-byte limit while it was read", **where)

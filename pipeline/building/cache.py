@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..assets import TEMPLATES_DIR
+from ..files import open_regular
 from ..schema import SCHEMA
 
 if TYPE_CHECKING:
@@ -120,9 +120,7 @@ def _valid_entries(path: Path, outdir: Path) -> dict:
     """The cache file's entries, or none when it is unreadable or not the shape
     this module writes (a damaged file makes every article build again)."""
     try:
-        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return {}
+        with open_regular(path) as fh:
             raw = fh.read(MAX_CACHE_BYTES + 1)
         entries = json.loads(raw) if len(raw) <= MAX_CACHE_BYTES else {}
     except (OSError, ValueError):
@@ -157,7 +155,5 @@ def _belongs(entry: dict, source_dir: Path, outdir: Path) -> bool:
 
 def _file_digest(path: Path) -> str:
     """sha256 of a regular file, read in pieces (never whole into memory)."""
-    with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as fh:
-        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise OSError(f"not a regular file: {path}")
+    with open_regular(path) as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()

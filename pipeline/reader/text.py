@@ -6,13 +6,12 @@ with their line and column, before any writer sees them.
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import unicodedata
 from pathlib import Path
 
 from ..errors import PipelineError
+from ..files import NotRegularFile, open_regular, size_of
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 """Sources larger than this are refused before parsing (no article comes near
@@ -41,17 +40,16 @@ def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
     more than ``limit`` + 1 bytes of it: a FIFO, a device (``/dev/zero``) or a
     sparse file of gigabytes is refused before it is read."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fh = open_regular(path)
+    except NotRegularFile:
+        raise PipelineError("the source is not a regular file", path=str(path),
+                            hint="name a Markdown file") from None
     except OSError as exc:
         raise PipelineError(f"cannot read the source: {exc.strerror}", path=str(path),
                             hint="check the path") from None
-    with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise PipelineError("the source is not a regular file", path=str(path),
-                                hint="name a Markdown file")
-        if info.st_size > limit:
-            raise PipelineError(f"source is {info.st_size:,} bytes, over the "
+    with fh:
+        if (size := size_of(fh)) > limit:
+            raise PipelineError(f"source is {size:,} bytes, over the "
                                 f"{limit:,}-byte limit", path=str(path),
                                 hint="split the article into several files")
         return fh.read(limit + 1)

@@ -177,6 +177,7 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
     if etree.QName(root).localname != "svg":
         raise PipelineError(f"image {src!r} is XML but not SVG", **where)
     ids = {}
+    references = []  # the "#id"s the drawing points at, checked once every id is known
     for element in root.iter(etree.Element):
         name = etree.QName(element).localname
         if name in _SVG_REFUSED:
@@ -190,20 +191,21 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
             local = etree.QName(attribute).localname
             if local.lower().startswith("on"):
                 raise refuse(f"has an event handler ({local})", "remove the scripts")
-            if local == "href" and not value.strip().startswith("#"):
-                raise refuse(f"refers to {value[:60]!r}",
-                             "an image inside an article draws only what it holds")
+            if local == "href":
+                if not value.strip().startswith("#"):
+                    raise refuse(f"refers to {value[:60]!r}",
+                                 "an image inside an article draws only what it holds")
+                references.append(value.strip())
             if local == "style" and _SVG_EXTERNAL.search(value):
                 raise refuse("has a style that fetches from outside",
                              "an image inside an article draws only what it holds")
         if name == "style" and _SVG_EXTERNAL.search("".join(element.itertext())):
             raise refuse("has a style sheet that fetches from outside",
                          "an image inside an article draws only what it holds")
-    for element in root.iter(etree.Element):
-        for attribute, value in element.attrib.items():
-            if etree.QName(attribute).localname == "href" and value.strip()[1:] not in ids:
-                raise refuse(f"refers to {value.strip()!r}, which it does not hold",
-                             "point each <use> at an element of the drawing")
+    for reference in references:
+        if reference[1:] not in ids:
+            raise refuse(f"refers to {reference!r}, which it does not hold",
+                         "point each <use> at an element of the drawing")
     if _svg_elements(root, ids) > MAX_SVG_ELEMENTS:
         raise refuse(f"draws over {MAX_SVG_ELEMENTS:,} elements once its <use> "
                      f"copies are counted", "simplify the drawing")

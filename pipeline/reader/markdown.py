@@ -21,6 +21,7 @@ from ..model import (
     Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry, Heading, Image,
     Inline, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
 )
+from ..transforms import plain_text
 from .text import FORBIDDEN, describe
 
 MAX_INLINE_NESTING = 20
@@ -74,7 +75,7 @@ class BodyReader:
         t, line = node.type, _line(node)
         if t == "heading":
             content = self.inline(node.children[0])
-            if not _plain(content).strip():
+            if not plain_text(content).strip():
                 raise PipelineError("a heading has no text", line=line,
                                     hint="write the heading, or delete the line")
             level = int(node.tag[1])
@@ -297,12 +298,6 @@ def _texts(nodes: tuple[Inline, ...]):
             yield n
         elif isinstance(n, (Strong, Emphasis, Link)):
             yield from _texts(n.children)
-
-
-def _plain(nodes: tuple[Inline, ...]) -> str:
-    return "".join(n.text if isinstance(n, (Text, Code)) else
-                   n.alt if isinstance(n, Image) else
-                   _plain(n.children) if hasattr(n, "children") else "" for n in nodes)
 
 
 def _image(node: SyntaxTreeNode, line: int | None) -> Image:

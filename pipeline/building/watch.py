@@ -40,16 +40,23 @@ def watch(sources: list[str], outdir: Path, settings, reporter, context=None) ->
     reporter.say(f"watching {len(paths)} article(s), templates and fonts — Ctrl-C to stop")
     out = Path(outdir).resolve()
 
-    def ours(path: str) -> bool:
-        """A file this command writes (an output, its temporary file, the
-        cache): landing in a watched folder, it is not an edit (even with -o .)."""
-        p = Path(path)
-        if p.parent.resolve() == out:
+    def edited(changes) -> bool:
+        """Whether ``changes`` hold an edit, and not only this command's own
+        writing (an output, its temporary file, the cache) landing in a
+        watched folder (as it does with -o .)."""
+        try:
             stems = {output_stem(s) for s in find_sources(articles())}
-            return p.name == BuildCache.NAME or p.name.endswith(".part") or p.name in {
-                f"{stem}.{fmt}" for stem in stems for fmt in FORMATS}
-        return any(p.resolve().is_relative_to(out / f"{output_stem(s)}_files")
-                   for s in find_sources(articles()))
+        except PipelineError:
+            stems = set()  # no article left: rebuild() says so
+        names = {BuildCache.NAME} | {f"{stem}.{fmt}" for stem in stems for fmt in FORMATS}
+        pages = [out / f"{stem}_files" for stem in stems]
+
+        def ours(path: Path) -> bool:
+            if path.parent.resolve() == out:
+                return path.name in names or path.name.endswith(".part")
+            return any(path.resolve().is_relative_to(folder) for folder in pages)
+
+        return any(not ours(Path(path)) for _, path in changes)
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -85,7 +92,7 @@ def watch(sources: list[str], outdir: Path, settings, reporter, context=None) ->
                     stopped = False
                     rebuild()
                     break
-                if any(not ours(path) for _, path in changes):
+                if changes and edited(changes):  # (empty: the once-a-second look)
                     rebuild()
             if stopped:
                 break

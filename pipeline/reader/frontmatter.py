@@ -31,11 +31,6 @@ FIRST_YEAR, LAST_YEAR = 1000, 2107
 """Dates outside these years are refused: EPUB's date needs four digits, and
 ZIP (EPUB, DOCX) cannot store a time after 2107."""
 
-FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
-                     "keywords", "id", "paper", "justify", "digits", "short_title",
-                     "columns")
-PAPER_SIZES = tuple(PAPERS)
-
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

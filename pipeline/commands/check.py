@@ -81,8 +81,7 @@ def _check_epub(path: Path, report: Report) -> None:
         names = z.namelist()
         if not names or names[0] != "mimetype" or z.read("mimetype") != b"application/epub+zip":
             report.problems.append("the first entry is not an uncompressed 'mimetype'")
-    _check_epubcheck(path, report)
-    with zipfile.ZipFile(path) as z:
+        _check_epubcheck(path, report)  # its problems first, then what it does not ask
         _check_epub_reading(z, report)
 
 

@@ -92,12 +92,13 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
     if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
         raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
                             hint="printers ask for 3mm to 5mm")
-    if len(output_stem(path).encode()) > MAX_STEM_BYTES:
+    stem = output_stem(path)
+    if len(stem.encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
                             hint="rename it: the outputs are named after it")
     digits = digit_style(article.meta.lang, settings.digits or article.meta.digits)
     return WriterOptions(
-        stem=output_stem(path),
+        stem=stem,
         images=load_images(article, path.parent, text),
         identifier=publication_id(article, raw),
         timestamp=source_timestamp(path, article, epoch),
@@ -160,7 +161,8 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
               for image in dict.fromkeys(images(article)) if not image.alt]
     options = writer_options(source, article, raw, settings, text, epoch)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
-    inputs.update({str(image.path): hashlib.sha256(image.data).hexdigest()
-                   for image in options.images.values()})
+    # one digest a file, however many spellings the article gives it
+    files = {image.path: image.data for image in options.images.values()}
+    inputs.update({str(path): hashlib.sha256(data).hexdigest() for path, data in files.items()})
     return ArticleJob(source, article, options, settings.formats, inputs,
                       [replace(w, path=str(source)) for w in found])

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from .model import Article, Code, Emphasis, Inline, Isolate, Link, Strong, Text
+from .model import Article, Code, Emphasis, Inline, Isolate, Link, Strikeout, Strong, Text
 from .transforms import block_direction, map_inlines
 
 # Characters that join the parts of one run: "@benbalter", "96/9/EC", "C++",
@@ -110,7 +110,7 @@ class _Piece:
     """The formatting around it, outermost first (source nodes, told apart by identity)."""
 
 
-_WRAPPERS = (Strong, Emphasis, Link)
+_WRAPPERS = (Strong, Emphasis, Strikeout, Link)
 _OPAQUE = "\ufffc"  # an image or a break: never part of a run
 
 

@@ -32,6 +32,12 @@ class Emphasis:
 
 
 @dataclass(frozen=True, slots=True)
+class Strikeout:
+    children: tuple["Inline", ...]
+    """The struck-out inlines (``~~…~~``): text shown as withdrawn."""
+
+
+@dataclass(frozen=True, slots=True)
 class Code:
     text: str
     """Literal characters, shown as typed."""
@@ -72,7 +78,18 @@ class Isolate:
     """The run's direction."""
 
 
-Inline = Union[Text, Strong, Emphasis, Code, Link, LineBreak, Image, Isolate]
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote, standing where it is called (``[^id]``): the PDF sets it at
+    the foot of that page, the DOCX as a real footnote, the EPUB as a pop-up."""
+
+    blocks: tuple["Block", ...]
+    """The note's text."""
+    number: int
+    """Its number: the calls are numbered 1, 2, 3… in reading order."""
+
+
+Inline = Union[Text, Strong, Emphasis, Strikeout, Code, Link, LineBreak, Image, Isolate, Note]
 
 # --- blocks ------------------------------------------------------------------
 
@@ -148,8 +165,48 @@ class Faq:
     """Question and answer pairs, in order."""
 
 
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    content: tuple[Inline, ...]
+    """The cell's inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    cells: tuple[TableCell, ...]
+    """The row's cells, in reading order (the first is the right-most in a
+    right-to-left table)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    head: TableRow
+    """The header row (repeated on each page a table runs over)."""
+    rows: tuple[TableRow, ...]
+    """The body rows."""
+    aligns: tuple[str, ...]
+    """Each column's alignment as the source's colons give it: ``left``,
+    ``right``, ``center`` or "" (the text's own direction)."""
+    numeric: tuple[bool, ...] = ()
+    """Whether each column's body cells are all numbers (set in figures of one
+    width, their units under one another)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image alone in its paragraph, shown with its caption and credit."""
+
+    image: Image
+    """The picture."""
+    caption: tuple[Inline, ...] = ()
+    """What the picture shows, in words (the image's title in the source)."""
+    credit: tuple[Inline, ...] = ()
+    """Who made it ("تصوير: …"), set apart from the caption."""
+
+
 Block = Union[
-    Heading, Paragraph, BulletList, OrderedList, BlockQuote, CodeBlock, ThematicBreak, Faq
+    Heading, Paragraph, BulletList, OrderedList, BlockQuote, CodeBlock, ThematicBreak, Faq,
+    Table, Figure,
 ]
 
 # --- the article -------------------------------------------------------------
@@ -184,6 +241,20 @@ class Meta:
     """The title the running head shows, when the title is too long for one line."""
     columns: int = 0
     """Text columns on A4 and Letter paper (1 or 2), or 0 for the default (1)."""
+    section: str = ""
+    """The desk or section the article runs in, shown as a kicker over the
+    headline ("اقتصاد"), or empty."""
+    tags: tuple[str, ...] = ()
+    """Subject tags (with the keywords in every format's metadata)."""
+    cover: str = ""
+    """The picture the EPUB's cover is made from (a path beside the source), or empty."""
+    cover_credit: str = ""
+    """Who made the cover picture, or empty."""
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """Keywords, then tags, each once: the documents' subject metadata."""
+        return tuple(dict.fromkeys((*self.keywords, *self.tags)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,3 +60,14 @@ LAYOUTS = {
 def layout(paper: str, columns: int = 1) -> Layout:
     """The layout of ``paper`` in ``columns`` (A5 always sets one column)."""
     return LAYOUTS.get((paper, columns)) or LAYOUTS[(paper, 1)]
+
+
+TABLE_TYPE = 0.92
+"""A table's type size against the body's (print.css.j2: ``table { font-size }``)."""
+
+
+def measure_em(paper: str, columns: int = 1) -> float:
+    """The text block's width on ``paper`` in ems of the body type: what a
+    table, which spans the columns, has."""
+    measure = layout(paper, columns)
+    return measure.text_width_mm(paper) * 72 / 25.4 / measure.body_pt

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import PipelineError
 from .files import open_regular, size_of
-from .model import Article
+from .model import Article, Image
 from .transforms import images
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -75,7 +75,8 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
     found: dict[str, ImageResource] = {}
     by_file: dict[Path, ImageResource] = {}
     total = pixels = 0
-    for image in images(article):
+    cover = [Image(src=article.meta.cover, alt=article.meta.title)] if article.meta.cover else []
+    for image in (*images(article), *cover):
         if image.src in found:
             continue
         where = locate(text, image.src)
@@ -121,6 +122,11 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
             raise PipelineError(f"the images have over {MAX_TOTAL_PIXELS:,} pixels together "
                                 f"(at {image.src!r})", **where,
                                 hint="scale them down: a page shows a few megapixels")
+    if cover and found[cover[0].src].media_type == SVG:
+        raise PipelineError(f"the cover {cover[0].src!r} is a drawing (SVG)",
+                            **locate(text, cover[0].src),
+                            hint="give a photo (JPEG, PNG, GIF or WebP): the cover is "
+                                 "a picture stores show")
     return found
 
 

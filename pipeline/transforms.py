@@ -9,9 +9,13 @@ from dataclasses import replace
 from typing import Iterator
 
 from .model import (
-    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
+    Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
+    Strong, Table, TableCell, TableRow, Text,
 )
+
+WRAPPERS = (Strong, Emphasis, Strikeout, Link, Isolate)
+"""The inlines that hold other inlines (``children``)."""
 
 
 def assign_ids(article: Article) -> Article:
@@ -48,9 +52,38 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
             parts.append(" ")
         elif isinstance(node, Image):
             parts.append(node.alt)
-        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
+        elif isinstance(node, WRAPPERS):
             parts.append(plain_text(node.children))
+        # a Note is not part of its paragraph's text: it is set elsewhere
     return "".join(parts)
+
+
+def block_text(block: Block) -> str:
+    """The characters a block shows, its paragraphs and items joined by
+    spaces (a footnote's list or quote set as one line)."""
+    if isinstance(block, (Heading, Paragraph)):
+        return plain_text(block.content)
+    if isinstance(block, CodeBlock):
+        return block.text
+    if isinstance(block, BlockQuote):
+        return " ".join(map(block_text, block.blocks))
+    if isinstance(block, (BulletList, OrderedList)):
+        return " ".join(plain_text(i.lead or ()) + " ".join(map(block_text, i.blocks))
+                        for i in block.items)
+    return ""
+
+
+def table_min_width_em(table: Table) -> float:
+    """About how wide ``table`` must be, in ems of its type, with each cell
+    wrapped at every space: its longest word in each column, half an em a
+    character, and the cells' padding. Past the page's measure it cannot fit
+    without smaller type or broken words."""
+    columns: dict[int, int] = {}
+    for row in (table.head, *table.rows):
+        for n, cell in enumerate(row.cells):
+            words = plain_text(cell.content).split() or [""]
+            columns[n] = max(columns.get(n, 0), max(map(len, words)))
+    return sum(0.5 * longest + 1.0 for longest in columns.values())
 
 
 def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:
@@ -97,6 +130,8 @@ def iter_nodes(article: Article) -> Iterator[object]:
             if isinstance(value, tuple):
                 for child in value:
                     yield from visit(child)
+            elif hasattr(value, "__slots__") and not isinstance(value, str):
+                yield from visit(value)  # a table's head row, a figure's image
     for b in article.blocks:
         yield from visit(b)
 
@@ -109,7 +144,8 @@ def images(article: Article) -> list[Image]:
 def article_text(article: Article) -> str:
     """Every character the article itself shows: front matter, text, alt text."""
     meta = article.meta
-    parts = [meta.title, meta.description, meta.author, " ".join(meta.keywords)]
+    parts = [meta.title, meta.description, meta.author, " ".join(meta.subjects),
+             meta.section, meta.cover_credit]
     for node in iter_nodes(article):
         if isinstance(node, (Text, Code, CodeBlock)):
             parts.append(node.text)
@@ -132,7 +168,7 @@ def attach_pause_marks(article: Article) -> Article:
     def inline(node: Inline) -> Inline:
         if isinstance(node, Text) and _SPACED_PAUSE_MARK.search(node.text):
             return Text(_SPACED_PAUSE_MARK.sub(WORD_JOINER, node.text))
-        if isinstance(node, (Strong, Emphasis, Link, Isolate)):
+        if isinstance(node, WRAPPERS):
             return replace(node, children=tuple(map(inline, node.children)))
         return node
 
@@ -141,22 +177,48 @@ def attach_pause_marks(article: Article) -> Article:
 
 def map_inlines(article: Article, change) -> Article:
     """``article`` with every inline sequence (headings, paragraphs, list lead
-    terms, FAQ questions) replaced by ``change(sequence, in_list)``, where
-    ``in_list`` is true for a list item's own lead and paragraphs."""
+    terms, FAQ questions, table cells, captions, footnotes) replaced by
+    ``change(sequence, in_list)``, where ``in_list`` is true for a list item's
+    own lead and paragraphs and for table cells: text that keeps its
+    container's direction, whatever its letters."""
+    def inlines(content: tuple[Inline, ...], in_list: bool) -> tuple[Inline, ...]:
+        return tuple(map(notes, change(content, in_list)))
+
+    def notes(node: Inline) -> Inline:
+        """A footnote's own blocks changed too, wherever it is called."""
+        if isinstance(node, Note):
+            return replace(node, blocks=tuple(map(block, node.blocks)))
+        if isinstance(node, WRAPPERS):
+            children = tuple(map(notes, node.children))
+            if any(a is not b for a, b in zip(children, node.children)):
+                return replace(node, children=children)
+        return node
+
+    def row(r: TableRow) -> TableRow:
+        # a cell, like a list item, keeps its table's direction
+        return TableRow(tuple(TableCell(inlines(c.content, True)) for c in r.cells))
+
     def block(b: Block, in_list: bool = False) -> Block:
         if isinstance(b, Heading):
-            return replace(b, content=change(b.content, False))
+            return replace(b, content=inlines(b.content, False))
         if isinstance(b, Paragraph):
-            return replace(b, content=change(b.content, in_list))
+            return replace(b, content=inlines(b.content, in_list))
         if isinstance(b, (BulletList, OrderedList)):
             return replace(b, items=tuple(
-                replace(i, lead=change(i.lead, True) if i.lead is not None else None,
+                replace(i, lead=inlines(i.lead, True) if i.lead is not None else None,
                         blocks=tuple(block(x, True) for x in i.blocks)) for i in b.items))
         if isinstance(b, BlockQuote):
             return BlockQuote(tuple(map(block, b.blocks)))
         if isinstance(b, Faq):
-            return Faq(tuple(replace(e, question=change(e.question, False),
+            return Faq(tuple(replace(e, question=inlines(e.question, False),
                                      answer=tuple(map(block, e.answer))) for e in b.entries))
+        if isinstance(b, Table):
+            return replace(b, head=row(b.head), rows=tuple(map(row, b.rows)))
+        if isinstance(b, Figure):
+            return replace(b, caption=inlines(b.caption, False),
+                           credit=inlines(b.credit, False))
         return b
 
     return replace(article, blocks=tuple(map(block, article.blocks)))
+
+

@@ -335,7 +335,7 @@ def test_a_template_error_names_the_template_file_and_line(tmp_path, template, n
 
 def test_a_book_length_source_is_refused_for_the_pdf_only(tmp_path):
     body = "".join(f"فقرة {n}.\n\n" for n in range(3001))
-    assert "3,001 paragraphs, headings and list items: a PDF is made of up to 3,000" in \
+    assert "3,001 paragraphs, headings, list items, table rows and figures: a PDF is made of up to 3,000" in \
         refused(tmp_path, body, formats=("pdf",))
     assert refused(tmp_path, body, formats=("epub",)) is None
 

@@ -15,13 +15,16 @@ from .. import fonts
 from ..bidi import isolate_article
 from ..errors import Diagnostic, PipelineError
 from ..facts import article_facts
-from ..model import Article, CodeBlock, Heading, ListItem, Paragraph
+from ..model import Article, CodeBlock, Figure, Heading, ListItem, Paragraph, Table, TableRow
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style
 from ..resources import load_images, locate
-from ..transforms import assign_ids, attach_pause_marks, images, iter_nodes
+from ..pages import TABLE_TYPE, measure_em
+from ..transforms import (
+    assign_ids, attach_pause_marks, images, iter_nodes, plain_text, table_min_width_em,
+)
 from .jobs import BuildSettings
 
 
@@ -78,7 +81,7 @@ MAX_BLEED_MM = 25
 MAX_PDF_SOURCE_BYTES = 800 * 1024
 MAX_PDF_BLOCKS = 3_000
 """A PDF is not made of a source larger than 800 KB or of more than 3,000
-paragraphs, headings and list items: WeasyPrint holds the whole laid-out
+paragraphs, headings, list items, table rows and figures: WeasyPrint holds the whole laid-out
 document (some 36 KB of memory a paragraph, and a tagging step quadratic in
 pages); such a text is a book, not an article."""
 MAX_STEM_BYTES = 150
@@ -137,6 +140,24 @@ class ArticleJob:
     """What the reader and the checks found that did not stop the build."""
 
 
+def wide_tables(article: Article, paper: str, columns: int) -> list[Diagnostic]:
+    """A warning for each table too wide for the page's measure, wrapped at
+    every space: the PDF sets it smaller and breaks its longest words."""
+    measure = measure_em(paper, columns)
+    found = []
+    for table in (n for n in iter_nodes(article) if isinstance(n, Table)):
+        needed = table_min_width_em(table) * TABLE_TYPE
+        if needed > measure:
+            head = " | ".join(plain_text(c.content) for c in table.head.cells)
+            found.append(Diagnostic(
+                f"the table '{head[:60]}' is wider than the page ({needed:.0f} em of "
+                f"{measure:.0f}): the PDF sets it in smaller type and breaks long words",
+                severity="warning",
+                hint="shorten its longest words or split it into two tables; "
+                     "landscape pages are not made"))
+    return found
+
+
 def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> ArticleJob:
     """Read, parse and check one source and its images (cheap; done where the
     outputs are written). Raises PipelineError."""
@@ -148,10 +169,11 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
     text = decode_source(raw)
     article, found = read_article(text, dict(settings.metadata))
     if "pdf" in settings.formats and (blocks := sum(
-            isinstance(n, (Paragraph, Heading, ListItem, CodeBlock)) for n in iter_nodes(article))
+            isinstance(n, (Paragraph, Heading, ListItem, CodeBlock, TableRow, Figure))
+            for n in iter_nodes(article))
             ) > MAX_PDF_BLOCKS:
-        raise PipelineError(f"the article has {blocks:,} paragraphs, headings and list items: "
-                            f"a PDF is made of up to {MAX_PDF_BLOCKS:,}",
+        raise PipelineError(f"the article has {blocks:,} paragraphs, headings, list items, "
+                            f"table rows and figures: a PDF is made of up to {MAX_PDF_BLOCKS:,}",
                             hint="split the article, or build --to docx,epub")
     article = model_passes(article)
     found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
@@ -160,6 +182,8 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
                          hint="describe it: ![what the picture shows](file)")
               for image in dict.fromkeys(images(article)) if not image.alt]
     options = writer_options(source, article, raw, settings, text, epoch)
+    if "pdf" in settings.formats:
+        found += wide_tables(article, options.pdf.paper, options.pdf.columns)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
     # one digest a file, however many spellings the article gives it
     files = {image.path: image.data for image in options.images.values()}

@@ -23,10 +23,8 @@ from .coverage import uncovered_characters
 from .frontmatter import (
     FRONT_MATTER_KEYS, MAX_ID_CHARS, MAX_TITLE_CHARS, PAPER_SIZES, load_yaml, meta_from,
 )
-from .markdown import (
-    MAX_INLINE_NESTING, MD, BodyReader, balance_bidi, check_nesting, link_target,
-    unsupported_syntax,
-)
+from .checks import MAX_INLINE_NESTING, check_nesting, link_target, unsupported_syntax
+from .markdown import MD, BodyReader, balance_bidi
 from .text import MAX_SOURCE_BYTES, decode_source, read_source
 
 __all__ = [
@@ -65,7 +63,7 @@ def read_article(text: str, overrides: dict[str, str] | None = None
     meta = meta_from(data, marks, fm_first_line)
     warnings: list[Diagnostic] = []
     fixed = {}
-    for key in ("title", "description", "author"):
+    for key in ("title", "description", "author", "section", "cover_credit"):
         fixed[key], found = balance_bidi(getattr(meta, key),
                                          marks.get(key, (fm_first_line, None))[0])
         warnings += found
@@ -73,7 +71,7 @@ def read_article(text: str, overrides: dict[str, str] | None = None
     warnings += unsupported_syntax(tokens)
     body = BodyReader()
     with _collector_paused():
-        blocks = body.blocks(SyntaxTreeNode(tokens[1:]).children)
+        blocks = body.body(SyntaxTreeNode(tokens[1:]).children)
     return Article(meta=replace(meta, **fixed), blocks=tuple(blocks)), warnings + body.warnings
 
 

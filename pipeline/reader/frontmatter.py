@@ -16,11 +16,12 @@ from ..errors import PipelineError, did_you_mean
 from ..model import Meta
 from ..pages import COLUMNS, JUSTIFICATIONS, PAPERS
 from ..regional import DIGIT_STYLES
+from .checks import image_path
 from .text import check_text as _check_text
 
 FRONT_MATTER_KEYS = ("title", "description", "lang", "dir", "author", "date",
                      "keywords", "id", "paper", "justify", "digits", "short_title",
-                     "columns")
+                     "columns", "section", "tags", "cover", "credit")
 PAPER_SIZES = tuple(PAPERS)
 MAX_TITLE_CHARS = 300
 """A headline (or deck, or byline) longer than this is refused: it is set on
@@ -150,7 +151,7 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
             raise PipelineError(f"'{key}' is empty", hint=f"give the article a {key}",
                                 **where(key))
         _check_text(value, **where(key))
-        if key in ("title", "short_title", "description", "author") and \
+        if key in ("title", "short_title", "description", "author", "credit") and \
                 len(value) > MAX_TITLE_CHARS:
             raise PipelineError(f"'{key}' is {len(value):,} characters, over the "
                                 f"{MAX_TITLE_CHARS}-character limit",
@@ -201,20 +202,40 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
                                 f"{FIRST_YEAR}–{LAST_YEAR}",
                                 hint="give the article's publication date", **where("date"))
 
-    keywords: tuple[str, ...] = ()
-    raw_kw = data.get("keywords")
-    if isinstance(raw_kw, str):
-        keywords = tuple(k.strip() for k in re.split(r"[,،]", raw_kw) if k.strip())
-    elif isinstance(raw_kw, list):
-        if not all(isinstance(k, str) for k in raw_kw):
-            raise PipelineError("'keywords' must be a list of words or phrases",
-                                **where("keywords"))
-        keywords = tuple(k.strip() for k in raw_kw if k.strip())
-    elif raw_kw is not None:
-        raise PipelineError("'keywords' must be a list or a comma-separated line",
-                            **where("keywords"))
-    for k in keywords:
-        _check_text(k, **where("keywords"))
+    def word_list(key: str) -> tuple[str, ...]:
+        """A list of words or phrases, or one comma-separated line."""
+        raw = data.get(key)
+        if isinstance(raw, str):
+            words = tuple(k.strip() for k in re.split(r"[,،]", raw) if k.strip())
+        elif isinstance(raw, list):
+            if not all(isinstance(k, str) for k in raw):
+                raise PipelineError(f"'{key}' must be a list of words or phrases",
+                                    **where(key))
+            words = tuple(k.strip() for k in raw if k.strip())
+        elif raw is not None:
+            raise PipelineError(f"'{key}' must be a list or a comma-separated line",
+                                **where(key))
+        else:
+            words = ()
+        for k in words:
+            _check_text(k, **where(key))
+        return words
+
+    keywords, tags = word_list("keywords"), word_list("tags")
+    section = text("section")
+    if len(section) > MAX_TITLE_CHARS:
+        raise PipelineError(f"'section' is {len(section):,} characters, over the "
+                            f"{MAX_TITLE_CHARS}-character limit", **where("section"),
+                            hint="a section is a word or two: the desk the article runs in")
+    cover = text("cover")
+    if cover:
+        cover = image_path(cover, **where("cover"))
+    credit = text("credit")
+    if credit and not cover:
+        raise PipelineError("'credit' is the cover picture's, and there is no 'cover'",
+                            hint="add 'cover: photo.jpg', or give a figure's credit "
+                                 "after its image: ![…](photo.jpg){credit=\"…\"}",
+                            **where("credit"))
 
     ident = text("id")
     if len(ident) > MAX_ID_CHARS:
@@ -234,7 +255,8 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
     return Meta(title=title, description=text("description"), lang=lang, dir=direction,
                 author=text("author"), date=date, keywords=keywords, ident=ident,
                 paper=paper, justify=justify, digits=digits,
-                short_title=text("short_title"), columns=int(columns or 0))
+                short_title=text("short_title"), columns=int(columns or 0),
+                section=section, tags=tags, cover=cover, cover_credit=credit)
 
 
 def _yaml_kind(value: Any) -> str:

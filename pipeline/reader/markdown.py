@@ -7,59 +7,45 @@ no format can follow) is returned as warnings with the line they concern.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ..errors import Diagnostic, PipelineError
 from ..model import (
-    Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry, Heading, Image,
-    Inline, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry, Figure, Heading,
+    Image, Inline, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout, Strong,
+    Table, TableCell, TableRow, Text, ThematicBreak,
 )
 from ..transforms import plain_text
-from .text import FORBIDDEN, describe
+from .checks import allowed, image_path, link_target
+from .text import describe
 
-MAX_INLINE_NESTING = 20
-"""Emphasis, strong and links nested deeper than this are refused (markdown-it
-already stops block nesting at 20 levels)."""
+FIGURE_ATTRIBUTES = ("credit",)
+"""What an image's braces may say (``![…](p.jpg "caption"){credit="…"}``)."""
 
-LINK_SCHEMES = ("http", "https", "mailto")
-"""The only links kept in any format; anything else becomes its text."""
+_NUMBER = re.compile(r"[+\-\u2212]?[\d\u0660-\u0669\u06f0-\u06f9]+"
+                     r"([.,\u066b\u066c\u060c][\d\u0660-\u0669\u06f0-\u06f9]+)*\s*[%\u066a]?")
+_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def markdown() -> MarkdownIt:
-    # html=False: raw HTML in an article is text, never markup.
+    # html=False: raw HTML in an article is text, never markup. GFM's tables
+    # and strikethrough, footnotes as pandoc and PHP Markdown Extra write
+    # them, and attributes in braces after an image (a figure's credit).
     return (MarkdownIt("commonmark", {"html": False})
+            .enable(["table", "strikethrough"])
             .use(front_matter_plugin)
+            .use(footnote_plugin)
+            .use(attrs_plugin, after=("image",))
             .use(container_plugin, "faq"))
 
 
 MD = markdown()
-
-
-def link_target(target: str) -> str | None:
-    """The target if every format can link to it (a web or mail address that
-    parses), else None."""
-    try:
-        parts = urlsplit(target)
-        parts.port  # noqa: B018  (raises on a malformed port)
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in LINK_SCHEMES or re.search(r"[\s<>\"\\^`{|}]", target):
-        return None
-    if scheme == "mailto":
-        return target if "@" in parts.path else None
-    host = parts.hostname or ""
-    if not re.fullmatch(r"[\w.-]+", host) or host.startswith(".") or "." not in host \
-            and host != "localhost":
-        return None
-    return target
 
 
 class BodyReader:
@@ -67,6 +53,28 @@ class BodyReader:
 
     def __init__(self) -> None:
         self.warnings: list[Diagnostic] = []
+        self._notes: dict[int, tuple[str, list[SyntaxTreeNode], int | None]] = {}
+        self._called: set[int] = set()
+        self._numbered = 0
+        self._in_note = False
+        self._uncalled_warned: set[str] = set()
+
+    def body(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
+        """The body's blocks; footnote texts (gathered at the end by the
+        parser) are read where they are called."""
+        for node in nodes:
+            if node.type == "footnote_block":
+                for note in node.children:
+                    self._notes[int(note.meta["id"])] = (
+                        str(note.meta.get("label", "")), note.children, _first_line(note))
+        blocks = self.blocks([n for n in nodes if n.type != "footnote_block"])
+        for ident, (label, _children, line) in sorted(self._notes.items()):
+            if ident not in self._called:
+                self.warnings.append(Diagnostic(
+                    f"footnote [^{label}] is never called: left out", line=line,
+                    severity="warning", hint=f"call it with [^{label}] where it belongs, "
+                                             "or delete it"))
+        return blocks
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:
         return [b for node in nodes if (b := self.block(node)) is not None]
@@ -87,7 +95,13 @@ class BodyReader:
                 level = 2
             return Heading(level=level, content=content)
         if t == "paragraph":
-            return Paragraph(self.inline(node.children[0]))
+            content = self.inline(node.children[0])
+            if len(content) == 1 and isinstance(content[0], Image) and not self._in_note:
+                return self.figure(node.children[0], content[0])
+            self._credit_unused(node.children[0])
+            return Paragraph(content)
+        if t == "table":
+            return self.table(node)
         if t == "bullet_list":
             return BulletList(tuple(self.item(i) for i in node.children))
         if t == "ordered_list":
@@ -104,6 +118,71 @@ class BodyReader:
         if t == "html_block":  # not produced with html=False; kept as text if it ever is
             return Paragraph((Text(node.content.strip()),))
         return None
+
+    def figure(self, inline: SyntaxTreeNode, image: Image) -> Figure:
+        """An image alone in its paragraph: its title is the caption, its
+        ``credit`` attribute the credit."""
+        [img] = [n for n in inline.children if n.type == "image"]
+        line = _line(inline)
+        for key in img.attrs:
+            if key not in ("src", "alt", "title", *FIGURE_ATTRIBUTES):
+                self.warnings.append(Diagnostic(
+                    f"image attribute {key!r} is not used: only credit=\"…\" is",
+                    line=line, severity="warning",
+                    hint='write ![what it shows](photo.jpg "caption"){credit="…"}'))
+        credit = allowed(str(img.attrs.get("credit") or "").strip(), line)
+        caption = image.title.strip()
+        return Figure(image=Image(src=image.src, alt=image.alt),
+                      caption=self.balance((Text(caption),), line) if caption else (),
+                      credit=self.balance((Text(credit),), line) if credit else ())
+
+    def _credit_unused(self, inline: SyntaxTreeNode) -> None:
+        for n in inline.walk():
+            if n.type == "image" and "credit" in n.attrs:
+                self.warnings.append(Diagnostic(
+                    "an image inside a line of text has no caption or credit: "
+                    "its credit is not shown", line=_line(inline), severity="warning",
+                    hint="put the image alone in its paragraph to make it a figure"))
+                return
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        """A GFM pipe table: its header row, its body rows, each column's alignment."""
+        head, *body = [row for part in node.children for row in part.children]
+        aligns = tuple(_alignment(cell) for cell in head.children)
+
+        def row(tr: SyntaxTreeNode) -> TableRow:
+            return TableRow(tuple(TableCell(self.inline(cell.children[0]) if cell.children
+                                            else ()) for cell in tr.children))
+
+        rows = tuple(map(row, body))
+        numeric = []
+        for k in range(len(aligns)):
+            values = [plain_text(r.cells[k].content).strip() for r in rows
+                      if k < len(r.cells)]
+            values = [v for v in values if v and v not in ("-", "\u2013", "\u2014")]
+            numeric.append(bool(values) and all(_NUMBER.fullmatch(v) for v in values))
+        return Table(head=row(head), rows=rows, aligns=aligns, numeric=tuple(numeric))
+
+    def note(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
+        """A footnote call: the note's text, numbered in reading order."""
+        ident = int(node.meta["id"])
+        label = str(node.meta.get("label", ""))
+        if self._in_note:
+            self.warnings.append(Diagnostic(
+                f"a footnote cannot call another ([^{label}]): kept as text", line=line,
+                severity="warning", hint="move the call into the article's text"))
+            return [Text(f"[^{label}]")]
+        if ident not in self._notes:  # the parser made the call, so the note exists
+            return [Text(f"[^{label}]")]
+        _label, children, _line_ = self._notes[ident]
+        self._called.add(ident)
+        self._in_note = True
+        try:
+            blocks = tuple(self.blocks(children))
+        finally:
+            self._in_note = False
+        self._numbered += 1
+        return [Note(blocks=blocks, number=self._numbered)]
 
     def item(self, node: SyntaxTreeNode) -> ListItem:
         """A list item; ``**term**: text`` becomes its lead term and the rest."""
@@ -152,7 +231,8 @@ class BodyReader:
         for n in nodes:
             t = n.type
             if t in ("text", "html_inline"):
-                out.append(Text(_allowed(n.content, line)))
+                out.append(Text(allowed(n.content, line)))
+                self._uncalled(n.content, line)
             elif t == "softbreak":
                 out.append(Text(" "))
             elif t == "hardbreak":
@@ -163,11 +243,25 @@ class BodyReader:
                 out.append(Strong(self._inlines(n.children, line)))
             elif t == "em":
                 out.append(Emphasis(self._inlines(n.children, line)))
+            elif t == "s":
+                out.append(Strikeout(self._inlines(n.children, line)))
+            elif t == "footnote_ref":
+                out.extend(self.note(n, line))
             elif t == "link":
                 out.extend(self._link(n, line))
             elif t == "image":
                 out.append(_image(n, line))
         return _merge(out)
+
+    def _uncalled(self, text: str, line: int | None) -> None:
+        """A ``[^label]`` left in the text is a call whose note was never written."""
+        for m in _FOOTNOTE_CALL.finditer(text):
+            if m.group(1) not in self._uncalled_warned:
+                self._uncalled_warned.add(m.group(1))
+                self.warnings.append(Diagnostic(
+                    f"footnote [^{m.group(1)}] has no note: printed as written", line=line,
+                    severity="warning",
+                    hint=f"write its text on a line of its own: [^{m.group(1)}]: …"))
 
     def _link(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         children = self._inlines(node.children, line)
@@ -213,7 +307,7 @@ class BodyReader:
             for n in items:
                 if isinstance(n, Text):
                     n = Text(fix(n.text))
-                elif isinstance(n, (Strong, Emphasis)):
+                elif isinstance(n, (Strong, Emphasis, Strikeout)):
                     n = type(n)(walk(n.children))
                 elif isinstance(n, Link):
                     n = Link(walk(n.children), n.target)
@@ -234,48 +328,6 @@ def balance_bidi(text: str, line: int | None) -> tuple[str, list[Diagnostic]]:
     return (balanced[0].text if balanced else ""), reader.warnings
 
 
-def check_nesting(tokens: list[Token]) -> None:
-    """Refuse emphasis nested past ``MAX_INLINE_NESTING`` before the tree is
-    built (building and walking it recurse once a level)."""
-    for tok in tokens:
-        for child in tok.children or ():
-            if child.level > MAX_INLINE_NESTING:
-                raise PipelineError(f"emphasis, bold or links nested over "
-                                    f"{MAX_INLINE_NESTING} levels deep",
-                                    line=tok.map[0] + 1 if tok.map else None,
-                                    hint="remove the extra * or _ marks")
-
-
-_UNSUPPORTED = (
-    # (what, pattern over one line of a paragraph, how it prints)
-    ("a table", re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$"),
-     "its cells print as text with their | bars"),
-    ("a footnote", re.compile(r"\[\^[^\]\s]+\]"), "[^…] prints as written"),
-    ("strikethrough", re.compile(r"~~[^~\s][^~]*~~"), "the ~~ marks print as written"),
-    ("raw HTML", re.compile(r"</?[A-Za-z][\w-]*(\s[^<>]*)?/?>"), "it prints as text, never as markup"),
-    ("a definition list", re.compile(r"^:\s+\S"), "the : line prints as written"),
-)
-
-
-def unsupported_syntax(tokens: list[Token]) -> list[Diagnostic]:
-    """A warning, with its line, for the first use of each Markdown extension
-    the source format does not have (GFM tables, footnotes, strikethrough, raw
-    HTML, definition lists): it would otherwise print as literal characters
-    with nothing said."""
-    found: dict[str, Diagnostic] = {}
-    for tok in tokens:
-        if tok.type != "inline" or not tok.map:
-            continue
-        for offset, line in enumerate(tok.content.split("\n")):
-            for what, pattern, shown in _UNSUPPORTED:
-                if what not in found and pattern.search(line):
-                    found[what] = Diagnostic(
-                        f"{what} is not part of the source format: {shown}",
-                        line=tok.map[0] + 1 + offset, severity="warning",
-                        hint="see the README's source format for what is supported")
-    return sorted(found.values(), key=lambda d: d.line or 0)
-
-
 # Embeddings and overrides close with PDF; isolates with PDI.
 _BIDI_OPEN = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c",
               "\u202e": "\u202c", "\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
@@ -292,42 +344,34 @@ def _line(node: SyntaxTreeNode) -> int | None:
     return None
 
 
+def _first_line(node: SyntaxTreeNode) -> int | None:
+    """The first source line inside ``node`` (a footnote has none of its own)."""
+    for n in node.walk():
+        if n.map:
+            return n.map[0] + 1
+    return None
+
+
+def _alignment(cell: SyntaxTreeNode) -> str:
+    style = str(cell.attrs.get("style") or "")
+    return style.split(":", 1)[1] if style.startswith("text-align:") else ""
+
+
 def _texts(nodes: tuple[Inline, ...]):
     for n in nodes:
         if isinstance(n, Text):
             yield n
-        elif isinstance(n, (Strong, Emphasis, Link)):
+        elif isinstance(n, (Strong, Emphasis, Strikeout, Link)):
             yield from _texts(n.children)
 
 
 def _image(node: SyntaxTreeNode, line: int | None) -> Image:
     """An image reference; only a relative path inside the article's folder."""
     src = str(node.attrs.get("src") or "")
-    alt = _allowed("".join(c.content for c in node.children
+    alt = allowed("".join(c.content for c in node.children
                            if c.type in ("text", "code_inline")), line)
-    parts = urlsplit(src)
-    if parts.scheme or parts.netloc or src.startswith(("/", "\\")) or not src:
-        raise PipelineError(f"image {src!r} is not a relative path", line=line,
-                            hint="put the image in the article's folder and name it "
-                                 "relative to the article; nothing is fetched from elsewhere")
-    path = unquote(parts.path)
-    if FORBIDDEN.search(path):
-        raise PipelineError(f"image {src!r} has a control character in its name", line=line,
-                            hint="rename the file")
-    if ".." in Path(path).parts:
-        raise PipelineError(f"image {src!r} leaves the article's folder", line=line,
-                            hint="keep images inside the article's folder")
-    return Image(src=path, alt=alt.strip(), title=str(node.attrs.get("title") or ""))
-
-
-def _allowed(text: str, line: int | None) -> str:
-    """Text as markdown-it decoded it: a character reference (``&#12;``) may
-    have produced what the source itself could not hold."""
-    if m := FORBIDDEN.search(text):
-        raise PipelineError(f"a character reference makes the forbidden character "
-                            f"{describe(m.group())}", line=line,
-                            hint="delete it; it cannot be printed or stored")
-    return text
+    return Image(src=image_path(src, line), alt=alt.strip(),
+                 title=allowed(str(node.attrs.get("title") or ""), line))
 
 
 def _merge(inlines: list[Inline]) -> tuple[Inline, ...]:

@@ -23,7 +23,7 @@ from ..fonts import TEMPLATE_CHARACTERS, faces_used, subset_font
 from ..model import Article, Heading
 from ..options import WriterOptions
 from ..resources import packaged_names
-from ..transforms import plain_text, split_sections
+from ..transforms import images, plain_text, split_sections
 from ..zipfix import normalize_zip
 from .html import HtmlTranslator, template_env, template_file
 from .page import font_faces_css
@@ -68,13 +68,18 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_author(meta.author)
     if meta.description:
         book.add_metadata("DC", "description", meta.description)
-    for keyword in meta.keywords:
-        book.add_metadata("DC", "subject", keyword)
+    for subject in dict.fromkeys((*meta.subjects, *filter(None, [meta.section]))):
+        book.add_metadata("DC", "subject", subject)
     if meta.date:
         book.add_metadata("DC", "date", meta.date.isoformat())
+    pictures = bool(images(article))
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_metadata(None, "meta", _summary(meta.lang),
+    if pictures:  # figures are seen; their alt text and captions say what they show
+        book.add_metadata(None, "meta", "visual", {"property": "schema:accessMode"})
+        book.add_metadata(None, "meta", "alternativeText",
+                          {"property": "schema:accessibilityFeature"})
+    book.add_metadata(None, "meta", _summary(meta.lang, pictures),
                       {"property": "schema:accessibilitySummary"})
 
     # every character the book shows: the subset fonts must hold all of them
@@ -82,7 +87,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
     shown = facts.text + "".join(labels.values()) + TEMPLATE_CHARACTERS
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
-    for name in ("lists.css", "epub.css"):  # list numbers: the same rules in every format
+    for name in ("lists.css", "parts.css", "epub.css"):  # list numbers: the same rules in every format
         css += template_file(options.template_dirs, name).read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                 content=css.encode()))
@@ -104,7 +109,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
     # The cover is the picture stores and libraries show, as the first page
     # too; the headline and deck are text once, on the title page after it.
     credit = facts.byline
-    book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit),
+    photo = options.images[meta.cover].data if meta.cover else b""
+    book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit, photo),
                    create_page=False)
     common = {"meta": meta, "byline": credit, "cover_label": labels["cover_label"],
               "digits": options.digits}
@@ -112,14 +118,17 @@ def write(article: Article, options: WriterOptions) -> bytes:
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(
                      cover_src="../images/cover.jpg", cover_alt=cover_alt, **common))
-    image_names = packaged_names(options.images)
+    shown = {image.src for image in images(article)}  # the cover photo is in cover.jpg
+    image_names = {src: name for src, name in packaged_names(options.images).items()
+                   if src in shown}
     packaged = {name: src for src, name in reversed(image_names.items())}
     for n, (name, src) in enumerate(sorted(packaged.items()), 1):
         image = options.images[src]
         book.add_item(epub.EpubItem(uid=f"image-{n:02d}", file_name=name,
                                     media_type=image.media_type, content=image.data))
     translator = HtmlTranslator(epub=True, base_dir=meta.dir, digits=options.digits,
-                                image_href=lambda src: "../" + image_names[src])
+                                image_href=lambda src: "../" + image_names[src],
+                                notes="aside")
     sections = split_sections(article.blocks)
     title_block = env.get_template("epub/title.xhtml.j2").render(**common)
     spine = [cover]
@@ -128,7 +137,9 @@ def write(article: Article, options: WriterOptions) -> bytes:
         sections.insert(0, ())
     for n, blocks in enumerate(sections):
         file_name = f"text/section-{n:02d}.xhtml"
-        body = (title_block if n == 0 else "") + translator.blocks(blocks)
+        # a section's footnotes after its text: pop-ups where the reader has them
+        body = (title_block if n == 0 else "") + translator.blocks(blocks) \
+            + translator.pending_notes()
         heading = next((b for b in blocks if isinstance(b, Heading)), None)
         title = plain_text(heading.content) if heading and n else meta.title
         spine.append(page(f"section-{n:02d}", file_name, title, body))
@@ -180,12 +191,14 @@ APPLE_DISPLAY_OPTIONS = (
     "</display_options>\n")
 
 
-def _summary(lang: str) -> str:
+def _summary(lang: str, pictures: bool = False) -> str:
     if lang.split("-")[0] == "ar":
+        media = ("وصور لكل منها نص بديل" if pictures else "دون صور أو وسائط")
         return ("نص عربي كامل من اليمين إلى اليسار، بعناوين منظمة وجدول محتويات وترتيب قراءة "
-                "منطقي، دون صور أو وسائط، ويمكن تكبير الخط وتغييره.")
+                f"منطقي، {media}، ويمكن تكبير الخط وتغييره.")
+    media = "pictures with text alternatives" if pictures else "no images or media"
     return ("Full text with structured headings, a table of contents and a logical "
-            "reading order; no images or media; text can be resized and restyled.")
+            f"reading order; {media}; text can be resized and restyled.")
 
 
 def _check_pages(data: bytes, names: list[str]) -> None:

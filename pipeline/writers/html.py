@@ -17,12 +17,15 @@ from urllib.parse import urlsplit
 
 
 from ..assets import TEMPLATES_DIR
+from ..pages import TABLE_TYPE
 from ..model import (
-    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, Isolate, LineBreak, Link, ListItem, OrderedList, Paragraph, Strong, Text,
-    ThematicBreak,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
+    Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
+    Strong, Table, TableRow, Text, ThematicBreak,
 )
-from ..transforms import WORD_JOINER, block_direction, plain_text
+from ..transforms import (
+    WORD_JOINER, WRAPPERS, block_direction, block_text, plain_text, table_min_width_em,
+)
 
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
@@ -75,6 +78,15 @@ class HtmlTranslator:
     tie_runts: bool = False
     """Tie the last two words of each paragraph, item and heading (the PDF: on
     a page no last line may hold one word alone)."""
+    notes: str = "end"
+    """Where footnotes go: ``foot`` (in place, floated to the page foot by
+    the print stylesheet), ``aside`` (EPUB pop-up notes, after each file's
+    text: ``pending_notes``) or ``end`` (linked notes after the article)."""
+    measure_em: float = 0
+    """The page's measure in ems of the body (the PDF): a table that cannot
+    fit it wrapped at spaces is set smaller (``table.wide``); 0 on screens,
+    where a wide table scrolls."""
+    _pending: list[Note] = field(default_factory=list, init=False)
     _last_level: int = field(default=1, init=False)
     _list_depth: int = field(default=0, init=False)
     _last_token: Inline | None = field(default=None, init=False)
@@ -105,6 +117,10 @@ class HtmlTranslator:
             return "<hr/>\n"
         if isinstance(b, Faq):
             return self.faq(b)
+        if isinstance(b, Table):
+            return self.table(b)
+        if isinstance(b, Figure):
+            return self.figure(b)
         raise TypeError(f"unknown block {type(b).__name__}")
 
     def tied(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -128,6 +144,10 @@ class HtmlTranslator:
             return f"<strong>{self.inlines(n.children)}</strong>"
         if isinstance(n, Emphasis):
             return f"<em>{self.inlines(n.children)}</em>"
+        if isinstance(n, Strikeout):
+            return f"<del>{self.inlines(n.children)}</del>"
+        if isinstance(n, Note):
+            return self.note_call(n)
         if isinstance(n, Code):
             return f'<code dir="ltr">{escape(n.text, quote=False)}</code>'
         if isinstance(n, LineBreak):
@@ -168,6 +188,89 @@ class HtmlTranslator:
         finally:
             self._list_depth -= 1
 
+    def number(self, n: int) -> str:
+        """A note's number in the article's digits."""
+        return str(n).translate(_ARABIC_INDIC) if self.digits == "arabic-indic" else str(n)
+
+    def note_call(self, note: Note) -> str:
+        if self.notes == "foot":
+            # WeasyPrint moves the span to the page foot and numbers the call
+            # and the note (print.css); its paragraphs become lines.
+            text = "<br/>".join(self.note_lines(note))
+            return f'<span class="footnote" id="fn{note.number}">{text}</span>'
+        self._pending.append(note)
+        semantics = ' epub:type="noteref"' if self.epub else ""
+        return (f'<sup class="note-call"><a href="#fn{note.number}" id="fnref{note.number}" '
+                f'role="doc-noteref"{semantics}>{self.number(note.number)}</a></sup>')
+
+    def note_lines(self, note: Note) -> list[str]:
+        """A note's blocks as lines of inline markup (a note is set small, in
+        one place: its lists and quotes become lines of text)."""
+        lines = []
+        for b in note.blocks:
+            if isinstance(b, Paragraph):
+                lines.append(self.inlines(b.content))
+            elif isinstance(b, (BulletList, OrderedList)):
+                lines += [escape(f"– {plain_text(_item_inlines(i))}", quote=False)
+                          for i in b.items]
+            else:
+                lines.append(escape(block_text(b), quote=False))
+        return lines
+
+    def pending_notes(self) -> str:
+        """The notes called since the last time, each after a back-link to its call."""
+        if not self._pending:
+            return ""
+        notes, self._pending = self._pending, []
+        if self.epub:
+            return "".join(
+                f'<aside class="footnote" id="fn{n.number}" epub:type="footnote" '
+                f'role="doc-footnote">\n<p><a href="#fnref{n.number}" role="doc-backlink">'
+                f'{self.number(n.number)}</a> {"<br/>".join(self.note_lines(n))}</p>\n'
+                f'</aside>\n' for n in notes)
+        items = "".join(
+            f'<li id="fn{n.number}" value="{n.number}"><a href="#fnref{n.number}" '
+            f'role="doc-backlink">{self.number(n.number)}</a> '
+            f'{"<br/>".join(self.note_lines(n))}</li>\n' for n in notes)
+        return (f'<section class="footnotes" role="doc-endnotes">\n<hr/>\n'
+                f'<ol class="footnotes">\n{items}</ol>\n</section>\n')
+
+    def table(self, table: Table) -> str:
+        """A table in the document's direction (its first column on the
+        start side), header cells scoped to their columns, numbers set in
+        figures of one width."""
+        def cells(row: TableRow, tag: str) -> str:
+            out = []
+            for k, cell in enumerate(row.cells):
+                align = table.aligns[k] if k < len(table.aligns) else ""
+                numeric = k < len(table.numeric) and table.numeric[k]
+                classes = " ".join(filter(None, ("num" if numeric and tag == "td" else "",
+                                                 f"align-{align}" if align else "")))
+                attrs = (' scope="col"' if tag == "th" else "") + \
+                    (f' class="{classes}"' if classes else "")
+                out.append(f"<{tag}{attrs}>{self.inlines(cell.content)}</{tag}>")
+            return "<tr>" + "".join(out) + "</tr>\n"
+
+        body = "".join(cells(r, "td") for r in table.rows)
+        wide = ' class="wide"' if self.measure_em and \
+            table_min_width_em(table) * TABLE_TYPE > self.measure_em else ""
+        table_html = (f'<table dir="{self.base_dir}"{wide}>\n<thead>\n{cells(table.head, "th")}'
+                      f"</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
+        if self.measure_em:  # a page: the print stylesheet fits it to the measure
+            return table_html
+        # a screen: a wide table scrolls on its own, the page does not
+        return f'<div class="table-scroll">\n{table_html}</div>\n'
+
+    def figure(self, figure: Figure) -> str:
+        """The picture with its caption and, set apart, its credit."""
+        parts = []
+        if figure.caption:
+            parts.append(f'<span class="caption">{self.inlines(figure.caption)}</span>')
+        if figure.credit:
+            parts.append(f'<span class="credit">{self.inlines(figure.credit)}</span>')
+        caption = f"\n<figcaption>{' '.join(parts)}</figcaption>" if parts else ""
+        return f"<figure>\n{self.inline(figure.image)}{caption}\n</figure>\n"
+
     def faq(self, faq: Faq) -> str:
         # Questions are headings one level under the section that holds the FAQ:
         # tagged PDF and screen readers then see a question/answer outline.
@@ -185,6 +288,16 @@ class HtmlTranslator:
 
 
 NO_BREAK_SPACE = "\u00a0"
+
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+def _item_inlines(item: ListItem) -> tuple[Inline, ...]:
+    first = item.blocks[0].content if item.blocks and isinstance(item.blocks[0], Paragraph) \
+        else ()
+    return (*(item.lead or ()), *first)
+
+
 
 
 def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -238,7 +351,7 @@ def _text_of(nodes: tuple[Inline, ...], at: int, offset: int = 0):
             if offset <= at < offset + len(node.text):
                 return node
             offset += len(node.text)
-        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
+        elif isinstance(node, WRAPPERS):
             found = _text_of(node.children, at, offset)
             if found is not None:
                 return found
@@ -264,7 +377,7 @@ def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0
                 i = at - offset
                 node = Text(node.text[:i] + char + node.text[i + 1:])
             offset += len(node.text)
-        elif isinstance(node, (Strong, Emphasis, Link, Isolate)):
+        elif isinstance(node, WRAPPERS):
             children, offset = _replace_char(node.children, at, char, offset)
             node = replace(node, children=children)
         else:
@@ -274,7 +387,10 @@ def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0
 
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,
-              digits: str = "western", tie_runts: bool = False) -> str:
-    """The whole body as one fragment."""
-    return HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
-                          digits=digits, tie_runts=tie_runts).blocks(article.blocks)
+              digits: str = "western", tie_runts: bool = False, notes: str = "end",
+              measure_em: float = 0) -> str:
+    """The whole body as one fragment, its footnotes as ``notes`` says."""
+    translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
+                                digits=digits, tie_runts=tie_runts, notes=notes,
+                                measure_em=measure_em)
+    return translator.blocks(article.blocks) + translator.pending_notes()

@@ -33,20 +33,24 @@ def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) 
 
 
 def render_page(article: Article, options: WriterOptions, stylesheets=(),
-                image_href=str, running_title: str = "", tie_runts: bool = False) -> str:
-    """The article as one HTML page; the PDF asks for a running title and for
-    the last two words of every paragraph tied (no one-word last lines)."""
+                image_href=str, running_title: str = "", tie_runts: bool = False,
+                notes: str = "end", cover_href: str = "", measure_em: float = 0) -> str:
+    """The article as one HTML page; the PDF asks for a running title, for
+    the last two words of every paragraph tied (no one-word last lines) and
+    for its footnotes at the foot of their pages (``notes="foot"``)."""
     tie = tie_text if tie_runts else str
     env = template_env(options.template_dirs)
     meta = article.meta
     return env.get_template("article.html.j2").render(
         meta=meta,
-        keywords=", ".join(meta.keywords),
+        keywords=", ".join(meta.subjects),
+        cover_href=cover_href,
         byline=facts_for(article, options).byline,
         running_title=running_title,
         title=tie(meta.title), deck=tie(meta.description),
         digits=options.digits,
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
-        body=Markup(body_html(article, image_href, options.digits, tie_runts)),
+        body=Markup(body_html(article, image_href, options.digits, tie_runts, notes,
+                              measure_em)),
     )

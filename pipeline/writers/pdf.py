@@ -14,7 +14,7 @@ from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces
 from ..model import Article
-from ..pages import PAPERS, layout
+from ..pages import PAPERS, layout, measure_em
 from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
@@ -102,7 +102,8 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
     from weasyprint import CSS, HTML
 
     html = render_page(article, options, running_title=running_title(article, options),
-                       tie_runts=True)
+                       tie_runts=True, notes="foot",
+                       measure_em=measure_em(options.pdf.paper, options.pdf.columns))
     fetcher = _confined_fetcher(options)
     base = TEMPLATES_DIR.as_uri() + "/"
     article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF

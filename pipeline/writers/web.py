@@ -26,9 +26,10 @@ def write(article: Article, options: WriterOptions) -> Bundle:
     for src, name in names.items():
         files[name] = options.images[src].data
     css = font_faces_css(faces, lambda f: f"{f.path.stem}.woff2", options)
-    for name in ("lists.css", "web.css"):  # list numbers: the same rules in every format
+    for name in ("lists.css", "parts.css", "web.css"):  # list numbers: the same rules in every format
         css += template_file(options.template_dirs, name).read_text(encoding="utf-8")
     files["article.css"] = css.encode()
+    cover = f"{folder}/{names[article.meta.cover]}" if article.meta.cover else ""
     page = render_page(article, options, stylesheets=[f"{folder}/article.css"],
-                       image_href=lambda src: f"{folder}/{names[src]}")
+                       image_href=lambda src: f"{folder}/{names[src]}", cover_href=cover)
     return Bundle(page.encode(), files)

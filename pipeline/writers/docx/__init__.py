@@ -3,47 +3,41 @@ links, header and footer, the Arabic font embedded whole."""
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.image.exceptions import UnrecognizedImageError
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm
+from docx.shared import Mm
 
-from ...compat.docx import (
-    body_paragraph, package_entries, paragraph_element, section_properties,
-)
+from ...compat.docx import body_paragraph, paragraph_element, section_properties
 from ...facts import facts_for
 from ...fonts import TEXT_FAMILY, family_for, shipped_faces
 from ...model import (
-    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Heading, Image,
-    Inline, Isolate, LineBreak, Link, OrderedList, Paragraph, Strong, Text, ThematicBreak,
+    Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
+    Image, Inline, Isolate, LineBreak, Link, Note, OrderedList, Paragraph, Strikeout, Strong,
+    Table, Text, ThematicBreak,
 )
 from ...options import WriterOptions
 from ...pages import PAPERS, layout
-from ...resources import SVG, as_png
-from ...transforms import block_direction
-from ...zipfix import deflated, normalize_zip, write_zip
+from ...resources import SVG
+from ...transforms import block_direction, block_text
+from .notes import Footnotes, number_format
+from .package import core_properties, package_bytes
+from .pictures import picture_run
 from .reference import take_styles
+from .runs import RTL_LETTER, by_script
+from .tables import cell_alignment, table_element
 from .ooxml import (
-    RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
+    PPR_ORDER, RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
     embed_fonts, mirror_margins, ordered, page_field, set_numbering, set_paragraph_rtl,
     set_section_rtl,
 )
-from .styles import apply_styles
+from .styles import TABLE_STYLE, apply_styles
 
 HEADING_STYLE = {2: "Heading 1", 3: "Heading 2"}
 BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template's own
-
-# Strong right-to-left letters (Arabic, Hebrew, Syriac, Thaana, NKo… and their
-# presentation forms) make a run right-to-left.
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-
 
 def write(article: Article, options: WriterOptions) -> bytes:
     document = Document()
@@ -63,6 +57,9 @@ class _DocxBuilder:
         self.arabic = meta.lang.split("-")[0].lower() == "ar"
         self.lang_bidi = "ar-SA" if self.arabic else meta.lang
         self.emoji_used = False
+        self.footnotes = Footnotes(document, "FootnoteReference")
+        self._in_note = False
+        self._strike = 0
 
     def build(self) -> bytes:
         doc, meta = self.doc, self.article.meta
@@ -85,13 +82,19 @@ class _DocxBuilder:
         self.page_setup()  # first: pictures are scaled to the text width
         self.body_end = body.find(qn("w:sectPr"))
 
+        if meta.section:
+            self.paragraph("Kicker", (Text(meta.section),))
         self.paragraph("Title", (Text(meta.title),))
         if meta.description:
             self.paragraph("Subtitle", (Text(meta.description),))
         if line := facts_for(self.article, self.options).byline:
             self.paragraph("Byline", (Text(line),))
         self.blocks(self.article.blocks, depth=0)
-        self.properties()
+        if self.footnotes.count:
+            number_format(section_properties(doc.sections[0]),
+                          self.options.digits == "arabic-indic")
+        core_properties(doc, self.article.meta, self.options, self.lang_bidi if self.arabic
+                        else self.article.meta.lang)
         faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
         embed_fonts(doc, TEXT_FAMILY, faces)
         if self.emoji_used:
@@ -124,6 +127,51 @@ class _DocxBuilder:
             for entry in b.entries:
                 self.paragraph("FAQ Question", entry.question)
                 self.blocks(entry.answer, depth, "FAQ Answer")
+        elif isinstance(b, Table):
+            self.table(b)
+        elif isinstance(b, Figure):
+            self.figure(b)
+
+    def figure(self, figure: Figure) -> None:
+        """The picture centred and kept with its caption, the credit under it."""
+        ppr = paragraph_element(self.paragraph("Normal", (figure.image,))).get_or_add_pPr()
+        child(ppr, "w:keepNext")
+        child(ppr, "w:jc", w_val="center")
+        ordered(ppr, PPR_ORDER)
+        if figure.caption:
+            self.paragraph("Caption", figure.caption)
+        if figure.credit:
+            self.paragraph("Credit", figure.credit)
+
+    def table(self, table: Table) -> None:
+        section = self.doc.sections[0]
+        width = (section.page_width - section.left_margin - section.right_margin) // 635
+        tbl, rows = table_element(table, self.style_ids[TABLE_STYLE], self.rtl, width)
+        self.body_end.addprevious(tbl)
+        for cells in rows:
+            for column, (cell, content) in enumerate(cells):
+                p = paragraph_element(self.paragraph("Table Text", content, into=cell,
+                                                     keep_direction=True))
+                if jc := cell_alignment(table, column, self.rtl):
+                    ppr = p.get_or_add_pPr()
+                    child(ppr, "w:jc", w_val=jc)
+                    ordered(ppr, PPR_ORDER)
+
+    def note(self, parent, note: Note) -> None:
+        """A real footnote: its reference here, its paragraphs in footnotes.xml."""
+        if self._in_note:
+            return
+        element = self.footnotes.add(parent)
+        self._in_note, saved = True, self.base_rtl
+        try:
+            for k, block in enumerate(note.blocks or (Paragraph(()),)):
+                content = block.content if isinstance(block, Paragraph) \
+                    else (Text(block_text(block)),)
+                p = paragraph_element(self.paragraph("Footnote Text", content, into=element))
+                if k == 0:
+                    self.footnotes.mark(p)
+        finally:
+            self._in_note, self.base_rtl = False, saved
 
     def list(self, lst: BulletList | OrderedList, depth: int) -> None:
         ordered_list = isinstance(lst, OrderedList)
@@ -150,15 +198,22 @@ class _DocxBuilder:
             finally:
                 self._list_depth -= 1
 
-    def paragraph(self, style: str, inlines: tuple[Inline, ...]):
+    def paragraph(self, style: str, inlines: tuple[Inline, ...], into=None,
+                  keep_direction: bool = False):
+        """A paragraph at the end of the body, or of ``into`` (a table cell, a
+        footnote); ``keep_direction`` (a cell) keeps the article's direction."""
         # before the body's sectPr, found once: Document.add_paragraph looks for
         # it among every paragraph so far (quadratic in an article's length)
         element = OxmlElement("w:p")
-        self.body_end.addprevious(element)
+        if into is None:
+            self.body_end.addprevious(element)
+        else:
+            into.append(element)
         p = body_paragraph(self.doc, element)
         # by id: python-docx's lookup by name walks every style on each call
         child(element.get_or_add_pPr(), "w:pStyle", first=True, w_val=self.style_ids[style])
-        direction = None if self._list_depth else block_direction(inlines, self.article.meta.dir)
+        direction = None if self._list_depth or keep_direction \
+            else block_direction(inlines, self.article.meta.dir)
         if direction:
             # a paragraph that reads the other way (an English quotation) says so
             set_paragraph_rtl(element.get_or_add_pPr(), direction == "rtl")
@@ -177,6 +232,12 @@ class _DocxBuilder:
                 self.inlines(parent, n.children, True, italic, link_style, ltr)
             elif isinstance(n, Emphasis):
                 self.inlines(parent, n.children, bold, True, link_style, ltr)
+            elif isinstance(n, Strikeout):
+                self._strike += 1
+                self.inlines(parent, n.children, bold, italic, link_style, ltr)
+                self._strike -= 1
+            elif isinstance(n, Note):
+                self.note(parent, n)
             elif isinstance(n, Isolate):
                 # A Latin run: left-to-right runs, inside LRI … PDI (or RLI): Word
                 # orders runs by w:rtl, but LibreOffice applies the bidi
@@ -197,37 +258,19 @@ class _DocxBuilder:
                 self.picture(parent, n, bold, italic)
 
     def picture(self, parent, image: Image, bold: bool, italic: bool) -> None:
-        """The image inline, no wider than the text, its alt text as the
-        picture's description; an SVG (which Word documents cannot hold
-        without a raster copy) is replaced by its alt text."""
+        """The image inline, no wider than the text; an SVG (which Word
+        documents cannot hold without a raster copy) is replaced by its alt text."""
         resource = self.options.images[image.src]
         if resource.media_type == SVG:
             self.text_runs(parent, f"[{image.alt or image.src}]", bold, italic, False)
             return
-        section = self.doc.sections[0]
-        text_width = section.page_width - section.left_margin - section.right_margin
-        width = min(Emu(int(resource.width * 914400 / 96)), text_width)  # CSS px at 96 dpi
-        # both sides given: python-docx would otherwise divide by the file's dpi (0 in some)
-        height = Emu(int(width * resource.height / max(resource.width, 1)))
-        try:
-            if resource.media_type == "image/webp":  # Word reads PNG, JPEG and GIF
-                raise UnrecognizedImageError
-            inline = self.doc.part.new_pic_inline(io.BytesIO(resource.data), width, height)
-        except UnrecognizedImageError:  # WebP, CMYK JPEG…: a plain RGB PNG every reader takes
-            inline = self.doc.part.new_pic_inline(io.BytesIO(as_png(resource.data)),
-                                                  width, height)
-        inline.docPr.set("descr", image.alt)
-        if image.title:
-            inline.docPr.set("title", image.title)
-        run = OxmlElement("w:r")
-        drawing = OxmlElement("w:drawing")
-        drawing.append(inline)
-        run.append(drawing)
-        parent.append(run)
+        parent.append(picture_run(self.doc, resource, image))
 
     def link(self, parent, link: Link, bold: bool, italic: bool, ltr: bool = False) -> None:
         from urllib.parse import urlsplit
-        if urlsplit(link.target).scheme.lower() not in ("http", "https", "mailto"):
+        # a footnote's links would need relationships of footnotes.xml's own: text there
+        if self._in_note or urlsplit(link.target).scheme.lower() not in (
+                "http", "https", "mailto"):
             self.inlines(parent, link.children, bold, italic, False, ltr)
             return
         r_id = self.doc.part.relate_to(link.target, RT.HYPERLINK, is_external=True)
@@ -252,6 +295,8 @@ class _DocxBuilder:
             if italic:
                 child(rpr, "w:i")
                 child(rpr, "w:iCs")
+            if self._strike:
+                child(rpr, "w:strike")
             if rtl:
                 child(rpr, "w:rtl")
             if len(rpr):
@@ -273,7 +318,7 @@ class _DocxBuilder:
         if ltr:
             pieces.append((text, False, None))
         else:
-            for chunk, strong in _by_script(text):
+            for chunk, strong in by_script(text):
                 rtl = strong == "rtl" if strong else self.base_rtl
                 pieces.append((chunk, rtl, None))
         out: list[tuple[str, bool, str | None]] = []
@@ -286,7 +331,7 @@ class _DocxBuilder:
         current, family = "", None
         for ch in text:
             fam = None
-            if ord(ch) > 0x2000 and not _RTL.match(ch):
+            if ord(ch) > 0x2000 and not RTL_LETTER.match(ch):
                 found = family_for(ch, self.options.fonts_dir)
                 fam = found if found and found != TEXT_FAMILY else None
             if fam != family and current:
@@ -340,56 +385,3 @@ class _DocxBuilder:
         first_footer = section.first_page_footer.paragraphs[0]
         first_footer.style = self.doc.styles["Footer"]
         page_field(first_footer)
-
-    def properties(self) -> None:
-        meta, props = self.article.meta, self.doc.core_properties
-        props.title = _clip(meta.title, 255)
-        # Core properties hold 255 characters; the deck keeps the full description.
-        props.subject = props.comments = _clip(meta.description, 255)
-        props.language = self.lang_bidi if self.arabic else meta.lang
-        props.keywords = _clip(", ".join(meta.keywords), 255)
-        props.author = _clip(meta.author, 255)
-        props.last_modified_by = _clip(meta.author, 255)
-        props.category = ""
-        props.identifier = self.options.identifier
-        props.revision = 1
-        stamp = self.options.timestamp.replace(tzinfo=None)
-        props.created = props.modified = stamp
-        props.last_printed = stamp
-
-
-def package_bytes(document, timestamp) -> bytes:
-    """The document as a reproducible ZIP in one pass: python-docx's package
-    writer lists the entries, which are then stored with fixed dates instead of
-    the time of saving (saving and rewriting would compress everything twice)."""
-    entries = package_entries(document)
-    if entries is None:  # a python-docx without the writer's helpers: save, then rewrite
-        out = io.BytesIO()
-        document.save(out)
-        return normalize_zip(out.getvalue(), timestamp,
-                             first=("[Content_Types].xml", "_rels/.rels"))
-    # the embedded fonts are the same bytes in every document: deflated once
-    return write_zip(((name, deflated(blob) if name.endswith(".odttf") else blob)
-                      for name, blob in entries), timestamp)
-
-
-def _by_script(text: str):
-    """``text`` cut where its strong direction changes: (chunk, "rtl" | "ltr" |
-    None); neutral characters go with the letters before them."""
-    chunks: list[list] = []
-    for ch in text:
-        strong = "rtl" if _RTL.match(ch) else "ltr" if unicodedata.bidirectional(ch) == "L" \
-            else None
-        if chunks and (strong is None or strong == chunks[-1][1] or chunks[-1][1] is None):
-            chunks[-1][0] += ch
-            chunks[-1][1] = chunks[-1][1] or strong
-        else:
-            chunks.append([ch, strong])
-    return [(chunk, strong) for chunk, strong in chunks]
-
-
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut to ``limit`` characters at a word boundary, marked with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    return text[:limit - 1].rsplit(" ", 1)[0] + "…"

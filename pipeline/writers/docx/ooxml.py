@@ -41,8 +41,8 @@ def _insert_first(parent, tag: str):
 
 # Element order inside w:rPr and w:pPr matters to strict consumers (Word):
 # these are the schema sequences for the elements this module writes.
-RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:color",
-             "w:sz", "w:szCs", "w:u", "w:rtl", "w:cs", "w:lang")
+RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:strike", "w:color",
+             "w:sz", "w:szCs", "w:u", "w:vertAlign", "w:rtl", "w:cs", "w:lang")
 PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
              "w:numPr", "w:pBdr", "w:shd", "w:spacing", "w:ind", "w:bidi", "w:jc",
              "w:outlineLvl")

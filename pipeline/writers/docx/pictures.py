@@ -1,0 +1,37 @@
+"""A picture as a DOCX inline drawing: no wider than the text, its alt text
+as the picture's description, in a format every Word reader takes."""
+
+from __future__ import annotations
+
+import io
+
+from docx.image.exceptions import UnrecognizedImageError
+from docx.oxml import OxmlElement
+from docx.shared import Emu
+
+from ...model import Image
+from ...resources import ImageResource, as_png
+
+
+def picture_run(document, resource: ImageResource, image: Image):
+    """A ``w:r`` holding the picture."""
+    section = document.sections[0]
+    text_width = section.page_width - section.left_margin - section.right_margin
+    width = min(Emu(int(resource.width * 914400 / 96)), text_width)  # CSS px at 96 dpi
+    # both sides given: python-docx would otherwise divide by the file's dpi (0 in some)
+    height = Emu(int(width * resource.height / max(resource.width, 1)))
+    try:
+        if resource.media_type == "image/webp":  # Word reads PNG, JPEG and GIF
+            raise UnrecognizedImageError
+        inline = document.part.new_pic_inline(io.BytesIO(resource.data), width, height)
+    except UnrecognizedImageError:  # WebP, CMYK JPEG…: a plain RGB PNG every reader takes
+        inline = document.part.new_pic_inline(io.BytesIO(as_png(resource.data)),
+                                              width, height)
+    inline.docPr.set("descr", image.alt)
+    if image.title:
+        inline.docPr.set("title", image.title)
+    run = OxmlElement("w:r")
+    drawing = OxmlElement("w:drawing")
+    drawing.append(inline)
+    run.append(drawing)
+    return run

@@ -23,7 +23,9 @@ from .coverage import uncovered_characters
 from .frontmatter import (
     FRONT_MATTER_KEYS, MAX_ID_CHARS, MAX_TITLE_CHARS, PAPER_SIZES, load_yaml, meta_from,
 )
-from .checks import MAX_INLINE_NESTING, check_nesting, link_target, unsupported_syntax
+from .checks import (
+    MAX_INLINE_NESTING, check_nesting, link_target, uncalled_notes, unsupported_syntax,
+)
 from .markdown import MD, BodyReader, balance_bidi
 from .text import MAX_SOURCE_BYTES, decode_source, read_source
 
@@ -43,8 +45,9 @@ def read_article(text: str, overrides: dict[str, str] | None = None
     if not text.strip():
         raise PipelineError("the source is empty",
                             hint="start it with front matter: ---, title: …, ---")
+    env: dict = {}
     with _collector_paused():
-        tokens = MD.parse(text)
+        tokens = MD.parse(text, env)
     if not tokens or tokens[0].type != "front_matter":
         if text.lstrip().startswith("---"):
             raise PipelineError("front matter is not closed", line=1,
@@ -68,7 +71,7 @@ def read_article(text: str, overrides: dict[str, str] | None = None
                                          marks.get(key, (fm_first_line, None))[0])
         warnings += found
     check_nesting(tokens)
-    warnings += unsupported_syntax(tokens)
+    warnings += unsupported_syntax(tokens) + uncalled_notes(env, text)
     body = BodyReader()
     with _collector_paused():
         blocks = body.body(SyntaxTreeNode(tokens[1:]).children)

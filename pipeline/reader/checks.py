@@ -112,3 +112,20 @@ def allowed(text: str, line: int | None) -> str:
                             f"{describe(m.group())}", line=line,
                             hint="delete it; it cannot be printed or stored")
     return text
+
+
+def uncalled_notes(env: dict, text: str) -> list[Diagnostic]:
+    """A warning for each footnote written but never called: the parser
+    leaves it out of the document, and nothing else would say so."""
+    refs = env.get("footnotes", {}).get("refs", {})
+    found = []
+    for key, ident in refs.items():
+        if ident != -1:  # called: the parser numbered it
+            continue
+        label = key[1:]
+        where = re.search(rf"^[ \t]*\[\^{re.escape(label)}\]:", text, re.M)
+        found.append(Diagnostic(
+            f"footnote [^{label}] is never called: left out",
+            line=text.count("\n", 0, where.start()) + 1 if where else None,
+            severity="warning", hint=f"call it with [^{label}] where it belongs, or delete it"))
+    return found

@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from .facts import ArticleFacts
 from .fonts import FONTS_DIR
 from .resources import ImageResource
+
+if TYPE_CHECKING:  # the DOCX writer's own type; options only carry it
+    from .writers.docx.reference import Reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,8 +40,11 @@ class PdfOptions:
 
 @dataclass(frozen=True, slots=True)
 class DocxOptions:
-    reference: Path | None = None
-    """A DOCX whose styles (and page setup) the output takes, like pandoc's --reference-doc."""
+    reference: "Reference | None" = None
+    """A reference DOCX, read and mended (``writers.docx.reference``), whose
+    styles the output takes, like pandoc's --reference-doc."""
+    reference_page: bool = False
+    """Its page setup too (else the article's paper and the house margins)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,8 +82,12 @@ SCHEMA: tuple[Option, ...] = (
            "line); A5 sets one",
            ("--columns",), choices=COLUMNS, front_matter="columns", field="columns"),
     Option("reference-docx", "path", None,
-           "take the DOCX styles and page setup from this document (a newsroom's house styles)",
+           "take the DOCX styles from this document (a newsroom's house styles, saved by "
+           "Word, LibreOffice or this tool; `pipeline reference-docx` writes one to start from)",
            ("--reference-docx",), metavar="PATH", field="reference_docx"),
+    Option("reference-page", "flag", False,
+           "take the DOCX's paper and margins from the reference DOCX too (else the "
+           "article's paper stands)", ("--reference-page",), field="reference_page"),
     Option("template-dir", "paths", [],
            "templates here (article.html.j2, print.css.j2, epub.css, web.css…) override the "
            "defaults of the same name", ("--template-dir",), metavar="DIR",

@@ -62,6 +62,8 @@ class BuildSettings:
     columns: int | None = None
     """Overrides the front matter's ``columns``; None keeps it (default 1)."""
     reference_docx: Path | None = None
+    reference_page: bool = False
+    """The reference DOCX sets the DOCX's page too (else the article's paper does)."""
     template_dirs: tuple[Path, ...] = ()
     fonts_dir: Path = fonts.FONTS_DIR
     debug: bool = False

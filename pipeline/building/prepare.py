@@ -21,7 +21,7 @@ from ..reader import decode_source, read_article, read_source, uncovered_charact
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style
 from ..resources import load_images, locate
-from ..pages import TABLE_TYPE, measure_em
+from ..pages import PAPERS, TABLE_TYPE, measure_em
 from ..transforms import (
     assign_ids, attach_pause_marks, images, iter_nodes, plain_text, table_min_width_em,
 )
@@ -114,7 +114,8 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
                        marks=settings.marks,
                        justify=settings.justify or article.meta.justify or "kashida",
                        columns=settings.columns or article.meta.columns or 1),
-        docx=DocxOptions(reference=settings.reference_docx),
+        docx=DocxOptions(reference=reference_docx(settings),
+                         reference_page=settings.reference_page),
         facts=article_facts(article, digits),  # worked out once for every writer
     )
 
@@ -138,6 +139,35 @@ class ArticleJob:
     """Every file the build read (path → sha256), for the up-to-date check."""
     warnings: list[Diagnostic]
     """What the reader and the checks found that did not stop the build."""
+
+
+def reference_docx(settings: BuildSettings):
+    """The reference DOCX read and mended once (``writers.docx.reference``), or None."""
+    if not settings.reference_docx or "docx" not in settings.formats:
+        return None
+    from ..fonts import TEXT_FAMILY
+    from ..writers.docx.reference import read_reference
+    return read_reference(Path(settings.reference_docx), TEXT_FAMILY)
+
+
+def reference_warnings(options: WriterOptions, paper: str) -> list[Diagnostic]:
+    """One line for each thing the reference DOCX set that the output does not
+    take as it stands: a size or font for one script only, theme fonts, and
+    its paper when the article's stands."""
+    reference = options.docx.reference
+    if reference is None:
+        return []
+    found = [Diagnostic(f"reference DOCX: {mend}", severity="warning",
+                        hint="set both scripts in the style to silence this")
+             for mend in reference.mends]
+    article_paper = PAPERS[paper].css
+    if not options.docx.reference_page and reference.paper and \
+            not reference.paper.startswith(article_paper):
+        found.append(Diagnostic(
+            f"reference DOCX: its {reference.paper} page is not used: the article's "
+            f"{article_paper} is", severity="warning",
+            hint="add --reference-page (reference-page = true) to take its page setup"))
+    return found
 
 
 def wide_tables(article: Article, paper: str, columns: int) -> list[Diagnostic]:
@@ -184,6 +214,7 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
     options = writer_options(source, article, raw, settings, text, epoch)
     if "pdf" in settings.formats:
         found += wide_tables(article, options.pdf.paper, options.pdf.columns)
+    found += reference_warnings(options, options.pdf.paper)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
     # one digest a file, however many spellings the article gives it
     files = {image.path: image.data for image in options.images.values()}

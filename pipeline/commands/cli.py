@@ -79,6 +79,15 @@ def parser() -> argparse.ArgumentParser:
                    help="where to write (default: content/<name>.md)")
     i.add_argument("--force", action="store_true", help="overwrite an existing file")
 
+    r = sub.add_parser("reference-docx", help="write the default reference DOCX to restyle",
+                       description="Write a DOCX holding every style the DOCX writer uses "
+                                   "(Title, Subtitle, Heading 1–2, Normal, List Bullet, List "
+                                   "Number, Quote, FAQ Question, Caption, Footnote Text, News "
+                                   "Table…), right to left, each with a sample. Restyle it in "
+                                   "Word or LibreOffice and give it to --reference-docx.")
+    r.add_argument("target", type=Path, metavar="FILE.docx")
+    r.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     c = sub.add_parser("check", help="check outputs with the judges that are installed",
                        description="EPUB: EPUBCheck, right-to-left pages, language, fonts "
                                    "inside. PDF: objects, fonts, tags, language, direction, "
@@ -128,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     try:
         return {"build": _build, "import": _import, "check": _check,
-                "config": _config, "serve": _serve}[args.command](args)
+                "config": _config, "serve": _serve,
+                "reference-docx": _reference_docx}[args.command](args)
     except PipelineError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -293,6 +303,14 @@ def _import(args: argparse.Namespace) -> int:
     for level, text in report.headings:
         print(f"  {'##' if level == 2 else '  ###'} {text}")
     print(f"wrote {target} — review the headings above, then: pipeline build {target}")
+    return 0
+
+
+def _reference_docx(args: argparse.Namespace) -> int:
+    from .editors import write_reference
+    write_reference(args.target, args.force)
+    print(f"wrote {args.target} — restyle it in Word or LibreOffice, then: "
+          f"pipeline build --reference-docx {args.target}")
     return 0
 
 

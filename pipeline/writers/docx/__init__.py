@@ -3,6 +3,8 @@ links, header and footer, the Arabic font embedded whole."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -26,7 +28,7 @@ from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
 from .package import core_properties, package_bytes
 from .pictures import picture_run
-from .reference import take_styles
+from .reference import read_reference, take_styles
 from .runs import RTL_LETTER, by_script
 from .tables import cell_alignment, table_element
 from .ooxml import (
@@ -41,8 +43,12 @@ BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template'
 
 def write(article: Article, options: WriterOptions) -> bytes:
     document = Document()
-    if options.docx.reference:
-        take_styles(document, options.docx.reference)
+    reference = options.docx.reference
+    if isinstance(reference, Path):  # a writer called on its own, with a file
+        reference = read_reference(reference, TEXT_FAMILY)
+        options = replace(options, docx=replace(options.docx, reference=reference))
+    if reference is not None:
+        take_styles(document, reference, options.docx.reference_page)
     return _DocxBuilder(document, article, options).build()
 
 
@@ -57,7 +63,7 @@ class _DocxBuilder:
         self.arabic = meta.lang.split("-")[0].lower() == "ar"
         self.lang_bidi = "ar-SA" if self.arabic else meta.lang
         self.emoji_used = False
-        self.footnotes = Footnotes(document, "FootnoteReference")
+        self.footnotes = Footnotes(document, "")  # its style's id is the document's
         self._in_note = False
         self._strike = 0
 
@@ -72,6 +78,9 @@ class _DocxBuilder:
                      own_styles=self.options.docx.reference is None,
                      body_pt=self.layout.body_pt)
         self.style_ids = {s.name: s.style_id for s in doc.styles}
+        # by id, which a reference may spell its own way (LibreOffice: InternetLink)
+        self.footnotes.reference_style = self.style_ids["Footnote Reference"]
+        self.link_style = self.style_ids["Hyperlink"]
         numbering = doc.part.numbering_part.element
         for abstract_id, is_ordered in ((BULLET_LIST, False), (NUMBERED_LIST, True)):
             if not any(a.get(qn("w:abstractNumId")) == str(abstract_id)
@@ -286,7 +295,7 @@ class _DocxBuilder:
             run = OxmlElement("w:r")
             rpr = OxmlElement("w:rPr")
             if link_style:
-                child(rpr, "w:rStyle", w_val="Hyperlink")
+                child(rpr, "w:rStyle", w_val=self.link_style)
             if family:
                 child(rpr, "w:rFonts", w_ascii=family, w_hAnsi=family, w_cs=family)
             if bold:
@@ -348,7 +357,7 @@ class _DocxBuilder:
 
     def page_setup(self) -> None:
         section = self.doc.sections[0]
-        if self.options.docx.reference is None:
+        if self.options.docx.reference is None or not self.options.docx.reference_page:
             paper, measure = PAPERS[self.options.pdf.paper], self.layout
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = Mm(paper.width_mm), Mm(paper.height_mm)

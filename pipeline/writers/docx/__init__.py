@@ -26,7 +26,9 @@ from ...pages import PAPERS, layout
 from ...resources import SVG
 from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
-from .package import core_properties, package_bytes
+from .package import (
+    core_properties, front_matter_property, kept_front_matter, package_bytes,
+)
 from .pictures import picture_run
 from .reference import read_reference, take_styles
 from .runs import RTL_LETTER, by_script
@@ -102,8 +104,8 @@ class _DocxBuilder:
         if self.footnotes.count:
             number_format(section_properties(doc.sections[0]),
                           self.options.digits == "arabic-indic")
-        core_properties(doc, self.article.meta, self.options, self.lang_bidi if self.arabic
-                        else self.article.meta.lang)
+        core_properties(doc, self.article.meta, self.options, self.article.meta.lang)
+        front_matter_property(doc, kept_front_matter(self.article.meta))
         faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
         embed_fonts(doc, TEXT_FAMILY, faces)
         if self.emoji_used:

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from lxml import etree
 
 from ...compat.docx import package_entries
 from ...zipfix import deflated, normalize_zip, write_zip
@@ -37,7 +45,7 @@ def core_properties(document, meta, options, language: str) -> None:
     props.title = clip(meta.title, 255)
     # Core properties hold 255 characters; the deck keeps the full description.
     props.subject = props.comments = clip(meta.description, 255)
-    props.language = language
+    props.language = language  # the article's own tag: pipeline import reads it back
     props.keywords = clip(", ".join(meta.subjects), 255)
     props.author = clip(meta.author, 255)
     props.last_modified_by = clip(meta.author, 255)
@@ -47,3 +55,37 @@ def core_properties(document, meta, options, language: str) -> None:
     stamp = options.timestamp.replace(tzinfo=None)
     props.created = props.modified = stamp
     props.last_printed = stamp
+
+
+CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+FRONT_MATTER_PROPERTY = "pipeline.front-matter"
+"""The custom document property holding what the front matter says that a
+Word document has no place for (digits, paper, tags, cover…), as JSON, so that
+``pipeline import`` gives the edited document back its front matter. Word
+and LibreOffice keep custom properties when they save."""
+
+
+def kept_front_matter(meta) -> dict:
+    """What the front matter says that the document's text and core
+    properties do not: kept for ``pipeline import``."""
+    values = {"lang": meta.lang, "dir": meta.dir, "paper": meta.paper, "justify": meta.justify,
+              "digits": meta.digits, "short_title": meta.short_title,
+              "columns": str(meta.columns or ""), "id": meta.ident,
+              "date": meta.date.isoformat() if meta.date else "",
+              "keywords": list(meta.keywords), "tags": list(meta.tags), "cover": meta.cover,
+              "credit": meta.cover_credit}
+    return {key: value for key, value in values.items() if value}
+
+
+def front_matter_property(document, values: dict) -> None:
+    """``values`` (front-matter keys to text or lists of text) as the
+    document's one custom property."""
+    root = etree.Element(f"{{{CUSTOM}}}Properties", nsmap={None: CUSTOM, "vt": VT})
+    prop = etree.SubElement(root, f"{{{CUSTOM}}}property",
+                            fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid="2",
+                            name=FRONT_MATTER_PROPERTY)
+    etree.SubElement(prop, f"{{{VT}}}lpwstr").text = json.dumps(values, ensure_ascii=False)
+    part = XmlPart(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
+                   parse_xml(etree.tostring(root)), document.part.package)
+    document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)

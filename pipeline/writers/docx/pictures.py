@@ -28,6 +28,7 @@ def picture_run(document, resource: ImageResource, image: Image):
         inline = document.part.new_pic_inline(io.BytesIO(as_png(resource.data)),
                                               width, height)
     inline.docPr.set("descr", image.alt)
+    inline.docPr.set("name", image.src)  # the file it came from: pipeline import writes it back there
     if image.title:
         inline.docPr.set("title", image.title)
     run = OxmlElement("w:r")

@@ -69,15 +69,26 @@ def parser() -> argparse.ArgumentParser:
     loud.add_argument("-v", "--verbose", action="store_true",
                       help="also print warnings' hints, timings and skipped articles")
 
-    i = sub.add_parser("import", help="turn a plain-text article into the source format",
-                       description="Read a plain-text article (title on the first line, a "
-                                   "Meta: line, short lines as headings, '- term: text' "
-                                   "items, a closing questions section) and write it as "
-                                   "Markdown with front matter. Prints what it guessed.")
-    i.add_argument("text", type=Path, metavar="ARTICLE.txt")
+    i = sub.add_parser("import", help="turn a plain-text article or an edited DOCX into the "
+                                      "source format",
+                       description="ARTICLE.docx: a DOCX this tool made, edited in Word or "
+                                   "LibreOffice, back as Markdown with front matter (its "
+                                   "pictures written beside it); tracked changes accepted or "
+                                   "rejected as --changes says, comments listed. ARTICLE.txt: "
+                                   "a plain-text article (title on the first line, a Meta: "
+                                   "line, short lines as headings, '- term: text' items, a "
+                                   "closing questions section); prints what it guessed.")
+    i.add_argument("text", type=Path, metavar="ARTICLE.txt|ARTICLE.docx")
     i.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="where to write (default: content/<name>.md)")
-    i.add_argument("--force", action="store_true", help="overwrite an existing file")
+    i.add_argument("--force", action="store_true",
+                   help="overwrite an existing file (and pictures beside it)")
+    i.add_argument("--changes", choices=("accept", "reject"),
+                   help="a DOCX's tracked changes: keep the edits, or the text before them "
+                        "(a DOCX with changes and no --changes is refused)")
+    i.add_argument("--keep-comments", action="store_true",
+                   help="a DOCX's comments also as <!-- … --> lines in the Markdown "
+                        "(the builds ignore them)")
 
     r = sub.add_parser("reference-docx", help="write the default reference DOCX to restyle",
                        description="Write a DOCX holding every style the DOCX writer uses "
@@ -282,6 +293,9 @@ def _executor(args: argparse.Namespace):
 
 
 def _import(args: argparse.Namespace) -> int:
+    if args.text.suffix.lower() == ".docx":
+        from .editors import import_edited
+        return import_edited(args)
     from .importer import import_text
     from ..reader import decode_source
 

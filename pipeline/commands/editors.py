@@ -25,11 +25,21 @@ section: القسم (Kicker)
 
 ### عنوان فرعي (Heading 2)
 
+#### عنوان فرعي ثانٍ (Heading 3)
+
 - **مصطلح بارز**: بند نقطي (List Bullet).
+
+  فقرة تابعة لبند (List Continue).
   - بند متداخل (List Bullet 2).
 
-    فقرة تابعة لبند (List Continue 2).
+    فقرة تابعة لبند متداخل (List Continue 2).
+    - بند في المستوى الثالث (List Bullet 3).
+
+      فقرة تابعة في المستوى الثالث (List Continue 3).
+
 1. بند مرقّم (List Number).
+   1. بند مرقّم متداخل (List Number 2).
+      1. بند مرقّم في المستوى الثالث (List Number 3).
 
 > اقتباس (Quote).
 
@@ -74,3 +84,48 @@ def write_reference(target: Path, force: bool = False) -> None:
         raise PipelineError(f"{target} exists", hint="choose another name, or add --force")
     from ..building.builder import write_atomically
     write_atomically(target, reference_docx())
+
+
+def import_edited(args) -> int:
+    """``pipeline import EDITED.docx``: the Markdown and its pictures written,
+    comments and warnings listed."""
+    import sys
+    from dataclasses import replace
+
+    from ..building.builder import write_atomically
+    from .docx_import import import_docx
+
+    try:
+        imported = import_docx(args.text, args.changes, args.keep_comments)
+    except PipelineError as exc:
+        raise exc.located(str(args.text)) from None
+    except OSError as exc:
+        raise PipelineError(f"cannot read the DOCX: {exc.strerror}",
+                            path=str(args.text)) from None
+    target = args.output or Path("content") / f"{args.text.stem}.md"
+    if target.exists() and not args.force:
+        raise PipelineError(f"{target} exists", hint="choose another -o, or add --force")
+    folder = target.parent.resolve()
+    pictures = {}
+    for name, data in imported.images.items():
+        path = (folder / name).resolve()
+        if not path.is_relative_to(folder):  # names are checked; this is the last guard
+            raise PipelineError(f"picture name {name!r} leaves {folder}")
+        if path.exists() and path.read_bytes() != data and not args.force:
+            raise PipelineError(f"{path} exists and differs from the document's picture",
+                                hint="choose another -o folder, or add --force")
+        pictures[path] = data
+    for path, data in pictures.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, imported.source.encode("utf-8"))
+    for warning in imported.warnings:
+        print(replace(warning, path=str(args.text)), file=sys.stderr)
+    for line in imported.comments:
+        print(f"{args.text}: {line}", file=sys.stderr)
+    changes = f"{imported.changes} tracked changes {args.changes}ed, " if imported.changes \
+        else ""
+    print(f"wrote {target} ({changes}{len(imported.comments)} comments, "
+          f"{len(pictures)} pictures) — then: pipeline build {target}")
+    return 0

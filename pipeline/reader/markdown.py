@@ -30,6 +30,7 @@ FIGURE_ATTRIBUTES = ("credit",)
 
 _NUMBER = re.compile(r"[+\-\u2212]?[\d\u0660-\u0669\u06f0-\u06f9]+"
                      r"([.,\u066b\u066c\u060c][\d\u0660-\u0669\u06f0-\u06f9]+)*\s*[%\u066a]?")
+_EDITORS_NOTE = re.compile(r"<!--(?:(?!-->).)*-->", re.S)
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
@@ -95,6 +96,8 @@ class BodyReader:
                 level = 2
             return Heading(level=level, content=content)
         if t == "paragraph":
+            if _EDITORS_NOTE.fullmatch(node.children[0].content.strip()):
+                return None  # <!-- … -->: a note for editors (pipeline import --keep-comments)
             content = self.inline(node.children[0])
             if len(content) == 1 and isinstance(content[0], Image) and not self._in_note:
                 return self.figure(node.children[0], content[0])

@@ -80,6 +80,9 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
         found = _carry_scripts(rpr, owner, family)
         if used:  # every style is mended; those the writer sets are reported
             mends += found
+    for fonts in styles.iter(qn("w:rFonts")):  # table styles' parts, and the rest
+        if any(fonts.get(qn(a)) is not None for a in _THEME):
+            _carry_scripts(fonts.getparent(), "", family)
     page: tuple[tuple[str, int | None], ...] = ()
     paper = ""
     if len(source.sections):

@@ -1,0 +1,390 @@
+"""An edited DOCX → the Markdown source again: the other half of the editors'
+loop (``pipeline import EDITED.docx``).
+
+Read with python-docx (the package, styles, relationships) and its lxml
+trees. The document's structure comes from its paragraph styles — the ones
+the DOCX writer sets, under either spelling of their names — so what an
+editor restyled in Word or LibreOffice still reads as a heading or a list
+item; a style it does not know is read as a paragraph, with a warning naming
+the style. The front matter comes from the title block, the core properties
+and the custom property the writer left (``writers.docx.package``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+
+from ..errors import Diagnostic, PipelineError
+from .docx_text import (
+    column_rule, front_matter_text, rtl, clip, escape, escape_start, join, link_path, on, plain, kept_properties,
+)
+from .revisions import comments as read_comments
+from .revisions import count_changes, resolve_changes
+
+_BIDI_CONTROLS = re.compile("[\u2066-\u2069]")  # the writer's isolates around Latin runs
+_SAFE_NAME = re.compile(r"[\w\-. ]+(/[\w\-. ]+){0,3}")
+_LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
+
+
+@dataclass
+class Imported:
+    """What ``import_docx`` made."""
+
+    source: str
+    """The Markdown source, front matter first."""
+    images: dict[str, bytes] = field(default_factory=dict)
+    """Pictures to write beside the source, by the path the source names."""
+    warnings: list[Diagnostic] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+    """One line for each comment: ``comment by AUTHOR on "…": TEXT``."""
+    changes: int = 0
+    """Tracked changes resolved."""
+
+
+def import_docx(path, changes: str | None = None, keep_comments: bool = False) -> Imported:
+    """The DOCX at ``path`` as a Markdown source. ``changes`` is ``accept`` or
+    ``reject``; a document with tracked changes and no ``changes`` is refused."""
+    from docx import Document
+
+    from ..ziplimits import open_package
+    open_package(path, "edited DOCX").close()
+    try:
+        document = Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a bad package
+        raise PipelineError(f"cannot read the DOCX: {exc}",
+                            hint="give a .docx saved by Word or LibreOffice") from None
+    body = document.element.body
+    notes = _xml(_related(document.part, RT.FOOTNOTES))
+    comments_root = _xml(_related(document.part, RT.COMMENTS))
+    found = count_changes(body) + (count_changes(notes) if notes is not None else 0)
+    if found and changes is None:
+        raise PipelineError(f"the document has {found} tracked changes not yet accepted or "
+                            "rejected", hint="add --changes accept (keep the edits) or "
+                                             "--changes reject (keep the text before them)")
+    for root in (body, notes):
+        if root is not None and found:
+            resolve_changes(root, accept=changes == "accept")
+    said = read_comments(comments_root, body)
+    reader = _Reader(document, notes, said if keep_comments else [])
+    markdown = reader.read(body)
+    return Imported(source=markdown, images=reader.images, warnings=reader.warnings,
+                    comments=[f'comment by {c.author} on "{clip(c.anchor)}": {c.text}'
+                              for c in said], changes=found)
+
+
+class _Reader:
+    def __init__(self, document, notes, kept_comments) -> None:
+        self.document, self.notes = document, notes
+        self.names = {s.style_id: s.name for s in document.styles}
+        self.images: dict[str, bytes] = {}
+        self.picture_names: dict[str, str] = {}
+        self.warnings: list[Diagnostic] = []
+        self.meta: dict[str, object] = {}
+        self.note_ids: list[str] = []
+        self.comment_after = {c.ident: c for c in kept_comments}
+        self.unknown: set[str] = set()
+
+    # --- the document ----------------------------------------------------------
+
+    def read(self, body) -> str:
+        blocks: list[str] = []
+        self.lists: list[str] = []  # the open list kinds, outermost first
+        self.faq = False
+        elements = [e for e in _flatten(body)]
+        k = 0
+        while k < len(elements):
+            element = elements[k]
+            k += 1
+            if element.tag == qn("w:tbl"):
+                self.close(blocks)
+                blocks.append(self.table(element))
+                continue
+            style = self.style_of(element)
+            text = self.inlines(element)
+            if _is_picture(element):
+                caption = credit = ""
+                while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
+                    which = self.style_of(elements[k])
+                    value = self.inlines(elements[k]).strip()
+                    caption, credit = (value, credit) if which == "caption" else (caption, value)
+                    k += 1
+                self.close(blocks)
+                blocks.append(self.figure(element, caption, credit))
+                continue
+            if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
+                continue
+            self.block(style, text, blocks, element)
+            blocks.extend(self.kept_comments(element))
+        self.close(blocks)
+        notes = [self.note(i) for i in self.note_ids]
+        return self.front_matter() + "\n" + "\n\n".join(blocks) + "\n" + \
+            ("\n" + "\n".join(notes) + "\n" if notes else "")
+
+    def block(self, style: str, text: str, blocks: list[str], element) -> None:
+        if style == "kicker":
+            self.meta.setdefault("section", text.strip())
+        elif style == "title":
+            self.meta.setdefault("title", plain(text))
+        elif style == "subtitle":
+            self.meta.setdefault("description", plain(text))
+        elif style == "byline":
+            pass  # made again from the author and the date
+        elif style.startswith("heading "):
+            self.close(blocks)
+            level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
+            blocks.append(f"{'#' * level} {text.strip()}")
+        elif (m := _LIST.match(style)) or style == "list paragraph":
+            self.item(m, text, blocks)
+        elif style in ("faq question", "faq answer"):
+            self.close_lists(blocks)
+            if not self.faq:
+                blocks.append("::: faq")
+                self.faq = True
+            blocks.append(f"### {text.strip()}" if style == "faq question" else text.strip())
+        else:
+            self.close(blocks)
+            if style == "quote":
+                blocks.append("> " + text.strip())
+            elif style == "source code":
+                if blocks and blocks[-1].startswith("```\n"):
+                    blocks[-1] = blocks[-1][:-4] + "\n" + plain(text) + "\n```"
+                else:
+                    blocks.append(f"```\n{plain(text)}\n```")
+            else:
+                if style not in ("normal", "body text", "text body", "default paragraph style",
+                                 "table text") and style not in self.unknown:
+                    self.unknown.add(style)
+                    self.warnings.append(Diagnostic(
+                        f"paragraph style '{self.names.get(self.style_id(element), style)}' "
+                        f"is not one the article uses: read as a paragraph (at "
+                        f"\"{clip(plain(text), 30)}\")", severity="warning",
+                        hint="restyle it as Normal, a heading or a list in the document"))
+                blocks.append(escape_start(text.strip()))
+
+    def item(self, match, text: str, blocks: list[str]) -> None:
+        kind = match.group(1) if match else "bullet"
+        depth = int(match.group(2)) - 1 if match and match.group(2) else 0
+        if self.faq:
+            self.close(blocks)
+        if kind == "continue":
+            indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth + 1])
+            blocks.append(indent + text.strip())
+            return
+        while len(self.lists) > depth + 1:
+            self.lists.pop()
+        self.lists = self.lists[:depth] + [kind]
+        indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth])
+        marker = "1." if kind == "number" else "-"
+        line = f"{indent}{marker} {text.strip()}"
+        if blocks and re.match(r"\s*(-|1\.) ", blocks[-1].split("\n")[-1]) and len(self.lists):
+            blocks[-1] += "\n" + line  # a tight list: items on consecutive lines
+        else:
+            blocks.append(line)
+
+    def close_lists(self, blocks: list[str]) -> None:
+        self.lists = []
+
+    def close(self, blocks: list[str]) -> None:
+        self.lists = []
+        if self.faq:
+            blocks.append(":::")
+            self.faq = False
+
+    def table(self, table) -> str:
+        rows = []
+        aligns: list[str] = []
+        for n, tr in enumerate(table.findall(qn("w:tr"))):
+            cells = []
+            for k, tc in enumerate(tr.findall(qn("w:tc"))):
+                paragraphs = tc.findall(qn("w:p"))
+                text = " ".join(self.inlines(p).strip() for p in paragraphs)
+                cells.append(text.replace("|", "\\|").replace("\n", " "))
+                if n == 1:
+                    aligns.append(column_rule(paragraphs, rtl(table)))
+            rows.append("| " + " | ".join(cells) + " |")
+        if not rows:
+            return ""
+        width = rows[0].count(" | ") + 1
+        aligns = (aligns + ["---"] * width)[:width]
+        return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])
+
+    def figure(self, paragraph, caption: str, credit: str) -> str:
+        [drawing] = paragraph.iter(qn("w:drawing"))
+        name, alt, _ = self.picture(drawing)
+        quoted = plain(caption).replace("\\", "\\\\").replace('"', '\\"')
+        title = f' "{quoted}"' if caption else ""
+        attrs = f'{{credit="{plain(credit).replace(chr(34), chr(8221))}"}}' if credit else ""
+        return f"![{escape(alt)}]({link_path(name)}{title}){attrs}"
+
+    def picture(self, drawing) -> tuple[str, str, bytes]:
+        blip = next(drawing.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"),
+                    None)
+        doc_pr = next(drawing.iter(
+            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"),
+            None)
+        alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
+        wanted = (doc_pr.get("name") or "") if doc_pr is not None else ""
+        if blip is None:
+            return "", alt, b""
+        part = self.document.part.related_parts.get(blip.get(qn("r:embed")))
+        if part is None:
+            return "", alt, b""
+        if part.partname in self.picture_names:  # the same picture met again
+            name = self.picture_names[part.partname]
+            return name, alt, part.blob
+        extension = part.partname.ext
+        name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") and \
+            PurePosixPath(wanted).suffix.lower().lstrip(".") in (extension, "jpg", "jpeg") \
+            else f"image-{len(self.images) + 1:02d}.{extension}"
+        if self.images.get(name, part.blob) != part.blob:
+            name = f"image-{len(self.images) + 1:02d}.{extension}"
+        self.images[name] = part.blob
+        self.picture_names[part.partname] = name
+        return name, alt, part.blob
+
+    def note(self, ident: str) -> str:
+        [element] = [n for n in self.notes.findall(qn("w:footnote"))
+                     if n.get(qn("w:id")) == ident] or [None]
+        paragraphs = [self.inlines(p).strip() for p in element.findall(qn("w:p"))] \
+            if element is not None else []
+        paragraphs = [p for p in paragraphs if p] or ["…"]
+        label = self.note_ids.index(ident) + 1
+        return f"[^{label}]: " + "\n\n    ".join(paragraphs)
+
+    def kept_comments(self, paragraph) -> list[str]:
+        out = []
+        for end in paragraph.iter(qn("w:commentRangeEnd"), qn("w:commentReference")):
+            comment = self.comment_after.pop(end.get(qn("w:id")), None)
+            if comment is not None:
+                text = f'comment by {comment.author} on "{clip(comment.anchor)}": ' \
+                       f'{comment.text}'.replace("--", "—")
+                out.append(f"<!-- {text} -->")
+        return out
+
+    # --- paragraphs and runs -----------------------------------------------------
+
+    def style_id(self, paragraph) -> str:
+        style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        return style.get(qn("w:val")) if style is not None else ""
+
+    def style_of(self, paragraph) -> str:
+        if paragraph.tag != qn("w:p"):
+            return ""
+        ident = self.style_id(paragraph)
+        return (self.names.get(ident) or ident or "Normal").lower()
+
+    def inlines(self, paragraph) -> str:
+        """A paragraph's runs as Markdown inlines."""
+        pieces: list[tuple[str, tuple[bool, bool, bool], str | None]] = []
+
+        def walk(element, link: str | None) -> None:
+            for child in element:
+                tag = child.tag
+                if tag == qn("w:r"):
+                    self.run(child, link, pieces)
+                elif tag == qn("w:hyperlink"):
+                    target = None
+                    rid = child.get(qn("r:id"))
+                    if rid and rid in self.document.part.rels:
+                        rel = self.document.part.rels[rid]
+                        target = rel.target_ref if rel.is_external else None
+                    walk(child, target)
+                elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"),
+                             qn("w:sdt"), qn("w:sdtContent")):
+                    walk(child, link)
+        walk(paragraph, None)
+        return join(pieces)
+
+    def run(self, run, link, pieces) -> None:
+        props = run.find(qn("w:rPr"))
+        style = props.find(qn("w:rStyle")) if props is not None else None
+        if style is not None and (self.names.get(style.get(qn("w:val")), "") or "").lower() \
+                == "footnote reference" and run.find(qn("w:footnoteRef")) is not None:
+            return  # a note's own number, made again
+        form = (on(props, "w:b"), on(props, "w:i"), on(props, "w:strike"))
+        for child in run:
+            if child.tag == qn("w:t") and child.text:
+                pieces.append((_BIDI_CONTROLS.sub("", child.text), form, link))
+            elif child.tag == qn("w:tab"):
+                pieces.append((" ", form, link))
+            elif child.tag in (qn("w:br"), qn("w:cr")):
+                pieces.append(("\n", (False, False, False), None))
+            elif child.tag == qn("w:noBreakHyphen"):
+                pieces.append(("-", form, link))
+            elif child.tag == qn("w:footnoteReference"):
+                self.note_ids.append(child.get(qn("w:id")))
+                pieces.append((f"\0[^{len(self.note_ids)}]", (False, False, False), None))
+            elif child.tag == qn("w:drawing"):
+                name, alt, _ = self.picture(child)
+                if name:
+                    pieces.append((f"\0![{escape(alt)}]({link_path(name)})",
+                                   (False, False, False), None))
+
+    # --- the front matter --------------------------------------------------------
+
+    def front_matter(self) -> str:
+        props = self.document.core_properties
+        kept = kept_properties(self.document.part.package)
+        values: dict[str, object] = {
+            "title": self.meta.get("title") or props.title or "",
+            "description": self.meta.get("description") or "",
+            "section": self.meta.get("section") or "",
+            "author": props.author or "",
+        }
+        if "keywords" not in kept and props.keywords:
+            kept["keywords"] = [k.strip() for k in props.keywords.split(",") if k.strip()]
+        if "lang" not in kept and props.language:
+            kept["lang"] = props.language
+        values.update(kept)
+        if not values["title"]:
+            raise PipelineError("the document has no title",
+                                hint="give its first line the Title style")
+        return front_matter_text(values)
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _related(part, reltype):
+    for rel in part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            return rel.target_part
+    return None
+
+
+def _xml(part):
+    """A part's XML tree: python-docx parses only the parts it knows (not
+    footnotes, and comments only in recent versions)."""
+    if part is None:
+        return None
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    from lxml import etree
+    try:
+        return etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False,
+                                                           no_network=True))
+    except etree.XMLSyntaxError:
+        raise PipelineError(f"the DOCX's {part.partname} is not well-formed XML",
+                            hint="open and save it again in Word or LibreOffice") from None
+
+
+def _flatten(body):
+    """Paragraphs and tables in reading order (content controls opened)."""
+    for child in body:
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _flatten(content)
+
+
+def _is_picture(paragraph) -> bool:
+    return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
+        and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

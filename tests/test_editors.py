@@ -1,0 +1,317 @@
+"""The editors' loop: a house style from Word, LibreOffice or this tool, and
+the edited DOCX — tracked changes, comments, a LibreOffice re-save — brought
+back as the source and built again."""
+
+from __future__ import annotations
+
+import copy
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from lxml import etree
+
+from pipeline.building.builder import BuildSettings, build
+from pipeline.commands.cli import main
+from pipeline.commands.docx_import import import_docx
+from pipeline.errors import PipelineError
+from pipeline.model import Faq, Heading, ListItem
+from pipeline.reader import read_article
+from pipeline.transforms import iter_nodes
+from pipeline.writers.docx.styles import PARAGRAPH_STYLES
+
+from conftest import BUNDLED, FIXTURES, pdftotext, require_tool
+from words import missing_in_order, source_words, words
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+EDITOR = "محرر الديسك"
+
+
+def _build(source: Path, out: Path, formats=("docx",), **settings):
+    [result] = build([source], out, BuildSettings(formats=formats, force=True, **settings))
+    assert result.ok, result.error
+    return result
+
+
+def _part(path: Path, name: str):
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def _libreoffice_resave(path: Path, folder: Path) -> Path:
+    """``path`` opened and saved again as DOCX by LibreOffice."""
+    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder),
+                    str(path)], capture_output=True, check=True, timeout=180)
+    return folder / path.name
+
+
+def _shape(source: Path) -> dict:
+    article, _ = read_article(source.read_text(encoding="utf-8"))
+    nodes = list(iter_nodes(article))
+    return {"headings": sum(isinstance(n, Heading) for n in nodes),
+            "lead items": sum(isinstance(n, ListItem) and n.lead is not None for n in nodes),
+            "questions": sum(len(n.entries) for n in nodes if isinstance(n, Faq)),
+            "meta": article.meta}
+
+
+@pytest.fixture(scope="module")
+def bundled_docx(tmp_path_factory) -> Path:
+    return _build(BUNDLED, tmp_path_factory.mktemp("bundled")).outputs["docx"]
+
+
+# --- references ------------------------------------------------------------------
+
+
+def test_a_reference_saved_by_libreoffice_lends_its_styles(bundled_docx, tmp_path):
+    reference = _libreoffice_resave(bundled_docx, tmp_path / "lo")
+    names = {s.get(f"{{{W}}}styleId"): s.find("w:name", NS).get(f"{{{W}}}val")
+             for s in _part(reference, "word/styles.xml").findall("w:style", NS)}
+    assert names.get("Heading1") == "Heading 1"  # LibreOffice's spelling, which python-docx missed
+    result = _build(BUNDLED, tmp_path / "out", reference_docx=reference)
+    document = _part(result.outputs["docx"], "word/document.xml")
+    used = set(document.xpath("//w:pStyle/@w:val", namespaces=NS))
+    assert {"Heading1", "Heading2", "Title"} <= used
+    assert sum(n.startswith("word/fonts/") for n in zipfile.ZipFile(
+        result.outputs["docx"]).namelist()) == 4  # ours, not the reference's ten
+
+
+def test_a_word_reference_sized_for_latin_only_sizes_arabic_too(tmp_path):
+    house = docx.Document()  # python-docx's template is Word's: theme fonts, Letter paper
+    house.styles["Normal"].font.size = Pt(15)  # Word's dialog: w:sz, no w:szCs
+    house.add_paragraph("house style")
+    house.save(tmp_path / "house.docx")
+    result = _build(BUNDLED, tmp_path / "out", reference_docx=tmp_path / "house.docx")
+    messages = [w.message for w in result.warnings]
+    assert "reference DOCX: style 'Normal': size 15 pt was set for Latin text only: " \
+           "Arabic text takes it too" in messages
+    assert any("style 'Heading 1': theme fonts have no Arabic" in m for m in messages)
+    assert any("its Letter page is not used: the article's A4 is" in m for m in messages)
+    styles = _part(result.outputs["docx"], "word/styles.xml")
+    [normal] = styles.xpath("w:style[@w:styleId='Normal']", namespaces=NS)
+    assert normal.find("w:rPr/w:szCs", NS).get(f"{{{W}}}val") == "30"
+    assert not styles.xpath("//w:rFonts[@w:asciiTheme or @w:cstheme]", namespaces=NS)
+    page = _part(result.outputs["docx"], "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
+    assert page.get(f"{{{W}}}w") == "11906"  # A4 stands
+    asked = _build(BUNDLED, tmp_path / "asked", reference_docx=tmp_path / "house.docx",
+                   reference_page=True)
+    page = _part(asked.outputs["docx"], "word/document.xml").find(".//w:sectPr/w:pgSz", NS)
+    assert page.get(f"{{{W}}}w") == "12240"  # Letter, as asked
+    assert not any("page is not used" in w.message for w in asked.warnings)
+
+
+def test_one_of_our_outputs_as_reference_doubles_nothing(bundled_docx, tmp_path):
+    result = _build(BUNDLED, tmp_path / "out", reference_docx=bundled_docx)
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        assert sum(n.startswith("word/fonts/") for n in z.namelist()) == 4
+        footers = [z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")]
+    assert footers and all(f.count("PAGE") == 1 for f in footers)
+    assert result.warnings == []
+
+
+def test_pipeline_reference_docx_writes_every_style_with_a_sample(tmp_path, capsys):
+    target = tmp_path / "house.docx"
+    assert main(["reference-docx", str(target)]) == 0
+    assert main(["reference-docx", str(target)]) == 1  # not overwritten without --force
+    document = docx.Document(str(target))
+    ids = {s.name: s.style_id for s in document.styles}
+    used = set(_part(target, "word/document.xml").xpath("//w:pStyle/@w:val", namespaces=NS))
+    used |= set(_part(target, "word/footnotes.xml").xpath("//w:pStyle/@w:val", namespaces=NS))
+    missing = [n for n in PARAGRAPH_STYLES if n not in ("Header", "Footer")
+               and ids[n] not in used]
+    assert missing == []
+    for paragraph in document.paragraphs:  # each sample names its style
+        if paragraph.text.strip() and paragraph.style.name not in ("Byline", "Normal"):
+            assert f"({paragraph.style.name})" in paragraph.text or \
+                paragraph.style.name in ("List Continue", "Source Code"), paragraph.style.name
+    assert document.sections[0]._sectPr.find(qn("w:bidi")) is not None
+
+
+# --- the way back ------------------------------------------------------------------
+
+
+def test_an_unedited_docx_comes_back_as_the_same_article(bundled_docx, tmp_path):
+    imported = import_docx(bundled_docx)
+    source = tmp_path / "back.md"
+    source.write_text(imported.source, encoding="utf-8")
+    assert source_words(imported.source) == source_words(BUNDLED.read_text(encoding="utf-8"))
+    assert _shape(source) == _shape(BUNDLED)
+    assert _shape(source)["headings"] == 14 and _shape(source)["lead items"] == 16 \
+        and _shape(source)["questions"] == 4
+    assert imported.warnings == [] and imported.comments == [] and imported.changes == 0
+
+
+def test_tables_figures_notes_and_front_matter_come_back(tmp_path):
+    folder = tmp_path / "news"
+    shutil.copytree(FIXTURES / "news", folder)
+    built = _build(folder / "election-results.md", tmp_path / "out")
+    target = tmp_path / "back" / "election-results.md"
+    assert main(["import", str(built.outputs["docx"]), "-o", str(target)]) == 0
+    assert (target.parent / "polling-station.png").read_bytes() == \
+        (folder / "polling-station.png").read_bytes()
+    original = (folder / "election-results.md").read_text(encoding="utf-8")
+    back = target.read_text(encoding="utf-8")
+    strip_labels = re.compile(r"\[\^\w+\]:?")
+    assert source_words(strip_labels.sub("", back)) == \
+        source_words(strip_labels.sub("", original))
+    shutil.copy(folder / "city-skyline.png", target.parent)  # the cover is not in a DOCX
+    again = _build(target, tmp_path / "again", formats=("docx", "epub", "pdf"))
+    first, second = read_article(original)[0], read_article(back)[0]
+    assert first.meta == second.meta
+    assert [type(b).__name__ for b in first.blocks] == [type(b).__name__ for b in second.blocks]
+    assert first.blocks[2] == second.blocks[2]  # the table: cells, alignment, numbers
+    assert again.warnings == []
+
+
+def _split_run_at(run, word: str):
+    """The run cut so that ``word`` (its first occurrence) is a run of its own."""
+    text = run.find(qn("w:t")).text
+    at = text.index(word)
+    pieces = []
+    for part in (text[:at], word, text[at + len(word):]):
+        piece = copy.deepcopy(run)
+        piece.find(qn("w:t")).text = part
+        piece.find(qn("w:t")).set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        pieces.append(piece)
+    for piece in pieces:
+        run.addprevious(piece)
+    run.getparent().remove(run)
+    return pieces
+
+
+def _tracked(tag: str, ident: int, *runs):
+    mark = OxmlElement(tag)
+    mark.set(qn("w:id"), str(ident))
+    mark.set(qn("w:author"), EDITOR)
+    mark.set(qn("w:date"), "2026-05-18T09:00:00Z")
+    runs[0].addprevious(mark)
+    for run in runs:
+        mark.append(run)
+        if tag == "w:del":
+            run.find(qn("w:t")).tag = qn("w:delText")
+    return mark
+
+
+def edit_like_an_editor(source: Path, target: Path) -> None:
+    """What an editor does in Word: a tracked insertion, a tracked deletion,
+    a word changed outright, a comment."""
+    document = docx.Document(str(source))
+    body = [p for p in document.paragraphs if "يمثل لقاء نتنياهو وبلينكن" in p.text][0]
+    run = body._p.findall(qn("w:r"))[0]
+    before, deleted, after = _split_run_at(run, "بارزًا")
+    _tracked("w:del", 901, deleted)
+    inserted = copy.deepcopy(deleted)
+    inserted.find(qn("w:delText")).tag = qn("w:t")
+    inserted.find(qn("w:t")).text = "لافتًا"
+    deleted.getparent().addnext(inserted)
+    _tracked("w:ins", 902, inserted)
+    heading = [p for p in document.paragraphs if p.text.startswith("تفاصيل لقاء")][0]
+    for t in heading._p.iter(qn("w:t")):
+        t.text = t.text.replace("أهم", "أبرز")  # changed outright, no tracking
+    commented = [p for p in document.paragraphs if "تتضمن هذه المقالة" in p.text][0]
+    document.add_comment(commented.runs[:1], text="أضف رابط البيان الرسمي", author=EDITOR)
+    document.save(str(target))
+
+
+@pytest.fixture(scope="module")
+def edited(bundled_docx, tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("edited")
+    word = folder / "edited.docx"
+    edit_like_an_editor(bundled_docx, word)
+    return {"word": word, "libreoffice": _libreoffice_resave(word, folder / "lo")}
+
+
+@pytest.mark.parametrize("saved_by", ["word", "libreoffice"])
+def test_tracked_changes_are_refused_until_accepted_or_rejected(edited, saved_by, tmp_path,
+                                                                 capsys):
+    with pytest.raises(PipelineError, match="tracked changes not yet accepted") as refused:
+        import_docx(edited[saved_by])
+    assert "--changes accept" in refused.value.diagnostic.hint
+    assert main(["import", str(edited[saved_by]), "-o", str(tmp_path / "x.md")]) == 1
+    assert "--changes accept" in capsys.readouterr().err and not (tmp_path / "x.md").exists()
+
+
+@pytest.mark.parametrize("saved_by", ["word", "libreoffice"])
+def test_accepted_edits_reach_every_output_in_order(edited, saved_by, tmp_path, capsys):
+    target = tmp_path / "article.md"
+    assert main(["import", str(edited[saved_by]), "-o", str(target),
+                 "--changes", "accept"]) == 0
+    err = capsys.readouterr().err
+    assert f'comment by {EDITOR} on "تتضمن' in err and ": أضف رابط البيان الرسمي" in err
+    text = target.read_text(encoding="utf-8")
+    assert "حدثًا لافتًا في" in text and "بارزًا" not in text
+    assert "تفاصيل لقاء نتنياهو وبلينكن وأبرز القضايا" in text
+    assert _shape(target) | {"meta": None} == _shape(BUNDLED) | {"meta": None}
+    assert _shape(target)["meta"] == _shape(BUNDLED)["meta"]
+    expected = source_words(text)
+    result = _build(target, tmp_path / "out", formats=("pdf", "docx", "epub"))
+    assert missing_in_order(expected, words(pdftotext(result.outputs["pdf"]))) == []
+    document = docx.Document(str(result.outputs["docx"]))
+    assert missing_in_order(expected, words("\n".join(p.text for p in document.paragraphs))) \
+        == []
+    with zipfile.ZipFile(result.outputs["epub"]) as z:
+        book = " ".join("".join(etree.fromstring(z.read(n)).itertext())
+                        for n in sorted(z.namelist()) if "/text/section-" in n)
+    assert missing_in_order(expected, words(book)) == []
+
+
+def test_rejected_edits_keep_the_text_before_them(edited, tmp_path):
+    imported = import_docx(edited["libreoffice"], changes="reject")
+    assert "حدثًا بارزًا في" in imported.source and "لافتًا" not in imported.source
+    assert "وأبرز القضايا" in imported.source  # untracked: no change to reject
+    assert imported.changes >= 2
+
+
+def test_comments_kept_as_notes_for_editors_that_builds_ignore(edited, tmp_path):
+    imported = import_docx(edited["word"], changes="accept", keep_comments=True)
+    assert re.search(r'<!-- comment by محرر الديسك on "تتضمن[^"]*": أضف رابط البيان الرسمي -->',
+                     imported.source)
+    article, warnings = read_article(imported.source)
+    assert warnings == [] and "أضف رابط" not in str(article)
+
+
+def test_a_style_the_importer_does_not_know_is_a_paragraph_with_a_warning(bundled_docx,
+                                                                            tmp_path):
+    document = docx.Document(str(bundled_docx))
+    from docx.enum.style import WD_STYLE_TYPE
+    style = document.styles.add_style("Pull Quote", WD_STYLE_TYPE.PARAGRAPH)
+    paragraph = [p for p in document.paragraphs if "تتضمن هذه المقالة" in p.text][0]
+    paragraph.style = style
+    document.save(str(tmp_path / "styled.docx"))
+    imported = import_docx(tmp_path / "styled.docx")
+    [warning] = imported.warnings
+    assert "paragraph style 'Pull Quote' is not one the article uses" in warning.message
+    assert source_words(imported.source) == source_words(BUNDLED.read_text(encoding="utf-8"))
+
+
+def test_hostile_picture_names_and_properties_stay_inside(bundled_docx, tmp_path):
+    folder = tmp_path / "news"
+    shutil.copytree(FIXTURES / "news", folder)
+    built = _build(folder / "election-results.md", tmp_path / "out")
+    path = built.outputs["docx"]
+    with zipfile.ZipFile(path) as z:
+        entries = {n: z.read(n) for n in z.namelist()}
+    entries["word/document.xml"] = entries["word/document.xml"].replace(
+        b'name="polling-station.png"', b'name="../../../etc/cron.d/x.png"')
+    custom = entries["docProps/custom.xml"]
+    entries["docProps/custom.xml"] = custom.replace(
+        '{"lang"'.encode(), '{"template": "/etc", "columns": ["a"], "lang"'.encode())
+    assert entries["docProps/custom.xml"] != custom
+    hostile = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(hostile, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    imported = import_docx(hostile)
+    assert list(imported.images) == ["image-01.png"]
+    assert "template" not in imported.source and "../" not in imported.source
+    assert "columns" not in imported.source  # a list where text belongs: left out

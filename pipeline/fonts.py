@@ -95,6 +95,29 @@ def regular_face(fonts_dir: Path = FONTS_DIR) -> Path:
     return next(f.path for f in text_faces(fonts_dir) if not f.bold and not f.italic)
 
 
+def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False) -> float:
+    """How wide ``word`` is set in the text face, in ems, as HarfBuzz shapes it."""
+    faces = {f.bold: f.path for f in text_faces(fonts_dir) if not f.italic}
+    return _shaped_width(word, faces.get(bold) or regular_face(fonts_dir))
+
+
+@functools.lru_cache(maxsize=4096)
+def _shaped_width(word: str, path: Path) -> float:
+    import uharfbuzz as hb
+    face = _hb_face(path)
+    buffer = hb.Buffer()
+    buffer.add_str(word)
+    buffer.guess_segment_properties()
+    hb.shape(hb.Font(face), buffer, {"kern": True})
+    return sum(p.x_advance for p in buffer.glyph_positions) / face.upem
+
+
+@functools.lru_cache(maxsize=8)
+def _hb_face(path: Path):
+    import uharfbuzz as hb
+    return hb.Face(hb.Blob.from_file_path(str(path)))
+
+
 @functools.lru_cache(maxsize=8)
 def _cmap(path: Path) -> frozenset[int]:
     try:  # HarfBuzz reads the cmap without naming every glyph: 1 ms, not 15

@@ -62,12 +62,18 @@ def layout(paper: str, columns: int = 1) -> Layout:
     return LAYOUTS.get((paper, columns)) or LAYOUTS[(paper, 1)]
 
 
+COLUMN_GAP_MM = 7.0
+"""The gap between text columns (print.css.j2: ``column-gap``)."""
 TABLE_TYPE = 0.92
 """A table's type size against the body's (print.css.j2: ``table { font-size }``)."""
 
 
 def measure_em(paper: str, columns: int = 1) -> float:
-    """The text block's width on ``paper`` in ems of the body type: what a
-    table, which spans the columns, has."""
+    """The width a table has on ``paper``, in ems of the body type: the text
+    block, or one of its columns (a table flows down the columns, its header
+    row repeated at the top of each)."""
     measure = layout(paper, columns)
-    return measure.text_width_mm(paper) * 72 / 25.4 / measure.body_pt
+    width_mm = measure.text_width_mm(paper)
+    if measure.columns > 1:
+        width_mm = (width_mm - COLUMN_GAP_MM * (measure.columns - 1)) / measure.columns
+    return width_mm * 72 / 25.4 / measure.body_pt

@@ -73,17 +73,19 @@ def block_text(block: Block) -> str:
     return ""
 
 
-def table_min_width_em(table: Table) -> float:
+def table_min_width_em(table: Table, width_em=None) -> float:
     """About how wide ``table`` must be, in ems of its type, with each cell
-    wrapped at every space: its longest word in each column, half an em a
-    character, and the cells' padding. Past the page's measure it cannot fit
-    without smaller type or broken words."""
-    columns: dict[int, int] = {}
+    wrapped at every space: its longest word in each column (``width_em(word,
+    bold)``, half an em a character when not given) and the cells' padding.
+    Past the page's measure it cannot fit without smaller type or broken words."""
+    width_em = width_em or (lambda word, bold: 0.5 * len(word))
+    columns: dict[int, float] = {}
     for row in (table.head, *table.rows):
         for n, cell in enumerate(row.cells):
             words = plain_text(cell.content).split() or [""]
-            columns[n] = max(columns.get(n, 0), max(map(len, words)))
-    return sum(0.5 * longest + 1.0 for longest in columns.values())
+            longest = max(width_em(w, row is table.head) for w in words)
+            columns[n] = max(columns.get(n, 0.0), longest)
+    return sum(longest + 1.0 for longest in columns.values())
 
 
 def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:

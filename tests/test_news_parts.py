@@ -369,3 +369,16 @@ def test_web_page_has_linked_notes_and_the_cover_as_its_preview(news):
     assert html.count('role="doc-noteref"') == 3 and html.count('role="doc-backlink"') == 3
     assert '<p class="kicker">انتخابات بلدية</p>' in html
     assert '<div class="table-scroll">' in html
+
+
+@pytest.mark.parametrize("paper, columns", [("a5", 1), ("a4", 2)])
+def test_tables_that_fit_are_not_called_wide_on_any_page(tmp_path, paper, columns):
+    """The width test shapes the words with HarfBuzz: the fixture's tables fit
+    a column of two and an A5 page, and nothing is said of them."""
+    import pymupdf
+    [r] = build([NEWS], tmp_path, BuildSettings(formats=("pdf",), paper=paper, columns=columns))
+    assert r.ok, r.error
+    assert not [w for w in r.warnings if "wider than the page" in w.message]
+    with pymupdf.open(r.outputs["pdf"]) as pdf:
+        for page in pdf:
+            assert all(0 <= w[0] and w[2] <= page.rect.width for w in page.get_text("words"))

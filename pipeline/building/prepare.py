@@ -170,13 +170,15 @@ def reference_warnings(options: WriterOptions, paper: str) -> list[Diagnostic]:
     return found
 
 
-def wide_tables(article: Article, paper: str, columns: int) -> list[Diagnostic]:
+def wide_tables(article: Article, paper: str, columns: int,
+                fonts_dir: Path = fonts.FONTS_DIR) -> list[Diagnostic]:
     """A warning for each table too wide for the page's measure, wrapped at
     every space: the PDF sets it smaller and breaks its longest words."""
     measure = measure_em(paper, columns)
     found = []
     for table in (n for n in iter_nodes(article) if isinstance(n, Table)):
-        needed = table_min_width_em(table) * TABLE_TYPE
+        needed = table_min_width_em(
+            table, lambda word, bold: fonts.word_width_em(word, fonts_dir, bold)) * TABLE_TYPE
         if needed > measure:
             head = " | ".join(plain_text(c.content) for c in table.head.cells)
             found.append(Diagnostic(
@@ -213,7 +215,8 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
               for image in dict.fromkeys(images(article)) if not image.alt]
     options = writer_options(source, article, raw, settings, text, epoch)
     if "pdf" in settings.formats:
-        found += wide_tables(article, options.pdf.paper, options.pdf.columns)
+        found += wide_tables(article, options.pdf.paper, options.pdf.columns,
+                             settings.fonts_dir)
     found += reference_warnings(options, options.pdf.paper)
     inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
     # one digest a file, however many spellings the article gives it

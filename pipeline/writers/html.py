@@ -86,6 +86,8 @@ class HtmlTranslator:
     """The page's measure in ems of the body (the PDF): a table that cannot
     fit it wrapped at spaces is set smaller (``table.wide``); 0 on screens,
     where a wide table scrolls."""
+    width_em: Callable[[str, bool], float] | None = None
+    """How wide a word is set, in ems (``fonts.word_width_em``), for that test."""
     _pending: list[Note] = field(default_factory=list, init=False)
     _last_level: int = field(default=1, init=False)
     _list_depth: int = field(default=0, init=False)
@@ -253,7 +255,7 @@ class HtmlTranslator:
 
         body = "".join(cells(r, "td") for r in table.rows)
         wide = ' class="wide"' if self.measure_em and \
-            table_min_width_em(table) * TABLE_TYPE > self.measure_em else ""
+            table_min_width_em(table, self.width_em) * TABLE_TYPE > self.measure_em else ""
         table_html = (f'<table dir="{self.base_dir}"{wide}>\n<thead>\n{cells(table.head, "th")}'
                       f"</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
         if self.measure_em:  # a page: the print stylesheet fits it to the measure
@@ -388,9 +390,9 @@ def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,
               digits: str = "western", tie_runts: bool = False, notes: str = "end",
-              measure_em: float = 0) -> str:
+              measure_em: float = 0, width_em=None) -> str:
     """The whole body as one fragment, its footnotes as ``notes`` says."""
     translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
-                                measure_em=measure_em)
+                                measure_em=measure_em, width_em=width_em)
     return translator.blocks(article.blocks) + translator.pending_notes()

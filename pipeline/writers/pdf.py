@@ -12,9 +12,9 @@ from urllib.parse import unquote, urlsplit
 from ..compat.weasyprint import glyph_layer
 from ..facts import facts_for
 from ..errors import PipelineError
-from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces
+from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces, word_width_em
 from ..model import Article
-from ..pages import PAPERS, layout, measure_em
+from ..pages import COLUMN_GAP_MM, PAPERS, layout, measure_em
 from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
@@ -78,6 +78,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
         body_size=f"{measure.body_pt:g}pt",
         inner=f"{measure.inner_mm:g}mm", outer=f"{measure.outer_mm:g}mm",
         columns=measure.columns,
+        column_gap=f"{COLUMN_GAP_MM:g}mm",
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
     )
     return css
@@ -103,7 +104,8 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
 
     html = render_page(article, options, running_title=running_title(article, options),
                        tie_runts=True, notes="foot",
-                       measure_em=measure_em(options.pdf.paper, options.pdf.columns))
+                       measure_em=measure_em(options.pdf.paper, options.pdf.columns),
+                       width_em=lambda word, bold: word_width_em(word, options.fonts_dir, bold))
     fetcher = _confined_fetcher(options)
     base = TEMPLATES_DIR.as_uri() + "/"
     article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF

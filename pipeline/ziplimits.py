@@ -48,3 +48,15 @@ def check_limits(package: zipfile.ZipFile, what: str) -> None:
         if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise PipelineError(f"{what}: {m.filename} inflates {m.file_size:,} bytes from "
                                 f"{m.compress_size:,}", hint="a ZIP bomb?")
+
+
+def open_docx(path, what: str):
+    """A DOCX opened with python-docx once its ZIP directory passed the
+    limits; a package python-docx cannot read is a refusal naming ``what``."""
+    from docx import Document
+    open_package(path, what).close()
+    try:
+        return Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a bad package
+        raise PipelineError(f"cannot read the {what} {path}: {exc}",
+                            hint="give a .docx saved by Word or LibreOffice") from None

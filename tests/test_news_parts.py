@@ -24,6 +24,7 @@ from conftest import FIXTURES, pdftotext, require, require_tool, write_source
 from readers import _IGNORED, normalise
 from test_docx import _pandoc
 from test_epub import assert_clean, epubcheck
+from test_pdf import struct_elements
 
 NEWS = FIXTURES / "news" / "election-results.md"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -170,25 +171,12 @@ def test_pdf_table_runs_right_to_left_with_its_header_on_every_page(news):
 
 
 def test_pdf_tags_tables_figures_and_captions(news):
-    tags: list[str] = []
-    alts: list[str] = []
-    headed: list[bool] = []  # a data cell names its header cells (PDF/UA: /Headers)
-
-    def walk(node):
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                tags.append(str(node.S))
-                if node.S == "/Figure":
-                    alts.append(str(node.get("/Alt", "")))
-                if node.S == "/TD":
-                    headed.append("/Headers" in node.get("/A", {}))
-            if "/K" in node:
-                walk(node.K)
     with pikepdf.open(news["pdf"]) as pdf:
-        walk(pdf.Root.StructTreeRoot.K)
+        elements = list(struct_elements(pdf))
+        tags = [str(e.S) for e in elements]
+        alts = [str(e.get("/Alt", "")) for e in elements if e.S == "/Figure"]
+        # a data cell names its header cells (PDF/UA: /Headers)
+        headed = ["/Headers" in e.get("/A", {}) for e in elements if e.S == "/TD"]
         keywords = str(pdf.docinfo.get("/Keywords", ""))
     assert tags.count("/Table") >= 2
     assert tags.count("/TH") >= 4 + 5  # header cells (repeated where a table breaks)

@@ -169,20 +169,22 @@ def test_udhr_text_layer_is_exact(tmp_path):
     assert missing_in_order(expected, words(pdftotext(r.outputs["pdf"]))) == []
 
 
-def _struct_tags(pdf) -> list[str]:
-    tags = []
-
+def struct_elements(pdf):
+    """Every structure element of the tagged PDF, in the tree's order."""
     def walk(node):
         if isinstance(node, pikepdf.Array):
             for kid in node:
-                walk(kid)
+                yield from walk(kid)
         elif isinstance(node, pikepdf.Dictionary):
             if "/S" in node:
-                tags.append(str(node.S))
+                yield node
             if "/K" in node:
-                walk(node.K)
-    walk(pdf.Root.StructTreeRoot.K)
-    return tags
+                yield from walk(node.K)
+    yield from walk(pdf.Root.StructTreeRoot.K)
+
+
+def _struct_tags(pdf) -> list[str]:
+    return [str(node.S) for node in struct_elements(pdf)]
 
 
 def test_faq_is_tagged_as_questions_and_answers_not_a_list(built):

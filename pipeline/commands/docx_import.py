@@ -49,15 +49,8 @@ class Imported:
 def import_docx(path, changes: str | None = None, keep_comments: bool = False) -> Imported:
     """The DOCX at ``path`` as a Markdown source. ``changes`` is ``accept`` or
     ``reject``; a document with tracked changes and no ``changes`` is refused."""
-    from docx import Document
-
-    from ..ziplimits import open_package
-    open_package(path, "edited DOCX").close()
-    try:
-        document = Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a bad package
-        raise PipelineError(f"cannot read the DOCX: {exc}",
-                            hint="give a .docx saved by Word or LibreOffice") from None
+    from ..ziplimits import open_docx
+    document = open_docx(path, "edited DOCX")
     body = document.element.body
     notes = _xml(_related(document.part, RT.FOOTNOTES))
     comments_root = _xml(_related(document.part, RT.COMMENTS))

@@ -22,13 +22,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from docx import Document
 from docx.oxml.ns import qn
 from docx.styles import BabelFish
 from lxml import etree
 
-from ...errors import PipelineError
-from ...ziplimits import open_package
+from ...ziplimits import open_docx
 from .styles import CHARACTER_STYLES, PARAGRAPH_STYLES, TABLE_STYLE
 
 USED_STYLES = frozenset((*PARAGRAPH_STYLES, *CHARACTER_STYLES, TABLE_STYLE))
@@ -64,12 +62,7 @@ def read_reference(path: Path, family: str) -> Reference:
 
 @functools.lru_cache(maxsize=4)
 def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
-    open_package(path, "reference DOCX").close()
-    try:
-        source = Document(str(path))
-    except Exception as exc:  # python-docx raises several kinds for a bad package
-        raise PipelineError(f"cannot use the reference DOCX {path}: {exc}",
-                            hint="give a .docx saved by Word or LibreOffice") from None
+    source = open_docx(path, "reference DOCX")
     styles = copy.deepcopy(source.styles.element)
     mends: list[str] = []
     for style in styles.findall(qn("w:style")):

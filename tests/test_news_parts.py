@@ -5,6 +5,7 @@ source and set in every format, judged by the readers people use."""
 from __future__ import annotations
 
 import io
+import re
 import json
 import subprocess
 import zipfile
@@ -370,3 +371,22 @@ def test_tables_that_fit_are_not_called_wide_on_any_page(tmp_path, paper, column
     with pymupdf.open(r.outputs["pdf"]) as pdf:
         for page in pdf:
             assert all(0 <= w[0] and w[2] <= page.rect.width for w in page.get_text("words"))
+
+
+def test_notes_are_numbered_in_the_articles_digits(tmp_path):
+    [r] = build([NEWS], tmp_path, BuildSettings(formats=("pdf", "docx", "epub"),
+                                                digits="arabic-indic"))
+    assert r.ok, r.error
+    pages = [_flat(p) for p in pdftotext(r.outputs["pdf"]).split("\f")]
+    foot = [p for p in pages if _flat(NOTES[0]) in p][0]
+    assert re.search("١" + _flat("النتائج الأولية"), foot)  # the marker before the note
+    document = _docx_part(r.outputs["docx"], "word/document.xml")
+    assert document.find(".//w:sectPr/w:footnotePr/w:numFmt", NS).get(f"{{{W}}}val") \
+        == "hindiNumbers"
+    pages_xhtml = _epub_pages(r.outputs["epub"])
+    calls = [e.text for root in pages_xhtml.values() for e in root.iter()
+             if e.get(f"{{{XHTML['epub']}}}type") == "noteref"]
+    assert calls == ["١", "٢", "٣"]
+    kicker = [e for root in pages_xhtml.values() for e in root.iter()
+              if e.get("class") == "kicker"]
+    assert [k.text for k in kicker] == ["انتخابات بلدية"]

@@ -315,3 +315,27 @@ def test_hostile_picture_names_and_properties_stay_inside(bundled_docx, tmp_path
     assert list(imported.images) == ["image-01.png"]
     assert "template" not in imported.source and "../" not in imported.source
     assert "columns" not in imported.source  # a list where text belongs: left out
+
+
+@pytest.mark.parametrize("name", ["udhr_arb", "osg_how_to_contribute_ar", "osg_legal_ar",
+                                  "cc_by_4.0_legalcode_ar", "quran_019_maryam"])
+def test_articles_written_by_others_come_back_whole(name, tmp_path):
+    """Nested and numbered lists, links, code, diacritics and Latin inside
+    Arabic: built, imported unedited, the same words and the same tree."""
+    from collections import Counter
+
+    from conftest import CORPUS
+    from pipeline.model import Text
+    source = CORPUS / f"{name}.md"
+    if not source.is_file():
+        pytest.skip(f"the corpus is not at {CORPUS}")
+    built = _build(source, tmp_path)
+    imported = import_docx(built.outputs["docx"])
+    original = source.read_text(encoding="utf-8")
+    assert source_words(imported.source) == source_words(original)
+
+    def tree(text: str) -> Counter:
+        article, _ = read_article(text)
+        return Counter(type(n).__name__ for n in iter_nodes(article) if not isinstance(n, Text))
+    assert tree(imported.source) == tree(original)
+    assert read_article(imported.source)[0].meta == read_article(original)[0].meta

@@ -132,7 +132,7 @@ class _Reader:
             level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
             blocks.append(f"{'#' * level} {text.strip()}")
         elif (m := _LIST.match(style)) or style == "list paragraph":
-            self.item(m, text, blocks)
+            self.item(m, text, blocks, _level(element))
         elif style in ("faq question", "faq answer"):
             self.close_lists(blocks)
             if not self.faq:
@@ -159,9 +159,11 @@ class _Reader:
                         hint="restyle it as Normal, a heading or a list in the document"))
                 blocks.append(escape_start(text.strip()))
 
-    def item(self, match, text: str, blocks: list[str]) -> None:
+    def item(self, match, text: str, blocks: list[str], level: int | None) -> None:
         kind = match.group(1) if match else "bullet"
-        depth = int(match.group(2)) - 1 if match and match.group(2) else 0
+        # the numbering level where there is one (styles stop at "List Bullet 3")
+        depth = level if level is not None and kind != "continue" else \
+            int(match.group(2)) - 1 if match and match.group(2) else 0
         if self.faq:
             self.close(blocks)
         if kind == "continue":
@@ -302,7 +304,9 @@ class _Reader:
         form = (on(props, "w:b"), on(props, "w:i"), on(props, "w:strike"))
         for child in run:
             if child.tag == qn("w:t") and child.text:
-                pieces.append((_BIDI_CONTROLS.sub("", child.text), form, link))
+                text = _BIDI_CONTROLS.sub("", child.text)
+                if text:  # a run of the isolate's controls alone would split the bold
+                    pieces.append((text, form, link))
             elif child.tag == qn("w:tab"):
                 pieces.append((" ", form, link))
             elif child.tag in (qn("w:br"), qn("w:cr")):
@@ -376,6 +380,13 @@ def _flatten(body):
             content = child.find(qn("w:sdtContent"))
             if content is not None:
                 yield from _flatten(content)
+
+
+def _level(paragraph) -> int | None:
+    """A list paragraph's numbering level (``w:numPr/w:ilvl``), if it has one."""
+    ilvl = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    value = ilvl.get(qn("w:val")) if ilvl is not None else None
+    return int(value) if value and value.isdigit() and int(value) < 9 else None
 
 
 def _is_picture(paragraph) -> bool:

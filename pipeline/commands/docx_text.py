@@ -85,7 +85,10 @@ def join(pieces) -> str:
 
 
 def escape(text: str) -> str:
-    return re.sub(r"([\\`*_\[\]<>~|])", r"\\\1", text)
+    """Text that reads as itself in Markdown; an underscore inside a word
+    (CODE_OF_CONDUCT) cannot open emphasis and stays as written."""
+    text = re.sub(r"([\\`*\[\]<>~|])", r"\\\1", text)
+    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 
 def escape_start(text: str) -> str:

@@ -4,6 +4,7 @@ each output read by the same judges (pikepdf, pdftotext, the DOCX's XML,
 EPUBCheck). Prints a Markdown table of what each output carries.
 
     python bench/compare.py        # needs pandoc (pip install pypandoc-binary)
+    python bench/compare.py --news # the news parts: tables, figures, footnotes…
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 INDIC = re.compile(r"^\s*[\u202a-\u202e]*[٠-٩]+[\u202a-\u202e]*\s*$", re.M)
 
 
-def pandoc_outputs(folder: Path) -> dict[str, Path]:
+def pandoc_outputs(folder: Path, article: Path = ARTICLE) -> dict[str, Path]:
     import pypandoc
     pandoc = pypandoc.get_pandoc_path()
     env = {**os.environ,
@@ -35,17 +36,74 @@ def pandoc_outputs(folder: Path) -> dict[str, Path]:
     for fmt in ("pdf", "docx", "epub"):
         target = folder / f"pandoc.{fmt}"
         extra = ["--pdf-engine=weasyprint"] if fmt == "pdf" else []
-        subprocess.run([pandoc, str(ARTICLE), "-o", str(target), "-M", "lang=ar",
-                        "-M", "dir=rtl", *extra], check=True, env=env, capture_output=True)
+        subprocess.run([pandoc, str(article), "-o", str(target), "-M", "lang=ar",
+                        "-M", "dir=rtl", f"--resource-path={article.parent}", *extra],
+                       check=True, env=env, capture_output=True, cwd=article.parent)
         outputs[fmt] = target
     return outputs
 
 
-def our_outputs(folder: Path) -> dict[str, Path]:
+def our_outputs(folder: Path, article: Path = ARTICLE) -> dict[str, Path]:
     sys.path.insert(0, str(ROOT))
     from pipeline.building.builder import BuildSettings, build
-    [result] = build([ARTICLE], folder, BuildSettings(force=True))
+    [result] = build([article], folder, BuildSettings(force=True))
     return result.outputs
+
+
+NEWS = ROOT / "tests" / "fixtures" / "news" / "election-results.md"
+NOTE_WORDS = ("تشمل", "المحكمة", "بلغت")
+CALL_WORDS = ("استمر", "مؤتمر", "ارتفعت")
+"""A word of each footnote of the news fixture, and of the paragraph calling it."""
+
+
+def news_facts(outputs: dict[str, Path]) -> list[tuple[str, str, str]]:
+    """(format, what, value) for the news fixture's parts in one tool's outputs."""
+    import pymupdf
+    rows = []
+    pages = subprocess.run(["pdftotext", str(outputs["pdf"]), "-"], capture_output=True,
+                           text=True).stdout.split("\f")
+    beside = sum(any(n in p and c in p for p in pages) for n, c in zip(NOTE_WORDS, CALL_WORDS))
+    rows.append(("PDF", "footnotes on the page that calls them", f"{beside} of 3"))
+    rows.append(("PDF", "long table's header row on each of its pages",
+                 "yes" if sum("المسجلون" in p for p in pages) >= 2 else "no"))
+    first_right = "no"
+    with pymupdf.open(outputs["pdf"]) as pdf:
+        for page in pdf:
+            xs = {w[4]: w[0] for w in page.get_text("words")}
+            if "الدائرة" in xs and "الوفاق" in xs:
+                first_right = "yes" if xs["الدائرة"] > xs["الوفاق"] else "no"
+                break
+    rows.append(("PDF", "table's first column on the right", first_right))
+    text = "".join(pages)
+    rows.append(("PDF", "kicker (section) shown", "yes" if "انتخابات بلدية" in text else "no"))
+    rows.append(("PDF", "figure credit shown", "yes" if "قسم الغرافيك" in text else "no"))
+    with zipfile.ZipFile(outputs["docx"]) as z:
+        document = etree.fromstring(z.read("word/document.xml"))
+    tables = document.findall(f".//{W}tbl")
+    rows.append(("DOCX", "tables right to left (w:bidiVisual)",
+                 f"{sum(t.find(f'{W}tblPr/{W}bidiVisual') is not None for t in tables)} of "
+                 f"{len(tables)}"))
+    rows.append(("DOCX", "header row repeated on each page (w:tblHeader)",
+                 f"{sum(t.find(f'.//{W}tblHeader') is not None for t in tables)} of "
+                 f"{len(tables)}"))
+    rows.append(("DOCX", "real footnotes", str(len(document.findall(f".//{W}footnoteReference")))))
+    rows.append(("DOCX", "struck-out runs (w:strike)",
+                 str(len(document.findall(f".//{W}rPr/{W}strike")))))
+    body = "".join(t.text or "" for t in document.iter(f"{W}t"))
+    rows.append(("DOCX", "figure credit shown", "yes" if "قسم الغرافيك" in body else "no"))
+    with zipfile.ZipFile(outputs["epub"]) as z:
+        pages = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+        names = z.namelist()
+    rows.append(("EPUB", "pop-up footnotes (epub:type=footnote)",
+                 str(len(re.findall(r'epub:type="footnote"', pages)))))
+    rows.append(("EPUB", "tables with dir=rtl and th scope",
+                 f"{len(re.findall(r'<table[^>]*dir=.rtl', pages))} / "
+                 f"{'yes' if 'scope=' in pages else 'no'}"))
+    rows.append(("EPUB", "cover made from the chosen photo",
+                 "yes" if any("cover" in n.lower() and n.endswith((".jpg", ".png"))
+                              for n in names) else "no"))
+    rows.append(("EPUB", "EPUBCheck", epubcheck(outputs["epub"])))
+    return rows
 
 
 def pdf_facts(path: Path) -> dict[str, str]:
@@ -181,6 +239,15 @@ def main() -> int:
     if not shutil.which("pdffonts"):
         print("needs poppler-utils (pdffonts, pdftotext)", file=sys.stderr)
         return 1
+    if "--news" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as tmp:
+            theirs = news_facts(pandoc_outputs(Path(tmp), NEWS))
+            ours = news_facts(our_outputs(Path(tmp) / "ours", NEWS))
+        print("| output | what | pandoc | pipeline |")
+        print("|---|---|---|---|")
+        for (fmt, what, a), (_, _, b) in zip(theirs, ours):
+            print(f"| {fmt} | {what} | {a} | {b} |")
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         theirs = pandoc_outputs(Path(tmp))
         ours = our_outputs(Path(tmp) / "ours")

@@ -339,3 +339,12 @@ def test_articles_written_by_others_come_back_whole(name, tmp_path):
         return Counter(type(n).__name__ for n in iter_nodes(article) if not isinstance(n, Text))
     assert tree(imported.source) == tree(original)
     assert read_article(imported.source)[0].meta == read_article(original)[0].meta
+
+
+def test_a_numbered_list_comes_back_counting_from_where_it_did(tmp_path):
+    source = tmp_path / "list.md"
+    source.write_text("---\ntitle: قائمة\n---\n\n3. ثالث\n4. رابع\n\nنص\n\n1. أول\n2. ثان\n",
+                      encoding="utf-8")
+    built = _build(source, tmp_path / "out")
+    back = import_docx(built.outputs["docx"]).source
+    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks

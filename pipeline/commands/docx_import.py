@@ -20,8 +20,12 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
+from .docx_package import (
+    flatten, is_picture, list_id, list_level, list_starts, related, xml,
+)
 from .docx_text import (
-    column_rule, front_matter_text, rtl, clip, escape, escape_start, join, link_path, on, plain, kept_properties,
+    clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
+    link_path, on, plain, rtl,
 )
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
@@ -52,8 +56,8 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
     from ..ziplimits import open_docx
     document = open_docx(path, "edited DOCX")
     body = document.element.body
-    notes = _xml(_related(document.part, RT.FOOTNOTES))
-    comments_root = _xml(_related(document.part, RT.COMMENTS))
+    notes = xml(related(document.part, RT.FOOTNOTES))
+    comments_root = xml(related(document.part, RT.COMMENTS))
     found = count_changes(body) + (count_changes(notes) if notes is not None else 0)
     if found and changes is None:
         raise PipelineError(f"the document has {found} tracked changes not yet accepted or "
@@ -81,6 +85,8 @@ class _Reader:
         self.note_ids: list[str] = []
         self.comment_after = {c.ident: c for c in kept_comments}
         self.unknown: set[str] = set()
+        self.list_ids: dict[int, str | None] = {}
+        self.starts = list_starts(document)
 
     # --- the document ----------------------------------------------------------
 
@@ -88,7 +94,7 @@ class _Reader:
         blocks: list[str] = []
         self.lists: list[str] = []  # the open list kinds, outermost first
         self.faq = False
-        elements = [e for e in _flatten(body)]
+        elements = [e for e in flatten(body)]
         k = 0
         while k < len(elements):
             element = elements[k]
@@ -99,7 +105,7 @@ class _Reader:
                 continue
             style = self.style_of(element)
             text = self.inlines(element)
-            if _is_picture(element):
+            if is_picture(element):
                 caption = credit = ""
                 while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
                     which = self.style_of(elements[k])
@@ -132,7 +138,7 @@ class _Reader:
             level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
             blocks.append(f"{'#' * level} {text.strip()}")
         elif (m := _LIST.match(style)) or style == "list paragraph":
-            self.item(m, text, blocks, _level(element))
+            self.item(m, text, blocks, list_level(element), list_id(element))
         elif style in ("faq question", "faq answer"):
             self.close_lists(blocks)
             if not self.faq:
@@ -159,7 +165,8 @@ class _Reader:
                         hint="restyle it as Normal, a heading or a list in the document"))
                 blocks.append(escape_start(text.strip()))
 
-    def item(self, match, text: str, blocks: list[str], level: int | None) -> None:
+    def item(self, match, text: str, blocks: list[str], level: int | None,
+             num_id: str | None = None) -> None:
         kind = match.group(1) if match else "bullet"
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
@@ -172,11 +179,16 @@ class _Reader:
             return
         while len(self.lists) > depth + 1:
             self.lists.pop()
+        opens = len(self.lists) <= depth or self.lists[depth] != kind \
+            or self.list_ids.get(depth) != num_id
         self.lists = self.lists[:depth] + [kind]
+        self.list_ids[depth] = num_id
         indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth])
-        marker = "1." if kind == "number" else "-"
+        # a numbered list's first item says where it counts from (w:startOverride)
+        start = self.starts.get(num_id, 1) if opens and kind == "number" else 1
+        marker = f"{start}." if kind == "number" else "-"
         line = f"{indent}{marker} {text.strip()}"
-        if blocks and re.match(r"\s*(-|1\.) ", blocks[-1].split("\n")[-1]) and len(self.lists):
+        if blocks and re.match(r"\s*(-|\d+\.) ", blocks[-1].split("\n")[-1]) and len(self.lists):
             blocks[-1] += "\n" + line  # a tight list: items on consecutive lines
         else:
             blocks.append(line)
@@ -342,53 +354,3 @@ class _Reader:
             raise PipelineError("the document has no title",
                                 hint="give its first line the Title style")
         return front_matter_text(values)
-
-
-# --- helpers -------------------------------------------------------------------
-
-
-def _related(part, reltype):
-    for rel in part.rels.values():
-        if rel.reltype == reltype and not rel.is_external:
-            return rel.target_part
-    return None
-
-
-def _xml(part):
-    """A part's XML tree: python-docx parses only the parts it knows (not
-    footnotes, and comments only in recent versions)."""
-    if part is None:
-        return None
-    element = getattr(part, "element", None)
-    if element is not None:
-        return element
-    from lxml import etree
-    try:
-        return etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False,
-                                                           no_network=True))
-    except etree.XMLSyntaxError:
-        raise PipelineError(f"the DOCX's {part.partname} is not well-formed XML",
-                            hint="open and save it again in Word or LibreOffice") from None
-
-
-def _flatten(body):
-    """Paragraphs and tables in reading order (content controls opened)."""
-    for child in body:
-        if child.tag in (qn("w:p"), qn("w:tbl")):
-            yield child
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                yield from _flatten(content)
-
-
-def _level(paragraph) -> int | None:
-    """A list paragraph's numbering level (``w:numPr/w:ilvl``), if it has one."""
-    ilvl = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
-    value = ilvl.get(qn("w:val")) if ilvl is not None else None
-    return int(value) if value and value.isdigit() and int(value) < 9 else None
-
-
-def _is_picture(paragraph) -> bool:
-    return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
-        and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

@@ -1,0 +1,76 @@
+"""What an edited DOCX's package holds beyond its text: parts python-docx
+does not parse, paragraphs and tables in reading order, list levels and the
+numbers lists start from."""
+
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+
+from ..errors import PipelineError
+
+
+def related(part, reltype):
+    for rel in part.rels.values():
+        if rel.reltype == reltype and not rel.is_external:
+            return rel.target_part
+    return None
+
+
+def xml(part):
+    """A part's XML tree: python-docx parses only the parts it knows (not
+    footnotes, and comments only in recent versions)."""
+    if part is None:
+        return None
+    element = getattr(part, "element", None)
+    if element is not None:
+        return element
+    from lxml import etree
+    try:
+        return etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False,
+                                                           no_network=True))
+    except etree.XMLSyntaxError:
+        raise PipelineError(f"the DOCX's {part.partname} is not well-formed XML",
+                            hint="open and save it again in Word or LibreOffice") from None
+
+
+def flatten(body):
+    """Paragraphs and tables in reading order (content controls opened)."""
+    for child in body:
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from flatten(content)
+
+
+def list_level(paragraph) -> int | None:
+    """A list paragraph's numbering level (``w:numPr/w:ilvl``), if it has one."""
+    ilvl = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")
+    value = ilvl.get(qn("w:val")) if ilvl is not None else None
+    return int(value) if value and value.isdigit() and int(value) < 9 else None
+
+
+def list_id(paragraph) -> str | None:
+    num = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    return num.get(qn("w:val")) if num is not None else None
+
+
+def list_starts(document) -> dict[str, int]:
+    """Each numbering instance's first number, where it says one."""
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return {}
+    starts = {}
+    for num in numbering.findall(qn("w:num")):
+        start = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        value = start.get(qn("w:val")) if start is not None else ""
+        if value and value.isdigit():
+            starts[num.get(qn("w:numId"))] = int(value)
+    return starts
+
+
+def is_picture(paragraph) -> bool:
+    return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
+        and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

@@ -346,3 +346,18 @@ def test_images_past_the_pixel_budget_are_refused(tmp_path):
         Image.new("RGB", (4000, 4000), (n * 90, 20, 20)).save(tmp_path / f"p{n}.png")
     message = refused(tmp_path, "![أ](p0.png)\n\n![ب](p1.png)\n")
     assert ":6:" in message and "over 30,000,000 pixels together (at 'p1.png')" in message
+
+
+def test_a_long_footnote_called_over_and_over_is_refused():
+    """A note is set again at each call: a 100 KB note called 900 times would
+    be 90 MB of text in every format."""
+    from pipeline.reader import read_article
+    note = "كلمة " * 20_000
+    with pytest.raises(PipelineError, match="add up to over 2,000,000 characters"):
+        read_article("---\ntitle: t\n---\n\n" + "نص[^a] " * 900 + f"\n\n[^a]: {note}\n")
+    with pytest.raises(PipelineError, match="more than 1,000 footnote calls") as refused:
+        read_article("---\ntitle: t\n---\n\n" + "نص[^a] " * 1001 + "\n\n[^a]: قصيرة\n")
+    assert refused.value.diagnostic.line == 5
+    article, _ = read_article("---\ntitle: t\n---\n\n" + "نص[^a] " * 3 + "\n\n[^a]: قصيرة\n")
+    notes = [n for n in article.blocks[0].content if type(n).__name__ == "Note"]
+    assert [n.number for n in notes] == [1, 2, 3] and notes[0].blocks is notes[2].blocks

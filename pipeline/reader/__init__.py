@@ -66,9 +66,10 @@ def read_article(text: str, overrides: dict[str, str] | None = None
     meta = meta_from(data, marks, fm_first_line)
     warnings: list[Diagnostic] = []
     fixed = {}
-    for key in ("title", "description", "author", "section", "cover_credit"):
+    for key, written in (("title", "title"), ("description", "description"),
+                         ("author", "author"), ("section", "section"), ("cover_credit", "credit")):
         fixed[key], found = balance_bidi(getattr(meta, key),
-                                         marks.get(key, (fm_first_line, None))[0])
+                                         marks.get(written, (fm_first_line, None))[0])
         warnings += found
     check_nesting(tokens)
     warnings += unsupported_syntax(tokens) + uncalled_notes(env, text)

@@ -151,7 +151,7 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
             raise PipelineError(f"'{key}' is empty", hint=f"give the article a {key}",
                                 **where(key))
         _check_text(value, **where(key))
-        if key in ("title", "short_title", "description", "author", "credit") and \
+        if key in ("title", "short_title", "description", "author", "section", "credit") and \
                 len(value) > MAX_TITLE_CHARS:
             raise PipelineError(f"'{key}' is {len(value):,} characters, over the "
                                 f"{MAX_TITLE_CHARS}-character limit",
@@ -223,10 +223,6 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
 
     keywords, tags = word_list("keywords"), word_list("tags")
     section = text("section")
-    if len(section) > MAX_TITLE_CHARS:
-        raise PipelineError(f"'section' is {len(section):,} characters, over the "
-                            f"{MAX_TITLE_CHARS}-character limit", **where("section"),
-                            hint="a section is a word or two: the desk the article runs in")
     cover = text("cover")
     if cover:
         cover = image_path(cover, **where("cover"))

@@ -19,17 +19,21 @@ from ..errors import Diagnostic, PipelineError
 from ..model import (
     Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, FaqEntry, Figure, Heading,
     Image, Inline, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout, Strong,
-    Table, TableCell, TableRow, Text, ThematicBreak,
+    Table, Text, ThematicBreak,
 )
-from ..transforms import plain_text
+from ..transforms import block_text, plain_text
 from .checks import allowed, image_path, link_target
+from .tables import read_table
 from .text import describe
 
+MAX_NOTES = 1_000
+"""Footnote calls past this are refused: each is a note in every format."""
+MAX_NOTE_CHARS = 2_000_000
+"""Nor may the notes of all calls add up to more characters than a source may
+hold: a note is set again at each call."""
 FIGURE_ATTRIBUTES = ("credit",)
 """What an image's braces may say (``![…](p.jpg "caption"){credit="…"}``)."""
 
-_NUMBER = re.compile(r"[+\-\u2212]?[\d\u0660-\u0669\u06f0-\u06f9]+"
-                     r"([.,\u066b\u066c\u060c][\d\u0660-\u0669\u06f0-\u06f9]+)*\s*[%\u066a]?")
 _EDITORS_NOTE = re.compile(r"<!--(?:(?!-->).)*-->", re.S)
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
@@ -56,6 +60,8 @@ class BodyReader:
         self.warnings: list[Diagnostic] = []
         self._notes: dict[int, tuple[str, list[SyntaxTreeNode], int | None]] = {}
         self._called: set[int] = set()
+        self._read_notes: dict[int, tuple[Block, ...]] = {}
+        self._note_chars = 0
         self._numbered = 0
         self._in_note = False
         self._uncalled_warned: set[str] = set()
@@ -149,22 +155,7 @@ class BodyReader:
                 return
 
     def table(self, node: SyntaxTreeNode) -> Table:
-        """A GFM pipe table: its header row, its body rows, each column's alignment."""
-        head, *body = [row for part in node.children for row in part.children]
-        aligns = tuple(_alignment(cell) for cell in head.children)
-
-        def row(tr: SyntaxTreeNode) -> TableRow:
-            return TableRow(tuple(TableCell(self.inline(cell.children[0]) if cell.children
-                                            else ()) for cell in tr.children))
-
-        rows = tuple(map(row, body))
-        numeric = []
-        for k in range(len(aligns)):
-            values = [plain_text(r.cells[k].content).strip() for r in rows
-                      if k < len(r.cells)]
-            values = [v for v in values if v and v not in ("-", "\u2013", "\u2014")]
-            numeric.append(bool(values) and all(_NUMBER.fullmatch(v) for v in values))
-        return Table(head=row(head), rows=rows, aligns=aligns, numeric=tuple(numeric))
+        return read_table(node, lambda cell: self.inline(cell) if cell is not None else ())
 
     def note(self, node: SyntaxTreeNode, line: int | None) -> list[Inline]:
         """A footnote call: the note's text, numbered in reading order."""
@@ -177,15 +168,26 @@ class BodyReader:
             return [Text(f"[^{label}]")]
         if ident not in self._notes:  # the parser made the call, so the note exists
             return [Text(f"[^{label}]")]
+        if self._numbered == MAX_NOTES:
+            raise PipelineError(f"more than {MAX_NOTES:,} footnote calls", line=line,
+                                hint="a note called again and again is one note: call it "
+                                     "once, or split the article")
         _label, children, _line_ = self._notes[ident]
         self._called.add(ident)
-        self._in_note = True
-        try:
-            blocks = tuple(self.blocks(children))
-        finally:
-            self._in_note = False
+        if ident not in self._read_notes:  # a note called twice is read once
+            self._in_note = True
+            try:
+                self._read_notes[ident] = tuple(self.blocks(children))
+            finally:
+                self._in_note = False
+        self._note_chars += sum(len(block_text(b)) for b in self._read_notes[ident])
+        if self._note_chars > MAX_NOTE_CHARS:
+            raise PipelineError(f"the footnotes' calls add up to over {MAX_NOTE_CHARS:,} "
+                                "characters of notes", line=line,
+                                hint="a long note called many times is set every time: "
+                                     "call it once")
         self._numbered += 1
-        return [Note(blocks=blocks, number=self._numbered)]
+        return [Note(blocks=self._read_notes[ident], number=self._numbered)]
 
     def item(self, node: SyntaxTreeNode) -> ListItem:
         """A list item; ``**term**: text`` becomes its lead term and the rest."""
@@ -353,11 +355,6 @@ def _first_line(node: SyntaxTreeNode) -> int | None:
         if n.map:
             return n.map[0] + 1
     return None
-
-
-def _alignment(cell: SyntaxTreeNode) -> str:
-    style = str(cell.attrs.get("style") or "")
-    return style.split(":", 1)[1] if style.startswith("text-align:") else ""
 
 
 def _texts(nodes: tuple[Inline, ...]):

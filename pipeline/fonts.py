@@ -98,11 +98,12 @@ def regular_face(fonts_dir: Path = FONTS_DIR) -> Path:
 def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False) -> float:
     """How wide ``word`` is set in the text face, in ems, as HarfBuzz shapes it."""
     faces = {f.bold: f.path for f in text_faces(fonts_dir) if not f.italic}
-    return _shaped_width(word, faces.get(bold) or regular_face(fonts_dir))
+    return shaped_width_em(word, faces.get(bold) or regular_face(fonts_dir))
 
 
 @functools.lru_cache(maxsize=4096)
-def _shaped_width(word: str, path: Path) -> float:
+def shaped_width_em(word: str, path: Path) -> float:
+    """How wide ``word`` is set in the font at ``path``, in ems (HarfBuzz, kerned)."""
     import uharfbuzz as hb
     face = _hb_face(path)
     buffer = hb.Buffer()

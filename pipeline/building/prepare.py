@@ -81,9 +81,9 @@ MAX_BLEED_MM = 25
 MAX_PDF_SOURCE_BYTES = 800 * 1024
 MAX_PDF_BLOCKS = 3_000
 """A PDF is not made of a source larger than 800 KB or of more than 3,000
-paragraphs, headings, list items, table rows and figures: WeasyPrint holds the whole laid-out
-document (some 36 KB of memory a paragraph, and a tagging step quadratic in
-pages); such a text is a book, not an article."""
+paragraphs, headings, list items, table rows and figures: WeasyPrint holds
+the whole laid-out document (some 36 KB of memory a paragraph, and a tagging
+step quadratic in pages); such a text is a book, not an article."""
 MAX_STEM_BYTES = 150
 """A source whose name (less ``.md``) is longer than this is refused: the
 outputs, their temporary files and a web page's folder are named after it,
@@ -158,7 +158,8 @@ def reference_warnings(options: WriterOptions, paper: str) -> list[Diagnostic]:
     if reference is None:
         return []
     found = [Diagnostic(f"reference DOCX: {mend}", severity="warning",
-                        hint="set both scripts in the style to silence this")
+                        hint="set it for Latin and for complex-script text in the style "
+                             "to keep it as it is")
              for mend in reference.mends]
     article_paper = PAPERS[paper].css
     if not options.docx.reference_page and reference.paper and \

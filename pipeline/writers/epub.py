@@ -87,7 +87,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
     shown = facts.text + "".join(labels.values()) + TEMPLATE_CHARACTERS
     faces = faces_used(article, shown, options.fonts_dir)
     css = font_faces_css(faces, lambda f: "../fonts/" + f.path.name, options)
-    for name in ("lists.css", "parts.css", "epub.css"):  # list numbers: the same rules in every format
+    # list numbers and the news parts: the same rules on every screen
+    for name in ("lists.css", "parts.css", "epub.css"):
         css += template_file(options.template_dirs, name).read_text(encoding="utf-8")
     book.add_item(epub.EpubItem(uid="style", file_name=STYLESHEET, media_type="text/css",
                                 content=css.encode()))

@@ -12,7 +12,9 @@ from urllib.parse import unquote, urlsplit
 from ..compat.weasyprint import glyph_layer
 from ..facts import facts_for
 from ..errors import PipelineError
-from ..fonts import faces_used, glyph_texts, regular_face, shipped_faces, word_width_em
+from ..fonts import (
+    faces_used, glyph_texts, regular_face, shaped_width_em, shipped_faces, word_width_em,
+)
 from ..model import Article
 from ..pages import COLUMN_GAP_MM, PAPERS, layout, measure_em
 from ..options import WriterOptions
@@ -44,20 +46,7 @@ def running_title(article: Article, options: WriterOptions) -> str:
 
 
 def _width(text: str, font_path: Path) -> float:
-    import uharfbuzz as hb
-    face = _hb_face(font_path)
-    font = hb.Font(face)
-    buf = hb.Buffer()
-    buf.add_str(text)
-    buf.guess_segment_properties()
-    hb.shape(font, buf, {"kern": True})
-    return sum(p.x_advance for p in buf.glyph_positions) / face.upem * RUNNING_HEAD_PT
-
-
-@functools.lru_cache(maxsize=4)
-def _hb_face(path: Path):
-    import uharfbuzz as hb
-    return hb.Face(hb.Blob.from_file_path(str(path)))
+    return shaped_width_em(text, font_path) * RUNNING_HEAD_PT
 
 
 def faces_css(article: Article, options: WriterOptions) -> str:

@@ -26,7 +26,8 @@ def write(article: Article, options: WriterOptions) -> Bundle:
     for src, name in names.items():
         files[name] = options.images[src].data
     css = font_faces_css(faces, lambda f: f"{f.path.stem}.woff2", options)
-    for name in ("lists.css", "parts.css", "web.css"):  # list numbers: the same rules in every format
+    # list numbers and the news parts: the same rules on every screen
+    for name in ("lists.css", "parts.css", "web.css"):
         css += template_file(options.template_dirs, name).read_text(encoding="utf-8")
     files["article.css"] = css.encode()
     cover = f"{folder}/{names[article.meta.cover]}" if article.meta.cover else ""

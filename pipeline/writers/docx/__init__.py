@@ -272,7 +272,8 @@ class _DocxBuilder:
         """The image inline, no wider than the text; an SVG (which Word
         documents cannot hold without a raster copy) is replaced by its alt text."""
         resource = self.options.images[image.src]
-        if resource.media_type == SVG:
+        # in a footnote a picture would need footnotes.xml's own relationship
+        if resource.media_type == SVG or self._in_note:
             self.text_runs(parent, f"[{image.alt or image.src}]", bold, italic, False)
             return
         parent.append(picture_run(self.doc, resource, image))

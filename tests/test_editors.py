@@ -348,3 +348,33 @@ def test_a_numbered_list_comes_back_counting_from_where_it_did(tmp_path):
     built = _build(source, tmp_path / "out")
     back = import_docx(built.outputs["docx"]).source
     assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks
+
+
+def test_lists_set_in_words_own_list_paragraph_style_read_by_their_numbering(tmp_path):
+    """Word sets every list in "List Paragraph"; its numbering says which count."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    document = docx.Document()
+    document.add_paragraph("عنوان المقال", style="Title")
+    numbering = document.part.numbering_part.element
+    for ident, fmt in (("77", "decimal"), ("78", "bullet")):
+        numbering.insert(0, parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{ident}"><w:lvl w:ilvl="0">'
+            f'<w:numFmt w:val="{fmt}"/></w:lvl></w:abstractNum>'))
+    for num, abstract in (("501", "77"), ("502", "78")):
+        numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num}">'
+                                   f'<w:abstractNumId w:val="{abstract}"/></w:num>'))
+
+    def item(text: str, num: str) -> None:
+        p = document.add_paragraph(text, style="List Paragraph")
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>'))
+    item("أول", "501")
+    item("ثان", "501")
+    document.add_paragraph("بين القائمتين.")
+    item("نقطة", "502")
+    document.save(str(tmp_path / "word.docx"))
+    article, _ = read_article(import_docx(tmp_path / "word.docx").source)
+    kinds = [type(b).__name__ for b in article.blocks]
+    assert kinds == ["OrderedList", "Paragraph", "BulletList"]
+    assert len(article.blocks[0].items) == 2

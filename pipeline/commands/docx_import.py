@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
 from .docx_package import (
-    flatten, is_picture, list_id, list_level, list_starts, related, xml,
+    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, related, xml,
 )
 from .docx_text import (
     clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
@@ -87,6 +87,7 @@ class _Reader:
         self.unknown: set[str] = set()
         self.list_ids: dict[int, str | None] = {}
         self.starts = list_starts(document)
+        self.numbered = numbered_lists(document)
 
     # --- the document ----------------------------------------------------------
 
@@ -167,7 +168,9 @@ class _Reader:
 
     def item(self, match, text: str, blocks: list[str], level: int | None,
              num_id: str | None = None) -> None:
-        kind = match.group(1) if match else "bullet"
+        # Word's own lists: one style, the numbering says bullet or number
+        kind = match.group(1) if match else \
+            "number" if (num_id, level or 0) in self.numbered else "bullet"
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
             int(match.group(2)) - 1 if match and match.group(2) else 0

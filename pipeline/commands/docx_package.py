@@ -71,6 +71,32 @@ def list_starts(document) -> dict[str, int]:
     return starts
 
 
+def numbered_lists(document) -> set[tuple[str, int]]:
+    """The (numbering instance, level) pairs that count rather than bullet:
+    how a list set in Word's one "List Paragraph" style says which it is."""
+    try:
+        numbering = document.part.numbering_part.element
+    except (KeyError, NotImplementedError):
+        return set()
+    counting: dict[str, set[int]] = {}
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        levels = set()
+        for lvl in abstract.findall(qn("w:lvl")):
+            fmt = lvl.find(qn("w:numFmt"))
+            level = lvl.get(qn("w:ilvl"), "")
+            if fmt is not None and level.isdigit() and fmt.get(qn("w:val")) not in (
+                    "bullet", "none"):
+                levels.add(int(level))
+        counting[abstract.get(qn("w:abstractNumId"))] = levels
+    found = set()
+    for num in numbering.findall(qn("w:num")):
+        abstract = num.find(qn("w:abstractNumId"))
+        if abstract is not None:
+            for level in counting.get(abstract.get(qn("w:val")), ()):
+                found.add((num.get(qn("w:numId")), level))
+    return found
+
+
 def is_picture(paragraph) -> bool:
     return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
         and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

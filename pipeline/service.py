@@ -27,12 +27,42 @@ from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from fastapi import FastAPI, Query, Request
+import inspect
+
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from .api import MEDIA_TYPES
 from .compat.futures import pool_processes
 from .errors import PipelineError
+
+QUERY_KINDS = {"choice": str, "text": str, "flag": bool, "length": float}
+"""The schema kinds a request may set in its query, and their types there."""
+
+
+def settings_query():
+    """A FastAPI dependency taking every build setting of the schema
+    (``schema.SCHEMA``) from the query under its ``BuildSettings`` field's
+    name (``paper``, ``bleed_mm``…), and giving those that were set; the
+    OpenAPI description lists them from the same schema."""
+    from .schema import SCHEMA
+    options = [o for o in SCHEMA if o.field and o.kind in QUERY_KINDS
+               and o.field != "reference_page"]  # a reference DOCX is not offered here
+    parameters = []
+    for o in options:
+        kind = int if o.choices and all(isinstance(c, int) for c in o.choices) \
+            else QUERY_KINDS[o.kind]
+        described = o.help + (f" ({', '.join(map(str, o.choices))})" if o.choices else "") \
+            + (" — in millimetres here" if o.kind == "length" else "")
+        parameters.append(inspect.Parameter(o.field, inspect.Parameter.KEYWORD_ONLY,
+                                            default=Query(None, description=described),
+                                            annotation=kind | None))
+
+    def chosen(**values) -> dict:
+        return {k: v for k, v in values.items() if v is not None}
+    chosen.__signature__ = inspect.Signature(parameters, return_annotation=dict)
+    return chosen
+
 
 @dataclass
 class ServiceConfig:
@@ -105,12 +135,9 @@ def create_app(config: ServiceConfig | None = None):
     async def build(request: Request,
                     format: list[str] = Query(default=["pdf", "docx", "epub"],
                                               description="pdf, docx, epub or html; repeat"),
-                    paper: str | None = None, justify: str | None = None,
-                    digits: str | None = None, columns: int | None = None,
-                    pdf_variant: str | None = None, bleed_mm: float | None = None,
-                    marks: bool | None = None,
                     name: str = Query(default="article",
-                                      description="the article's file name, without .md")):
+                                      description="the article's file name, without .md"),
+                    settings: dict = Depends(settings_query())):
         """The Markdown source as the body (``text/markdown``), or
         ``multipart/form-data`` with the source in ``source`` and its images as
         further files named as the article names them. One format answers with
@@ -119,10 +146,6 @@ def create_app(config: ServiceConfig | None = None):
         bad = [f for f in formats if f not in MEDIA_TYPES]
         if bad:
             return error(422, f"unknown format {bad[0]!r}: use " + ", ".join(MEDIA_TYPES))
-        settings = {k: v for k, v in dict(paper=paper, justify=justify, digits=digits,
-                                          columns=columns, pdf_variant=pdf_variant,
-                                          bleed_mm=bleed_mm, marks=marks).items()
-                    if v is not None}
         too_large = f"the request is larger than {state.config.max_bytes} bytes"
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > state.config.max_bytes:

@@ -143,3 +143,17 @@ def test_the_service_renders_on_a_dask_cluster():
         with service(scheduler=cluster.scheduler_address) as (url, app):
             answer = _post(url, format="epub")
             assert answer.status_code == 200 and answer.content[:2] == b"PK"
+
+
+def test_the_query_takes_every_build_setting_of_the_schema():
+    """A setting added to the schema is a query parameter, typed and described,
+    without touching the service."""
+    from pipeline.schema import SCHEMA
+    from pipeline.service import QUERY_KINDS
+    parameters = {p["name"]: p for p in
+                  create_app(ServiceConfig()).openapi()["paths"]["/build"]["post"]["parameters"]}
+    expected = {o.field for o in SCHEMA if o.field and o.kind in QUERY_KINDS} - {"reference_page"}
+    assert expected <= set(parameters) and {"paper", "bleed_mm", "columns"} <= expected
+    assert set(parameters) - expected == {"format", "name"}
+    assert "a4, a5, letter" in parameters["paper"]["description"]
+    assert {"type": "integer"} in parameters["columns"]["schema"]["anyOf"]

@@ -149,3 +149,12 @@ def test_a_web_page_is_checked(tmp_path):
                     .replace("</body>", "<script>x()</script></body>"), encoding="utf-8")
     problems = check(page).problems
     assert any("not dir" in p for p in problems) and any("script" in p for p in problems)
+
+
+def test_a_web_page_too_large_to_be_an_article_is_refused_unread(tmp_path):
+    from pipeline.commands.check import MAX_HTML_BYTES, check
+    page = tmp_path / "huge.html"
+    with page.open("wb") as fh:  # sparse: no disk spent
+        fh.truncate(MAX_HTML_BYTES + 1)
+    report = check(page)
+    assert not report.ok and "not read" in report.problems[0]

@@ -55,7 +55,7 @@ def check(path: Path) -> Report:
     report = Report(path)
     kind = path.suffix.lower().lstrip(".")
     if not path.is_file():
-        report.problems.append("no such file")
+        report.problems.append("not a regular file" if path.exists() else "no such file")
         return report
     checker = {"pdf": _check_pdf, "docx": _check_docx, "epub": _check_epub,
                "html": _check_html}.get(kind)
@@ -356,12 +356,24 @@ def _check_docx(path: Path, report: Report) -> None:
 
 # --- HTML ---------------------------------------------------------------------
 
+MAX_HTML_BYTES = 50 * 1024 * 1024
+"""A web page is read whole to be checked: past this it is refused unread (the
+web writer's pages are a few hundred kilobytes; its fonts and images are files
+beside it)."""
+
 
 def _check_html(path: Path, report: Report) -> None:
     """A web page: language and direction on <html>, no scripts, and every file
     it loads beside it."""
     from lxml import html as lxml_html
-    root = lxml_html.fromstring(path.read_bytes())
+
+    from ..files import open_regular, size_of
+    with open_regular(path) as page:
+        if (size := size_of(page)) > MAX_HTML_BYTES:
+            report.problems.append(f"is {size:,} bytes, over the {MAX_HTML_BYTES:,} a web "
+                                   "page of one article may be: not read")
+            return
+        root = lxml_html.fromstring(page.read(MAX_HTML_BYTES + 1))
     lang, direction = root.get("lang", ""), root.get("dir", "")
     if not lang:
         report.problems.append("no language on <html>")

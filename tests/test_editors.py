@@ -378,3 +378,22 @@ def test_lists_set_in_words_own_list_paragraph_style_read_by_their_numbering(tmp
     kinds = [type(b).__name__ for b in article.blocks]
     assert kinds == ["OrderedList", "Paragraph", "BulletList"]
     assert len(article.blocks[0].items) == 2
+
+
+def test_a_note_called_twice_comes_back_twice_and_many_calls_stay_fast(tmp_path):
+    import time
+    source = tmp_path / "n.md"
+    source.write_text("---\ntitle: t\n---\n\nأ[^x] ب[^x] ج[^y].\n\n[^x]: أولى.\n[^y]: ثانية.\n",
+                      encoding="utf-8")
+    built = _build(source, tmp_path / "out")
+    back = import_docx(built.outputs["docx"]).source
+    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks
+    document = docx.Document(str(built.outputs["docx"]))
+    paragraph = document.paragraphs[-1]._p
+    call = next(paragraph.iter(qn("w:footnoteReference"))).getparent()
+    for _ in range(5_000):  # a crafted document: one note called 5,000 times
+        paragraph.append(copy.deepcopy(call))
+    document.save(str(tmp_path / "many.docx"))
+    started = time.perf_counter()
+    assert import_docx(tmp_path / "many.docx").source.count("[^") > 10_000
+    assert time.perf_counter() - started < 20  # linear: 0.3 s here; quadratic took minutes

@@ -121,7 +121,10 @@ class _Reader:
             self.block(style, text, blocks, element)
             blocks.extend(self.kept_comments(element))
         self.close(blocks)
-        notes = [self.note(i) for i in self.note_ids]
+        # the notes by id, the first of a (damaged) repeated id winning
+        self.note_elements = {} if self.notes is None else {
+            n.get(qn("w:id")): n for n in reversed(self.notes.findall(qn("w:footnote")))}
+        notes = [self.note(label, ident) for label, ident in enumerate(self.note_ids, 1)]
         return self.front_matter() + "\n" + "\n\n".join(blocks) + "\n" + \
             ("\n" + "\n".join(notes) + "\n" if notes else "")
 
@@ -257,13 +260,12 @@ class _Reader:
         self.picture_names[part.partname] = name
         return name, alt, part.blob
 
-    def note(self, ident: str) -> str:
-        [element] = [n for n in self.notes.findall(qn("w:footnote"))
-                     if n.get(qn("w:id")) == ident] or [None]
+    def note(self, label: int, ident: str) -> str:
+        """The definition of the ``label``-th call, from footnotes.xml."""
+        element = self.note_elements.get(ident)
         paragraphs = [self.inlines(p).strip() for p in element.findall(qn("w:p"))] \
             if element is not None else []
         paragraphs = [p for p in paragraphs if p] or ["…"]
-        label = self.note_ids.index(ident) + 1
         return f"[^{label}]: " + "\n\n    ".join(paragraphs)
 
     def kept_comments(self, paragraph) -> list[str]:

@@ -21,7 +21,8 @@ def kept_properties(package) -> dict[str, object]:
         if str(part.partname) != "/docProps/custom.xml":
             continue
         try:
-            root = etree.fromstring(part.blob)
+            root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False,
+                                                               no_network=True))
         except etree.XMLSyntaxError:
             return {}
         for prop in root:

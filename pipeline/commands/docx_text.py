@@ -80,7 +80,11 @@ def join(pieces) -> str:
         if bold:
             marked = f"**{marked}**"
         if link:
-            marked = f"[{marked}]({link})"
+            # a target with spaces or brackets in the angle-bracket form,
+            # which Markdown reads whole (the reader then judges it)
+            target = f"<{link.replace('<', '%3C').replace('>', '%3E')}>" \
+                if re.search(r"[\s()<>]", link) else link
+            marked = f"[{marked}]({target})"
         out.append(lead + marked + tail)
     return re.sub(r"[ \t]+", " ", "".join(out))
 

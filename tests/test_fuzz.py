@@ -156,3 +156,96 @@ SVG_EPUBS: list[Path] = []
 
 def test_a_sample_of_epubs_with_random_svgs_passes_epubcheck():
     _sample_passes_epubcheck(SVG_EPUBS, test_random_svgs_build_valid_epubs_or_are_refused_with_a_line)
+
+
+# --- DOCX from elsewhere: the importer and the reference ----------------------------
+
+DOCX_PARTS = ("word/document.xml", "word/footnotes.xml", "word/numbering.xml",
+              "word/styles.xml", "docProps/custom.xml", "word/_rels/document.xml.rels")
+
+
+def _news_docx(tmp: Path) -> dict[str, bytes]:
+    import zipfile
+
+    from conftest import FIXTURES
+    from pipeline.building.builder import build
+    [r] = build([FIXTURES / "news" / "election-results.md"], tmp,
+                BuildSettings(formats=("docx",)))
+    with zipfile.ZipFile(r.outputs["docx"]) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+@st.composite
+def damaged(draw, entries: dict[str, bytes]) -> dict[str, bytes]:
+    """A DOCX whose XML parts lost elements, had attributes set to nonsense or
+    elements moved: what a careless tool or a crafted file hands over."""
+    from lxml import etree
+    out = dict(entries)
+    for part in DOCX_PARTS:
+        if part not in out or not draw(st.booleans()):
+            continue
+        root = etree.fromstring(out[part])
+        elements = [e for e in root.iter() if e is not root]
+        for _ in range(draw(st.integers(1, 6))):
+            element = elements[draw(st.integers(0, len(elements) - 1))]
+            if element.getparent() is None:
+                continue
+            action = draw(st.sampled_from(["remove", "attributes", "move"]))
+            if action == "remove":
+                element.getparent().remove(element)
+            elif action == "attributes":
+                for key in list(element.attrib):
+                    element.attrib[key] = draw(st.sampled_from(
+                        ["", "x", "-1", "999999", "0", "../../a", "table"]))
+            else:
+                element.getparent().append(element)
+        out[part] = etree.tostring(root)
+    return out
+
+
+_ENTRIES: dict[str, bytes] = {}
+
+
+def _entries() -> dict[str, bytes]:
+    if not _ENTRIES:
+        _ENTRIES.update(_news_docx(Path(tempfile.mkdtemp())))
+    return _ENTRIES
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_docx_is_imported_or_refused_in_one_line(data):
+    import zipfile
+
+    from pipeline.commands.docx_import import import_docx
+    from pipeline.errors import PipelineError
+    entries = data.draw(damaged(_entries()))
+    path = Path(tempfile.mkdtemp()) / "edited.docx"
+    with zipfile.ZipFile(path, "w") as z:
+        for name, blob in entries.items():
+            z.writestr(name, blob)
+    for changes in ("accept", "reject"):
+        try:
+            import_docx(path, changes=changes, keep_comments=True)
+        except PipelineError as exc:
+            assert "\n" not in str(exc)
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_damaged_reference_docx_lends_what_it_can_or_is_refused(data):
+    import zipfile
+
+    from conftest import FIXTURES
+    entries = data.draw(damaged(_entries()))
+    folder = Path(tempfile.mkdtemp())
+    reference = folder / "house.docx"
+    with zipfile.ZipFile(reference, "w") as z:
+        for name, blob in entries.items():
+            z.writestr(name, blob)
+    result = build_article(FIXTURES / "news" / "election-results.md", folder / "out",
+                           BuildSettings(formats=("docx",), reference_docx=reference,
+                                         force=True))
+    assert result.ok or "internal failure" not in str(result.error), result.error

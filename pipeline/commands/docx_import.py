@@ -21,7 +21,8 @@ from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
 from .docx_package import (
-    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, related, xml,
+    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, related,
+    style_names, xml,
 )
 from .docx_text import (
     clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
@@ -56,6 +57,9 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
     from ..ziplimits import open_docx
     document = open_docx(path, "edited DOCX")
     body = document.element.body
+    if body is None:
+        raise PipelineError("the document has no body (word/document.xml holds no w:body)",
+                            hint="open and save it again in Word or LibreOffice")
     notes = xml(related(document.part, RT.FOOTNOTES))
     comments_root = xml(related(document.part, RT.COMMENTS))
     found = count_changes(body) + (count_changes(notes) if notes is not None else 0)
@@ -77,7 +81,7 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
 class _Reader:
     def __init__(self, document, notes, kept_comments) -> None:
         self.document, self.notes = document, notes
-        self.names = {s.style_id: s.name for s in document.styles}
+        self.names = style_names(document)
         self.images: dict[str, bytes] = {}
         self.picture_names: dict[str, str] = {}
         self.warnings: list[Diagnostic] = []

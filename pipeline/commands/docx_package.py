@@ -97,6 +97,19 @@ def numbered_lists(document) -> set[tuple[str, int]]:
     return found
 
 
+def style_names(document) -> dict[str, str]:
+    """Style id → the name Word shows, read from the styles part itself
+    (python-docx's style objects refuse a style of an unknown type)."""
+    from docx.styles import BabelFish
+    names = {}
+    for style in document.styles.element.findall(qn("w:style")):
+        name = style.find(qn("w:name"))
+        ident = style.get(qn("w:styleId"))
+        if ident and name is not None and name.get(qn("w:val")):
+            names.setdefault(ident, BabelFish.internal2ui(name.get(qn("w:val"))))
+    return names
+
+
 def is_picture(paragraph) -> bool:
     return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
         and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

@@ -64,6 +64,7 @@ def read_reference(path: Path, family: str) -> Reference:
 def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
     source = open_docx(path, "reference DOCX")
     styles = copy.deepcopy(source.styles.element)
+    _drop_unreadable(styles)
     mends: list[str] = []
     for style in styles.findall(qn("w:style")):
         name = style.find(qn("w:name"))
@@ -80,8 +81,8 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
     paper = ""
     if len(source.sections):
         section = source.sections[0]
-        page = tuple((name, getattr(section, name)) for name in PAGE_SETUP)
-        paper = _paper_words(section)
+        page = tuple((name, _value(section, name)) for name in PAGE_SETUP)
+        paper = _paper_words(section) if all(v is not None for _, v in page[1:3]) else ""
     return Reference(etree.tostring(styles), page, paper, tuple(mends))
 
 
@@ -100,6 +101,27 @@ def take_styles(document, reference: Reference, page_setup: bool = False) -> Non
         for name, value in reference.page:
             if value is not None:
                 setattr(ours, name, value)
+
+
+def _drop_unreadable(styles) -> None:
+    """Styles python-docx cannot read (an unknown type, a malformed value) left
+    out: the writer's own definitions stand in for them."""
+    from docx.styles.style import StyleFactory
+    for style in list(styles.findall(qn("w:style"))):
+        try:
+            made = StyleFactory(style)
+            made.name, made.style_id, made.type  # noqa: B018 (each parses)
+            getattr(made, "base_style", None)  # numbering styles have none
+        except (ValueError, KeyError, TypeError):
+            styles.remove(style)
+
+
+def _value(section, name: str):
+    """A page-setup value, or None where the reference's is malformed."""
+    try:
+        return getattr(section, name)
+    except (ValueError, TypeError):
+        return None
 
 
 def _run_properties(styles):

@@ -21,8 +21,8 @@ from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
 from .docx_package import (
-    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, related,
-    style_names, xml,
+    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, numbering,
+    related, style_names, xml,
 )
 from .docx_text import (
     clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
@@ -90,8 +90,9 @@ class _Reader:
         self.comment_after = {c.ident: c for c in kept_comments}
         self.unknown: set[str] = set()
         self.list_ids: dict[int, str | None] = {}
-        self.starts = list_starts(document)
-        self.numbered = numbered_lists(document)
+        lists = numbering(document)
+        self.starts = list_starts(lists)
+        self.numbered = numbered_lists(lists)
 
     # --- the document ----------------------------------------------------------
 

@@ -56,11 +56,16 @@ def list_id(paragraph) -> str | None:
     return num.get(qn("w:val")) if num is not None else None
 
 
-def list_starts(document) -> dict[str, int]:
+def numbering(document):
+    """The numbering part's tree, or None: python-docx's ``numbering_part``
+    would make an empty part in a document that has none."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    return xml(related(document.part, RT.NUMBERING))
+
+
+def list_starts(numbering) -> dict[str, int]:
     """Each numbering instance's first number, where it says one."""
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError):
+    if numbering is None:
         return {}
     starts = {}
     for num in numbering.findall(qn("w:num")):
@@ -71,12 +76,10 @@ def list_starts(document) -> dict[str, int]:
     return starts
 
 
-def numbered_lists(document) -> set[tuple[str, int]]:
+def numbered_lists(numbering) -> set[tuple[str, int]]:
     """The (numbering instance, level) pairs that count rather than bullet:
     how a list set in Word's one "List Paragraph" style says which it is."""
-    try:
-        numbering = document.part.numbering_part.element
-    except (KeyError, NotImplementedError):
+    if numbering is None:
         return set()
     counting: dict[str, set[int]] = {}
     for abstract in numbering.findall(qn("w:abstractNum")):

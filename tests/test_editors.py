@@ -341,13 +341,20 @@ def test_articles_written_by_others_come_back_whole(name, tmp_path):
     assert read_article(imported.source)[0].meta == read_article(original)[0].meta
 
 
-def test_a_numbered_list_comes_back_counting_from_where_it_did(tmp_path):
-    source = tmp_path / "list.md"
-    source.write_text("---\ntitle: قائمة\n---\n\n3. ثالث\n4. رابع\n\nنص\n\n1. أول\n2. ثان\n",
-                      encoding="utf-8")
+def _comes_back_whole(tmp_path: Path, text: str):
+    """``text`` built as a DOCX and imported unedited: the same blocks come
+    back. Returns the build."""
+    source = tmp_path / "article.md"
+    source.write_text(text, encoding="utf-8")
     built = _build(source, tmp_path / "out")
     back = import_docx(built.outputs["docx"]).source
-    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks
+    assert read_article(back)[0].blocks == read_article(text)[0].blocks
+    return built
+
+
+def test_a_numbered_list_comes_back_counting_from_where_it_did(tmp_path):
+    _comes_back_whole(tmp_path, "---\ntitle: قائمة\n---\n\n3. ثالث\n4. رابع\n\nنص\n\n"
+                                "1. أول\n2. ثان\n")
 
 
 def test_lists_set_in_words_own_list_paragraph_style_read_by_their_numbering(tmp_path):
@@ -381,12 +388,8 @@ def test_lists_set_in_words_own_list_paragraph_style_read_by_their_numbering(tmp
 
 
 def test_a_note_called_twice_comes_back_twice_and_many_calls_too(tmp_path):
-    source = tmp_path / "n.md"
-    source.write_text("---\ntitle: t\n---\n\nأ[^x] ب[^x] ج[^y].\n\n[^x]: أولى.\n[^y]: ثانية.\n",
-                      encoding="utf-8")
-    built = _build(source, tmp_path / "out")
-    back = import_docx(built.outputs["docx"]).source
-    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks
+    built = _comes_back_whole(tmp_path, "---\ntitle: t\n---\n\nأ[^x] ب[^x] ج[^y].\n\n"
+                                        "[^x]: أولى.\n[^y]: ثانية.\n")
     document = docx.Document(str(built.outputs["docx"]))
     paragraph = document.paragraphs[-1]._p
     call = next(paragraph.iter(qn("w:footnoteReference"))).getparent()
@@ -398,10 +401,6 @@ def test_a_note_called_twice_comes_back_twice_and_many_calls_too(tmp_path):
 
 
 def test_a_quote_of_two_paragraphs_and_a_list_in_a_faq_answer_come_back_in_place(tmp_path):
-    source = tmp_path / "qf.md"
-    source.write_text("---\ntitle: اقتباس وأسئلة\n---\n\n> أولى.\n>\n> ثانية.\n\nنص.\n\n"
-                      "::: faq\n### سؤال؟\n\nجواب:\n\n- بند أ\n- بند ب\n\n### ثان؟\n\nجواب.\n"
-                      ":::\n\n## قسم\n\nأخير.\n", encoding="utf-8")
-    built = _build(source, tmp_path / "out")
-    back = import_docx(built.outputs["docx"]).source
-    assert read_article(back)[0].blocks == read_article(source.read_text("utf-8"))[0].blocks
+    _comes_back_whole(tmp_path, "---\ntitle: اقتباس وأسئلة\n---\n\n> أولى.\n>\n> ثانية.\n\n"
+                                "نص.\n\n::: faq\n### سؤال؟\n\nجواب:\n\n- بند أ\n- بند ب\n\n"
+                                "### ثان؟\n\nجواب.\n:::\n\n## قسم\n\nأخير.\n")

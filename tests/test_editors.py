@@ -404,3 +404,16 @@ def test_a_quote_of_two_paragraphs_and_a_list_in_a_faq_answer_come_back_in_place
     _comes_back_whole(tmp_path, "---\ntitle: اقتباس وأسئلة\n---\n\n> أولى.\n>\n> ثانية.\n\n"
                                 "نص.\n\n::: faq\n### سؤال؟\n\nجواب:\n\n- بند أ\n- بند ب\n\n"
                                 "### ثان؟\n\nجواب.\n:::\n\n## قسم\n\nأخير.\n")
+
+
+def test_two_pictures_in_one_paragraph_come_back_as_pictures_not_a_figure(tmp_path):
+    folder = tmp_path / "news"
+    shutil.copytree(FIXTURES / "news", folder)
+    source = folder / "two.md"
+    source.write_text("---\ntitle: صورتان\n---\n\n![أ](polling-station.png) "
+                      "![ب](city-skyline.png)\n", encoding="utf-8")
+    built = _build(source, tmp_path / "out")
+    imported = import_docx(built.outputs["docx"])  # was an internal failure
+    assert sorted(imported.images) == ["city-skyline.png", "polling-station.png"]
+    [paragraph] = read_article(imported.source)[0].blocks
+    assert type(paragraph).__name__ == "Paragraph"

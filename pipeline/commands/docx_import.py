@@ -110,8 +110,6 @@ class _Reader:
                 self.close(blocks)
                 blocks.append(self.table(element))
                 continue
-            style = self.style_of(element)
-            text = self.inlines(element)
             if is_picture(element):
                 caption = credit = ""
                 while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
@@ -121,7 +119,9 @@ class _Reader:
                     k += 1
                 self.close(blocks)
                 blocks.append(self.figure(element, caption, credit))
+                blocks.extend(self.kept_comments(element))
                 continue
+            style, text = self.style_of(element), self.inlines(element)
             if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
                 continue
             self.block(style, text, blocks, element)
@@ -151,7 +151,7 @@ class _Reader:
         elif (m := _LIST.match(style)) or style == "list paragraph":
             self.item(m, text, blocks, list_level(element), list_id(element))
         elif style in ("faq question", "faq answer"):
-            self.close_lists(blocks)
+            self.lists = []
             if not self.faq:
                 blocks.append("::: faq")
                 self.faq = True
@@ -211,9 +211,6 @@ class _Reader:
         else:
             blocks.append(line)
 
-    def close_lists(self, blocks: list[str]) -> None:
-        self.lists = []
-
     def close(self, blocks: list[str]) -> None:
         self.lists = []
         if self.faq:
@@ -225,7 +222,7 @@ class _Reader:
         aligns: list[str] = []
         for n, tr in enumerate(table.findall(qn("w:tr"))):
             cells = []
-            for k, tc in enumerate(tr.findall(qn("w:tc"))):
+            for tc in tr.findall(qn("w:tc")):
                 paragraphs = tc.findall(qn("w:p"))
                 text = " ".join(self.inlines(p).strip() for p in paragraphs)
                 cells.append(text.replace("|", "\\|").replace("\n", " "))
@@ -239,14 +236,16 @@ class _Reader:
         return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])
 
     def figure(self, paragraph, caption: str, credit: str) -> str:
-        [drawing] = paragraph.iter(qn("w:drawing"))
-        name, alt, _ = self.picture(drawing)
+        [drawing] = paragraph.iter(qn("w:drawing"))  # is_picture: exactly one
+        name, alt = self.picture(drawing)
         quoted = plain(caption).replace("\\", "\\\\").replace('"', '\\"')
         title = f' "{quoted}"' if caption else ""
         attrs = f'{{credit="{plain(credit).replace(chr(34), chr(8221))}"}}' if credit else ""
         return f"![{escape(alt)}]({link_path(name)}{title}){attrs}"
 
-    def picture(self, drawing) -> tuple[str, str, bytes]:
+    def picture(self, drawing) -> tuple[str, str]:
+        """The picture's file name beside the source (its bytes kept in
+        ``images``) and its alt text; no name when the drawing holds none."""
         blip = next(drawing.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"),
                     None)
         doc_pr = next(drawing.iter(
@@ -254,14 +253,12 @@ class _Reader:
             None)
         alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
         wanted = (doc_pr.get("name") or "") if doc_pr is not None else ""
-        if blip is None:
-            return "", alt, b""
-        part = self.document.part.related_parts.get(blip.get(qn("r:embed")))
+        part = self.document.part.related_parts.get(blip.get(qn("r:embed"))) \
+            if blip is not None else None
         if part is None:
-            return "", alt, b""
+            return "", alt
         if part.partname in self.picture_names:  # the same picture met again
-            name = self.picture_names[part.partname]
-            return name, alt, part.blob
+            return self.picture_names[part.partname], alt
         extension = part.partname.ext
         name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") and \
             PurePosixPath(wanted).suffix.lower().lstrip(".") in (extension, "jpg", "jpeg") \
@@ -270,7 +267,7 @@ class _Reader:
             name = f"image-{len(self.images) + 1:02d}.{extension}"
         self.images[name] = part.blob
         self.picture_names[part.partname] = name
-        return name, alt, part.blob
+        return name, alt
 
     def note(self, label: int, ident: str) -> str:
         """The definition of the ``label``-th call, from footnotes.xml."""
@@ -325,11 +322,9 @@ class _Reader:
         return join(pieces)
 
     def run(self, run, link, pieces) -> None:
-        props = run.find(qn("w:rPr"))
-        style = props.find(qn("w:rStyle")) if props is not None else None
-        if style is not None and (self.names.get(style.get(qn("w:val")), "") or "").lower() \
-                == "footnote reference" and run.find(qn("w:footnoteRef")) is not None:
+        if run.find(qn("w:footnoteRef")) is not None:
             return  # a note's own number, made again
+        props = run.find(qn("w:rPr"))
         form = (on(props, "w:b"), on(props, "w:i"), on(props, "w:strike"))
         for child in run:
             if child.tag == qn("w:t") and child.text:
@@ -346,7 +341,7 @@ class _Reader:
                 self.note_ids.append(child.get(qn("w:id")))
                 pieces.append((f"\0[^{len(self.note_ids)}]", (False, False, False), None))
             elif child.tag == qn("w:drawing"):
-                name, alt, _ = self.picture(child)
+                name, alt = self.picture(child)
                 if name:
                     pieces.append((f"\0![{escape(alt)}]({link_path(name)})",
                                    (False, False, False), None))

@@ -114,5 +114,9 @@ def style_names(document) -> dict[str, str]:
 
 
 def is_picture(paragraph) -> bool:
-    return paragraph.tag == qn("w:p") and paragraph.find(f".//{qn('w:drawing')}") is not None \
+    """A paragraph holding one picture and nothing else (a figure): no text, no
+    note call, no second picture."""
+    return paragraph.tag == qn("w:p") \
+        and len(paragraph.findall(f".//{qn('w:drawing')}")) == 1 \
+        and paragraph.find(f".//{qn('w:footnoteReference')}") is None \
         and not "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip()

@@ -390,3 +390,13 @@ def test_notes_are_numbered_in_the_articles_digits(tmp_path):
     kicker = [e for root in pages_xhtml.values() for e in root.iter()
               if e.get("class") == "kicker"]
     assert [k.text for k in kicker] == ["انتخابات بلدية"]
+
+
+def test_a_footnote_holding_a_list_is_read_and_set(tmp_path):
+    """A list inside a note has no source line of its own (it was an internal
+    failure); it is set as lines of the note."""
+    src = write_source(tmp_path, "نص[^1].\n\n[^1]: قائمة:\n\n    - **أ**: بند\n    - ب\n")
+    [r] = build([src], tmp_path / "out", BuildSettings(formats=("pdf", "docx", "epub")))
+    assert r.ok, r.error
+    text = _flat(pdftotext(r.outputs["pdf"]))
+    assert _flat("– أ: بند") in text and _flat("– ب") in text

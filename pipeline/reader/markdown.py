@@ -341,8 +341,9 @@ _BIDI_ANY = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def _line(node: SyntaxTreeNode) -> int | None:
-    """The 1-based source line of a block (an inline node has its block's)."""
-    while node is not None:
+    """The 1-based source line of a block (an inline node has its block's;
+    a footnote's blocks may have none, up to the root)."""
+    while node is not None and not node.is_root:
         if node.map:
             return node.map[0] + 1
         node = node.parent

@@ -68,9 +68,13 @@ def block_text(block: Block) -> str:
     if isinstance(block, BlockQuote):
         return " ".join(map(block_text, block.blocks))
     if isinstance(block, (BulletList, OrderedList)):
-        return " ".join(plain_text(i.lead or ()) + " ".join(map(block_text, i.blocks))
-                        for i in block.items)
+        return " ".join(map(item_text, block.items))
     return ""
+
+
+def item_text(item: ListItem) -> str:
+    """A list item's characters: its lead term, then its blocks."""
+    return plain_text(item.lead or ()) + " ".join(map(block_text, item.blocks))
 
 
 def table_min_width_em(table: Table, width_em=None) -> float:

@@ -24,7 +24,8 @@ from ..model import (
     Strong, Table, TableRow, Text, ThematicBreak,
 )
 from ..transforms import (
-    WORD_JOINER, WRAPPERS, block_direction, block_text, plain_text, table_min_width_em,
+    WORD_JOINER, WRAPPERS, block_direction, block_text, item_text, plain_text,
+    table_min_width_em,
 )
 
 
@@ -213,7 +214,7 @@ class HtmlTranslator:
             if isinstance(b, Paragraph):
                 lines.append(self.inlines(b.content))
             elif isinstance(b, (BulletList, OrderedList)):
-                lines += [escape(f"– {plain_text(_item_inlines(i))}", quote=False)
+                lines += [escape(f"– {item_text(i)}", quote=False)
                           for i in b.items]
             else:
                 lines.append(escape(block_text(b), quote=False))
@@ -292,14 +293,6 @@ class HtmlTranslator:
 NO_BREAK_SPACE = "\u00a0"
 
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
-
-
-def _item_inlines(item: ListItem) -> tuple[Inline, ...]:
-    first = item.blocks[0].content if item.blocks and isinstance(item.blocks[0], Paragraph) \
-        else ()
-    return (*(item.lead or ()), *first)
-
-
 
 
 def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:

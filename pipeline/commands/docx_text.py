@@ -7,10 +7,7 @@ import re
 
 from docx.oxml.ns import qn
 
-FRONT_MATTER_PROPERTY = "pipeline.front-matter"
-KEPT_KEYS = ("lang", "dir", "keywords", "tags", "id", "paper", "justify", "digits",
-             "short_title", "columns", "cover", "credit", "date")
-LIST_KEYS = ("keywords", "tags")
+from ..writers.docx.package import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
 
 
 def kept_properties(package) -> dict[str, object]:

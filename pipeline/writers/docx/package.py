@@ -66,6 +66,13 @@ Word document has no place for (digits, paper, tags, cover…), as JSON, so that
 and LibreOffice keep custom properties when they save."""
 
 
+KEPT_KEYS = ("lang", "dir", "paper", "justify", "digits", "short_title", "columns", "id",
+             "date", "keywords", "tags", "cover", "credit")
+"""The front-matter keys kept in the custom property (``kept_front_matter``);
+the lists among them are ``LIST_KEYS``."""
+LIST_KEYS = ("keywords", "tags")
+
+
 def kept_front_matter(meta) -> dict:
     """What the front matter says that the document's text and core
     properties do not: kept for ``pipeline import``."""

@@ -72,7 +72,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
         book.add_metadata("DC", "subject", subject)
     if meta.date:
         book.add_metadata("DC", "date", meta.date.isoformat())
-    pictures = bool(images(article))
+    pictured = {image.src for image in images(article)}  # the cover photo is in cover.jpg
+    pictures = bool(pictured)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
     if pictures:  # figures are seen; their alt text and captions say what they show
@@ -119,9 +120,8 @@ def write(article: Article, options: WriterOptions) -> bytes:
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(
                      cover_src="../images/cover.jpg", cover_alt=cover_alt, **common))
-    shown = {image.src for image in images(article)}  # the cover photo is in cover.jpg
     image_names = {src: name for src, name in packaged_names(options.images).items()
-                   if src in shown}
+                   if src in pictured}
     packaged = {name: src for src, name in reversed(image_names.items())}
     for n, (name, src) in enumerate(sorted(packaged.items()), 1):
         image = options.images[src]

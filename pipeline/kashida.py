@@ -14,6 +14,7 @@ and draws what it chooses.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 # Unicode joining types (ArabicShaping.txt) of the Arabic letters the shipped
@@ -94,7 +95,14 @@ def _is_mark(ch: str) -> bool:
 
 def best_join(clusters: list[str]) -> Join | None:
     """The one join of a word to elongate, or None when the word has none."""
-    joins = word_joins(clusters)
+    return _best_join(tuple(clusters))
+
+
+# Words recur, on a page and from one article to the next in a warm worker:
+# each word's joins are worked out once (bounded; a Join is immutable).
+@functools.lru_cache(maxsize=8192)
+def _best_join(clusters: tuple[str, ...]) -> Join | None:
+    joins = word_joins(list(clusters))
     return min(joins, key=lambda j: (j.priority, -j.before)) if joins else None
 
 

@@ -83,32 +83,42 @@ def _faces_stylesheet(css: str, roots: tuple[Path, ...]):
                url_fetcher=_local_fetcher(roots), font_config=font_config())
 
 
+@functools.lru_cache(maxsize=16)
+def _print_stylesheet(css: str, roots: tuple[Path, ...]):
+    """The page layout parsed once per distinct text (a few: paper, columns,
+    digits), with the counter-style table its @counter-style rules (list
+    numbers) fill and the document must be given: parsing it was a twentieth
+    of every PDF. Both are only read while a document is laid out."""
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle
+    counters = CounterStyle()
+    stylesheet = CSS(string=css, base_url=TEMPLATES_DIR.as_uri() + "/",
+                     url_fetcher=_local_fetcher(roots), font_config=font_config(),
+                     counter_style=counters)
+    return stylesheet, counters
+
+
 def write(article: Article, options: WriterOptions) -> bytes:
     return render(article, options)[0]
 
 
 def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]:
     """The PDF, and the glyph layer that drew its text (what it elongated)."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
     html = render_page(article, options, running_title=running_title(article, options),
                        tie_runts=True, notes="foot",
                        measure_em=measure_em(options.pdf.paper, options.pdf.columns),
                        width_em=lambda word, bold: word_width_em(word, options.fonts_dir, bold))
     fetcher = _confined_fetcher(options)
-    base = TEMPLATES_DIR.as_uri() + "/"
     article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF
     failures = _LoadFailures()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(failures)
     try:
         document = HTML(string=html, base_url=article_base, url_fetcher=fetcher)
-        # The stylesheet's @counter-style rules (list numbers) reach the
-        # document only through a counter-style table both are given.
-        from weasyprint.css.counters import CounterStyle
-        counters = CounterStyle()
-        stylesheet = CSS(string=print_css(article, options), base_url=base,
-                         url_fetcher=fetcher, font_config=font_config(), counter_style=counters)
+        stylesheet, counters = _print_stylesheet(
+            print_css(article, options), (options.fonts_dir, TEMPLATES_DIR, *options.template_dirs))
         fonts = _faces_stylesheet(faces_css(article, options),
                                   (options.fonts_dir.resolve(), *options.template_dirs))
         variant = pdf_variant(options.pdf.variant)

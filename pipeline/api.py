@@ -42,7 +42,7 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     from .building.context import BuildContext
     from .building.prepare import prepare
 
-    formats = tuple(dict.fromkeys(formats))
+    formats = (formats,) if isinstance(formats, str) else tuple(dict.fromkeys(formats))
     known = {f.name for f in dataclasses.fields(BuildSettings)} - {"formats", "debug", "force"}
     unknown = sorted(set(settings) - known)
     if unknown:

@@ -8,6 +8,7 @@ README's settings table are all made from ``SCHEMA``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,53 @@ SCHEMA: tuple[Option, ...] = (
 DEFAULTS: dict[str, Any] = {o.key: o.default for o in SCHEMA}
 OPTIONS: dict[str, Option] = {o.key: o for o in SCHEMA}
 PATH_KEYS = tuple(o.key for o in SCHEMA if o.kind in ("path", "paths"))
+
+
+def build_value(option: Option, value: Any) -> Any:
+    """``value`` for ``option``'s build field as a Python caller gives it
+    (``render(paper=…)``, ``BuildSettings(…)``), checked against the schema
+    and in the field's type: a wrong one is a ``PipelineError`` naming the
+    field, never a failure deep in a writer. None stands for "not set" where
+    the default is None (the front matter's, then the writer's own)."""
+    from .errors import PipelineError
+
+    def refuse(expected: str):
+        raise PipelineError(f"setting '{option.field}' must be {expected}, not {value!r}")
+
+    if value is None and option.default is None:
+        return None
+    kind, choices = option.kind, " or ".join(map(str, option.choices))
+    if kind == "choice":
+        if isinstance(value, bool) or value not in option.choices:
+            refuse(choices)
+        return value
+    if kind == "choices":
+        items = (value,) if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not items or any(
+                item not in option.choices for item in items):
+            refuse("some of " + ", ".join(option.choices))
+        return tuple(dict.fromkeys(items))
+    if kind == "flag":
+        if not isinstance(value, bool):
+            refuse("True or False")
+        return value
+    if kind == "length":  # the field holds millimetres
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            refuse("a number of millimetres")
+        return float(value)
+    if kind == "text":
+        if not isinstance(value, str):
+            refuse("text")
+        return value
+    if kind == "path":
+        if not isinstance(value, (str, os.PathLike)):
+            refuse("a path")
+        return Path(value)
+    items = (value,) if isinstance(value, (str, os.PathLike)) else value  # paths
+    if not isinstance(items, (list, tuple)) or any(
+            not isinstance(item, (str, os.PathLike)) for item in items):
+        refuse("a folder or a list of folders")
+    return tuple(Path(item) for item in items)
 
 
 def markdown_table() -> str:

@@ -73,6 +73,34 @@ def test_render_gives_the_commands_bytes(tmp_path, monkeypatch):
         render(SOURCE, papr="a5")
 
 
+def test_one_process_renders_each_article_with_its_own_page_settings():
+    # A warm worker keeps the parsed page stylesheet: a setting of one call
+    # must not reach the next.
+    import pypdf
+    widths = []
+    for paper in ("a5", "a4", "a5"):
+        pdf = pypdf.PdfReader(io.BytesIO(render(SOURCE, formats=("pdf",), paper=paper)["pdf"]))
+        widths.append(round(float(pdf.pages[0].mediabox.width)))
+    assert widths == [420, 595, 420]
+    arabic_indic = set("٠١٢٣٤٥٦٧٨٩")
+    for digits, expected in (("arabic-indic", True), ("western", False), ("arabic-indic", True)):
+        pdf = pypdf.PdfReader(io.BytesIO(render(SOURCE, formats=("pdf",), digits=digits)["pdf"]))
+        text = "".join(page.extract_text() for page in pdf.pages)
+        assert bool(arabic_indic & set(text)) is expected, digits
+
+
+@pytest.mark.parametrize(("setting", "value"), [
+    ("paper", "b5"), ("digits", "latin"), ("justify", "stretch"), ("columns", 3),
+    ("columns", "2"), ("formats", ("pdf", "odt")), ("bleed_mm", "3mm"), ("marks", "yes"),
+    ("fonts_dir", 7), ("template_dirs", [None])])
+def test_a_wrong_setting_is_refused_by_name(setting, value):
+    # Each of these used to end in a KeyError or TypeError inside a writer.
+    with pytest.raises(PipelineError, match=f"setting '{setting}' must be"):
+        render(SOURCE, **{"formats": ("docx",), setting: value})
+    with pytest.raises(PipelineError, match=f"setting '{setting}' must be"):
+        BuildSettings(**{setting: value})
+
+
 def test_success_errors_and_limits():
     with service(max_bytes=200_000) as (url, app):
         assert httpx.get(url + "/health").json()["status"] == "ready"
@@ -88,6 +116,8 @@ def test_success_errors_and_limits():
                                                    bad.json()["error"])
         assert _post(url, "x" * 300_000, format="pdf").status_code == 413
         assert _post(url, format="odt").status_code == 422
+        wrong = _post(url, format="pdf", digits="latin")  # was a KeyError in a worker: 500
+        assert wrong.status_code == 422 and "setting 'digits' must be" in wrong.json()["error"]
         form = httpx.post(url + "/build", params={"format": "docx"},
                           files={"source": ("a.md", SOURCE.encode(), "text/markdown")})
         assert form.status_code == 200 and form.content[:2] == b"PK"

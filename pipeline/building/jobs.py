@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import fonts
 from ..errors import Diagnostic, PipelineError
 from ..schema import FORMATS as FORMATS  # every format a writer makes
-from ..schema import OPTIONS
+from ..schema import OPTIONS, SCHEMA, build_value
 
 DEFAULT_FORMATS = OPTIONS["formats"].default
 
@@ -73,6 +73,14 @@ class BuildSettings:
     """Rebuild even what has not changed since the last build."""
     metadata: tuple[tuple[str, str], ...] = ()
     """Front-matter values that replace the sources' own (``--metadata key=value``)."""
+
+    def __post_init__(self) -> None:
+        # Checked here, for every caller: the command line's values are
+        # checked already, the API's (render, build) not yet.
+        for option in SCHEMA:
+            if option.field and hasattr(self, option.field):
+                object.__setattr__(self, option.field,
+                                   build_value(option, getattr(self, option.field)))
 
 
 def sweep_partials(folder: Path, names: set[str] | None = None) -> None:

@@ -50,15 +50,26 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
                             hint="use one of " + ", ".join(sorted(known)))
     if not _FILE_NAME.fullmatch(name):
         raise PipelineError(f"not a file name: {name!r}", hint="letters, digits, . _ -")
+    if not isinstance(text, str):
+        raise TypeError(f"the article's text must be str, not {type(text).__name__}")
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate, e.g. from surrogateescape
+        raise PipelineError(f"the text holds U+{ord(text[exc.start]):04X} at character "
+                            f"{exc.start}, which is not a character",
+                            hint="decode the source as UTF-8 without surrogateescape") from None
+    job_settings = BuildSettings(formats=formats, force=True, **settings)
     with tempfile.TemporaryDirectory(prefix="pipeline-render-") as folder:
         source = Path(folder) / f"{name}.md"
-        source.write_text(text, encoding="utf-8")
+        source.write_bytes(encoded)
         for image_name, data in (images or {}).items():
-            if not _FILE_NAME.fullmatch(image_name) or image_name == source.name:
+            if not isinstance(image_name, str) or not _FILE_NAME.fullmatch(image_name) \
+                    or image_name == source.name:
                 raise PipelineError(f"not an image file name: {image_name!r}",
                                     hint="plain names such as photo.jpg, no folders")
+            if not isinstance(data, (bytes, bytearray, memoryview)):
+                raise TypeError(f"image {image_name!r} must be bytes, not {type(data).__name__}")
             (Path(folder) / image_name).write_bytes(data)
-        job_settings = BuildSettings(formats=formats, force=True, **settings)
         try:
             # a context of its own: this call's clock, the PDF rendered here
             job = prepare(source, job_settings, BuildContext(pdf=None).epoch)

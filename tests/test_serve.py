@@ -101,6 +101,18 @@ def test_a_wrong_setting_is_refused_by_name(setting, value):
         BuildSettings(**{setting: value})
 
 
+def test_render_refuses_text_that_is_not_text():
+    with pytest.raises(PipelineError, match=r"U\+D800 at character"):
+        render(SOURCE + "\ud800", formats=("docx",))
+    with pytest.raises(PipelineError, match="setting 'metadata' must be"):
+        render(SOURCE, formats=("docx",), metadata="title=x")
+    with pytest.raises(TypeError, match="must be bytes"):
+        render(SOURCE, formats=("docx",), images={"photo.png": "not bytes"})
+    with pytest.raises(TypeError, match="must be str"):
+        render(SOURCE.encode(), formats=("docx",))
+    assert render(SOURCE, formats="docx", metadata={"title": "عنوان آخر"})["docx"][:2] == b"PK"
+
+
 def test_success_errors_and_limits():
     with service(max_bytes=200_000) as (url, app):
         assert httpx.get(url + "/health").json()["status"] == "ready"

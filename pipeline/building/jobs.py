@@ -81,6 +81,15 @@ class BuildSettings:
             if option.field and hasattr(self, option.field):
                 object.__setattr__(self, option.field,
                                    build_value(option, getattr(self, option.field)))
+        pairs = self.metadata
+        if isinstance(pairs, dict):
+            pairs = tuple(pairs.items())
+        if not isinstance(pairs, (list, tuple)) or any(
+                not isinstance(pair, (list, tuple)) or len(pair) != 2
+                or not all(isinstance(part, str) for part in pair) for pair in pairs):
+            raise PipelineError(f"setting 'metadata' must be (key, value) pairs of text, "
+                                f"not {self.metadata!r}")
+        object.__setattr__(self, "metadata", tuple(tuple(pair) for pair in pairs))
 
 
 def sweep_partials(folder: Path, names: set[str] | None = None) -> None:

@@ -352,3 +352,36 @@ def test_pandoc_reads_back_headings_list_items_and_words(built, seed_text):
     assert counts["items"] == _list_items(article.blocks)
     assert missing_in_order(seed_words(seed_text), words(" ".join(text))) == []
     assert doc["meta"]["title"]  # the Title paragraph reads back as the title
+
+
+NOTE_LINKS = {"https://example.org/statement": "بيان الوزارة",
+              "https://example.org/report.pdf": "التقرير الكامل",
+              "mailto:desk@example.org": "ملخصه"}
+
+
+def test_a_footnotes_links_are_links_for_word_pandoc_and_the_importer(tmp_path):
+    # A news note is mostly a source: its links were set as plain text.
+    from pipeline.commands.docx_import import import_docx
+    (a, b, c) = ((text, url) for url, text in NOTE_LINKS.items())
+    source = write_source(tmp_path, "\nقالت الوزارة إن الأرقام نهائية.[^1] وأضافت أن التقرير "
+                          "منشور.[^2]\n\n"
+                          f"[^1]: المصدر: [{a[0]}]({a[1]}) الصادر صباحاً.\n\n"
+                          f"[^2]: انظر [{b[0]}]({b[1]}) و[{c[0]}]({c[1]}).\n")
+    [result] = build([source], tmp_path / "out", BuildSettings(formats=("docx",)))
+    assert result.ok, result.error
+    with zipfile.ZipFile(result.outputs["docx"]) as z:
+        rels = etree.fromstring(z.read("word/_rels/footnotes.xml.rels"))
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    found = {targets[h.get(r_id)]: "".join(h.itertext()) for h in notes.iter(w + "hyperlink")}
+    assert found == NOTE_LINKS
+    markdown = subprocess.run([_pandoc(), "-f", "docx", "-t", "markdown", "--wrap=none",
+                               str(result.outputs["docx"])],
+                              capture_output=True, text=True, check=True).stdout
+    for url, text in NOTE_LINKS.items():
+        assert f"[{text}]({url})" in markdown
+    back = import_docx(result.outputs["docx"]).source
+    for url, text in NOTE_LINKS.items():
+        assert f"[{text}]({url})" in back.split("[^1]:", 1)[1]

@@ -60,7 +60,8 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
     if body is None:
         raise PipelineError("the document has no body (word/document.xml holds no w:body)",
                             hint="open and save it again in Word or LibreOffice")
-    notes = xml(related(document.part, RT.FOOTNOTES))
+    notes_part = related(document.part, RT.FOOTNOTES)
+    notes = xml(notes_part)
     comments_root = xml(related(document.part, RT.COMMENTS))
     found = count_changes(body) + (count_changes(notes) if notes is not None else 0)
     if found and changes is None:
@@ -72,6 +73,8 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
             resolve_changes(root, accept=changes == "accept")
     said = read_comments(comments_root, body)
     reader = _Reader(document, notes, said if keep_comments else [])
+    if notes_part is not None:
+        reader.note_links = notes_part.rels
     markdown = reader.read(body)
     return Imported(source=markdown, images=reader.images, warnings=reader.warnings,
                     comments=[f'comment by {c.author} on "{clip(c.anchor)}": {c.text}'
@@ -81,6 +84,8 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
 class _Reader:
     def __init__(self, document, notes, kept_comments) -> None:
         self.document, self.notes = document, notes
+        self.note_links = {}
+        """footnotes.xml's relationships: where its hyperlinks point."""
         self.names = style_names(document)
         self.images: dict[str, bytes] = {}
         self.picture_names: dict[str, str] = {}
@@ -272,7 +277,8 @@ class _Reader:
     def note(self, label: int, ident: str) -> str:
         """The definition of the ``label``-th call, from footnotes.xml."""
         element = self.note_elements.get(ident)
-        paragraphs = [self.inlines(p).strip() for p in element.findall(qn("w:p"))] \
+        paragraphs = [self.inlines(p, self.note_links).strip()
+                      for p in element.findall(qn("w:p"))] \
             if element is not None else []
         paragraphs = [p for p in paragraphs if p] or ["…"]
         return f"[^{label}]: " + "\n\n    ".join(paragraphs)
@@ -299,8 +305,10 @@ class _Reader:
         ident = self.style_id(paragraph)
         return (self.names.get(ident) or ident or "Normal").lower()
 
-    def inlines(self, paragraph) -> str:
-        """A paragraph's runs as Markdown inlines."""
+    def inlines(self, paragraph, links=None) -> str:
+        """A paragraph's runs as Markdown inlines; ``links``: the relationships
+        its hyperlinks name (the body's when None)."""
+        links = self.document.part.rels if links is None else links
         pieces: list[tuple[str, tuple[bool, bool, bool], str | None]] = []
 
         def walk(element, link: str | None) -> None:
@@ -311,8 +319,8 @@ class _Reader:
                 elif tag == qn("w:hyperlink"):
                     target = None
                     rid = child.get(qn("r:id"))
-                    if rid and rid in self.document.part.rels:
-                        rel = self.document.part.rels[rid]
+                    if rid and rid in links:
+                        rel = links[rid]
                         target = rel.target_ref if rel.is_external else None
                     walk(child, target)
                 elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"),

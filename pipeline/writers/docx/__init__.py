@@ -280,12 +280,12 @@ class _DocxBuilder:
 
     def link(self, parent, link: Link, bold: bool, italic: bool, ltr: bool = False) -> None:
         from urllib.parse import urlsplit
-        # a footnote's links would need relationships of footnotes.xml's own: text there
-        if self._in_note or urlsplit(link.target).scheme.lower() not in (
-                "http", "https", "mailto"):
+        if urlsplit(link.target).scheme.lower() not in ("http", "https", "mailto"):
             self.inlines(parent, link.children, bold, italic, False, ltr)
             return
-        r_id = self.doc.part.relate_to(link.target, RT.HYPERLINK, is_external=True)
+        # a note's link is a relationship of footnotes.xml, not of the body
+        part = self.footnotes.part if self._in_note else self.doc.part
+        r_id = part.relate_to(link.target, RT.HYPERLINK, is_external=True)
         hyperlink = OxmlElement("w:hyperlink")
         hyperlink.set(qn("r:id"), r_id)
         hyperlink.set(qn("w:history"), "1")

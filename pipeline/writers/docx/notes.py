@@ -27,7 +27,7 @@ class Footnotes:
 
     def __init__(self, document, reference_style: str) -> None:
         self.document, self.reference_style = document, reference_style
-        self.element = None
+        self.part = self.element = None
         self.count = 0
 
     def add(self, run_parent) -> object:
@@ -37,7 +37,7 @@ class Footnotes:
             part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
                            parse_xml(_FOOTNOTES), self.document.part.package)
             self.document.part.relate_to(part, RT.FOOTNOTES)
-            self.element = part.element
+            self.part, self.element = part, part.element
         self.count += 1
         run = OxmlElement("w:r")
         child(child(run, "w:rPr"), "w:rStyle", w_val=self.reference_style)

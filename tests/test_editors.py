@@ -417,3 +417,43 @@ def test_two_pictures_in_one_paragraph_come_back_as_pictures_not_a_figure(tmp_pa
     assert sorted(imported.images) == ["city-skyline.png", "polling-station.png"]
     [paragraph] = read_article(imported.source)[0].blocks
     assert type(paragraph).__name__ == "Paragraph"
+
+
+FAQ_THEN_LIST = """---
+title: أسئلة ثم قائمة
+---
+
+مقدمة.
+
+::: faq
+### ما الخبر؟
+
+الجواب الأول.
+
+- بند داخل الجواب
+- بند ثان داخل الجواب
+
+### وما بعده؟
+
+الجواب الثاني.
+
+> اقتباس داخل الجواب.
+:::
+
+- بند بعد الأسئلة
+- بند آخر
+
+> اقتباس بعد الأسئلة.
+"""
+
+
+def test_a_faq_ends_where_it_did_after_a_libreoffice_save(tmp_path):
+    # A list or quote after a FAQ used to come back inside its last answer,
+    # and a quote inside an answer ended the FAQ: the DOCX did not say where
+    # the FAQ ends. A hidden bookmark spanning it now does.
+    built = _comes_back_whole(tmp_path, FAQ_THEN_LIST)
+    resaved = _libreoffice_resave(built.outputs["docx"], tmp_path / "lo")
+    back = read_article(import_docx(resaved).source)[0]
+    assert back.blocks == read_article(FAQ_THEN_LIST)[0].blocks
+    assert [type(b).__name__ for b in back.blocks] == [
+        "Paragraph", "Faq", "BulletList", "BlockQuote"]

@@ -20,8 +20,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
+from ..writers.docx.ooxml import FAQ_BOOKMARK
 from .docx_package import (
-    flatten, is_picture, list_id, list_level, list_starts, numbered_lists, numbering,
+    faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists, numbering,
     related, style_names, xml,
 )
 from .docx_text import (
@@ -105,32 +106,20 @@ class _Reader:
         blocks: list[str] = []
         self.lists: list[str] = []  # the open list kinds, outermost first
         self.faq = False
+        self.faq_end: str | None = None  # the bookmark that ends the open FAQ
+        self.faq_ends = faq_ends(body)
         self.quoting = False  # the last block is a quote
         elements = [e for e in flatten(body)]
         k = 0
         while k < len(elements):
-            element = elements[k]
-            k += 1
-            if element.tag == qn("w:tbl"):
-                self.close(blocks)
-                blocks.append(self.table(element))
-                continue
-            if is_picture(element):
-                caption = credit = ""
-                while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
-                    which = self.style_of(elements[k])
-                    value = self.inlines(elements[k]).strip()
-                    caption, credit = (value, credit) if which == "caption" else (caption, value)
-                    k += 1
-                self.close(blocks)
-                blocks.append(self.figure(element, caption, credit))
-                blocks.extend(self.kept_comments(element))
-                continue
-            style, text = self.style_of(element), self.inlines(element)
-            if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
-                continue
-            self.block(style, text, blocks, element)
-            blocks.extend(self.kept_comments(element))
+            start = k
+            k = self.element(elements, k, blocks)
+            if self.faq_end is not None and any(
+                    end.get(qn("w:id")) == self.faq_end
+                    for e in elements[start:k] for end in e.iter(qn("w:bookmarkEnd"))):
+                self.faq_end = None
+                self.close(blocks)  # the FAQ ends here, whatever follows
+        self.faq_end = None
         self.close(blocks)
         # the notes by id, the first of a (damaged) repeated id winning
         self.note_elements = {} if self.notes is None else {
@@ -138,6 +127,37 @@ class _Reader:
         notes = [self.note(label, ident) for label, ident in enumerate(self.note_ids, 1)]
         return self.front_matter() + "\n" + "\n\n".join(blocks) + "\n" + \
             ("\n" + "\n".join(notes) + "\n" if notes else "")
+
+    def element(self, elements: list, k: int, blocks: list[str]) -> int:
+        """Element ``k`` (a paragraph or table) into ``blocks``; the index of
+        the next one (a figure takes its caption and credit lines)."""
+        element = elements[k]
+        k += 1
+        for mark in element.iter(qn("w:bookmarkStart")):
+            if mark.get(qn("w:id")) in self.faq_ends and \
+                    (mark.get(qn("w:name")) or "").startswith(FAQ_BOOKMARK):
+                self.faq_end = mark.get(qn("w:id"))  # a FAQ whose end is marked
+        if element.tag == qn("w:tbl"):
+            self.close(blocks)
+            blocks.append(self.table(element))
+            return k
+        if is_picture(element):
+            caption = credit = ""
+            while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
+                which = self.style_of(elements[k])
+                value = self.inlines(elements[k]).strip()
+                caption, credit = (value, credit) if which == "caption" else (caption, value)
+                k += 1
+            self.close(blocks)
+            blocks.append(self.figure(element, caption, credit))
+            blocks.extend(self.kept_comments(element))
+            return k
+        style, text = self.style_of(element), self.inlines(element)
+        if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
+            return k
+        self.block(style, text, blocks, element)
+        blocks.extend(self.kept_comments(element))
+        return k
 
     def block(self, style: str, text: str, blocks: list[str], element) -> None:
         self.quoting = self.quoting and style == "quote"
@@ -150,6 +170,7 @@ class _Reader:
         elif style == "byline":
             pass  # made again from the author and the date
         elif style.startswith("heading "):
+            self.faq_end = None  # a heading ends a FAQ, marked or not
             self.close(blocks)
             level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
             blocks.append(f"{'#' * level} {text.strip()}")
@@ -194,8 +215,8 @@ class _Reader:
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
             int(match.group(2)) - 1 if match and match.group(2) else 0
-        # (a list after a FAQ answer stays in the answer: the writer sets the
-        # answers' lists in the list styles)
+        # (in a FAQ without its end bookmark, a list after an answer stays in
+        # the answer: the writer sets the answers' lists in the list styles)
         if kind == "continue":
             indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth + 1])
             blocks.append(indent + text.strip())
@@ -217,8 +238,9 @@ class _Reader:
             blocks.append(line)
 
     def close(self, blocks: list[str]) -> None:
+        """The open lists end, and the open FAQ unless its end is marked further on."""
         self.lists = []
-        if self.faq:
+        if self.faq and self.faq_end is None:
             blocks.append(":::")
             self.faq = False
 

@@ -44,6 +44,13 @@ def flatten(body):
                 yield from flatten(content)
 
 
+def faq_ends(body) -> set[str]:
+    """The ids of the bookmarks that end somewhere in ``body``: a FAQ's
+    bookmark (``FAQ_BOOKMARK``) says where the FAQ ends only if its end is
+    still there (an editor may have deleted the paragraph that held it)."""
+    return {end.get(qn("w:id")) for end in body.iter(qn("w:bookmarkEnd"))}
+
+
 def list_level(paragraph) -> int | None:
     """A list paragraph's numbering level (``w:numPr/w:ilvl``), if it has one."""
     ilvl = paragraph.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:ilvl')}")

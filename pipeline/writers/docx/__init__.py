@@ -15,7 +15,7 @@ from docx.shared import Mm
 
 from ...compat.docx import body_paragraph, paragraph_element, section_properties
 from ...facts import facts_for
-from ...fonts import TEXT_FAMILY, family_for, shipped_faces
+from ...fonts import TEXT_FAMILY, shipped_faces
 from ...model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, Note, OrderedList, Paragraph, Strikeout, Strong,
@@ -31,12 +31,12 @@ from .package import (
 )
 from .pictures import picture_run
 from .reference import read_reference, take_styles
-from .runs import RTL_LETTER, by_script
+from .runs import by_font, by_script
 from .tables import cell_alignment, table_element
 from .ooxml import (
-    PPR_ORDER, RPR_ORDER, add_abstract_list, add_list_instance, child, drop_template_leftovers,
-    embed_fonts, mirror_margins, ordered, page_field, set_numbering, set_paragraph_rtl,
-    set_section_rtl,
+    FAQ_BOOKMARK, PPR_ORDER, RPR_ORDER, add_abstract_list, add_list_instance, child,
+    drop_template_leftovers, embed_fonts, mirror_margins, ordered, page_field, set_numbering,
+    set_paragraph_rtl, set_section_rtl, span_bookmark,
 )
 from .styles import TABLE_STYLE, apply_styles
 
@@ -68,6 +68,7 @@ class _DocxBuilder:
         self.footnotes = Footnotes(document, "")  # its style's id is the document's
         self._in_note = False
         self._strike = 0
+        self.faqs = 0
 
     def build(self) -> bytes:
         doc, meta = self.doc, self.article.meta
@@ -134,10 +135,15 @@ class _DocxBuilder:
                 self.paragraph("Source Code", (Text(line),))
         elif isinstance(b, ThematicBreak):
             self.paragraph(style or "Normal", (Text("* * *"),)).alignment = 1
-        elif isinstance(b, Faq):
-            for entry in b.entries:
-                self.paragraph("FAQ Question", entry.question)
+        elif isinstance(b, Faq) and b.entries:
+            first = paragraph_element(self.paragraph("FAQ Question", b.entries[0].question))
+            for k, entry in enumerate(b.entries):
+                if k:
+                    self.paragraph("FAQ Question", entry.question)
                 self.blocks(entry.answer, depth, "FAQ Answer")
+            self.faqs += 1
+            span_bookmark(first, self.body_end.getprevious(), f"{FAQ_BOOKMARK}{self.faqs}",
+                          self.faqs)
         elif isinstance(b, Table):
             self.table(b)
         elif isinstance(b, Figure):
@@ -335,26 +341,10 @@ class _DocxBuilder:
                 pieces.append((chunk, rtl, None))
         out: list[tuple[str, bool, str | None]] = []
         for chunk, rtl, _ in pieces:
-            for part, family in self._by_font(chunk):
+            for part, family in by_font(chunk, self.options.fonts_dir):
+                self.emoji_used = self.emoji_used or family is not None
                 out.append((part, rtl, family))
         return out
-
-    def _by_font(self, text: str):
-        current, family = "", None
-        for ch in text:
-            fam = None
-            if ord(ch) > 0x2000 and not RTL_LETTER.match(ch):
-                found = family_for(ch, self.options.fonts_dir)
-                fam = found if found and found != TEXT_FAMILY else None
-            if fam != family and current:
-                yield current, family
-                current = ""
-            family = fam
-            current += ch
-            if fam:
-                self.emoji_used = True
-        if current:
-            yield current, family
 
     # --- page, header, footer, properties ------------------------------------
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
@@ -274,3 +274,25 @@ def drop_template_leftovers(document) -> None:
     app = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES,
                APP_XML.encode(), package)
     package.relate_to(app, RT.EXTENDED_PROPERTIES)
+
+
+FAQ_BOOKMARK = "_pipeline_faq"
+"""The hidden bookmark (a leading underscore hides it in Word) spanning each
+FAQ, ``_pipeline_faq1`` …: the styles say where a FAQ begins, the bookmark's
+end where it ends, so a list or quote right after it is not taken into its
+last answer by ``pipeline import``."""
+
+
+def span_bookmark(first, last, name: str, ident: int) -> None:
+    """A bookmark from the start of paragraph ``first`` to the end of
+    ``last`` (a paragraph, or a table: its last paragraph). Inside paragraphs
+    on both ends: LibreOffice keeps those, and drops one between blocks."""
+    if last.tag == qn("w:tbl"):
+        last = last.findall(".//" + qn("w:p"))[-1]
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    first.insert(1 if first.find(qn("w:pPr")) is not None else 0, start)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    last.append(end)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import inspect
 
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
 from .api import MEDIA_TYPES
@@ -121,6 +122,16 @@ def create_app(config: ServiceConfig | None = None):
 
     def error(status: int, message: str, **headers) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(request: Request, exc: RequestValidationError):
+        # FastAPI's own checks (a number or flag that does not parse) answer
+        # in the service's one shape, not FastAPI's {"detail": [...]}
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()) if part != "query")
+        said = first.get("msg", "is not valid").removeprefix("Input ")  # "Input should be…"
+        return error(422, f"pipeline: error: setting '{where}' {said}, "
+                          f"not {first.get('input')!r}")
 
     @app.get("/health", summary="200 when the workers are ready")
     async def health():

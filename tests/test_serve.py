@@ -130,6 +130,10 @@ def test_success_errors_and_limits():
         assert _post(url, format="odt").status_code == 422
         wrong = _post(url, format="pdf", digits="latin")  # was a KeyError in a worker: 500
         assert wrong.status_code == 422 and "setting 'digits' must be" in wrong.json()["error"]
+        unparsed = _post(url, format="pdf", columns="two")  # FastAPI's check, our shape
+        assert unparsed.status_code == 422 and list(unparsed.json()) == ["error"]
+        assert re.fullmatch(r"pipeline: error: setting 'columns' .*integer.*, not 'two'",
+                            unparsed.json()["error"])
         form = httpx.post(url + "/build", params={"format": "docx"},
                           files={"source": ("a.md", SOURCE.encode(), "text/markdown")})
         assert form.status_code == 200 and form.content[:2] == b"PK"

@@ -120,7 +120,7 @@ def build_value(option: Option, value: Any) -> Any:
     if kind == "choice":
         if isinstance(value, bool) or value not in option.choices:
             refuse(choices)
-        return value
+        return option.choices[option.choices.index(value)]  # 2.0 → the choice 2
     if kind == "choices":
         items = (value,) if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not items or any(

@@ -57,34 +57,29 @@ def append_composites(program: bytes, glyphs: list[NewGlyph], first_id: int) -> 
         raise FontError(f"glyph id {first_id} is taken")
     long_loca = struct.unpack_from(">h", head, 50)[0] == 1
     offsets = _loca(tables[b"loca"], count, long_loca)
-    glyf = tables[b"glyf"]
-    metrics = _hmtx(tables[b"hmtx"], struct.unpack_from(">H", hhea, 34)[0], count)
+    advances, bearings = _hmtx(tables[b"hmtx"], struct.unpack_from(">H", hhea, 34)[0], count)
 
-    records = [glyf[offsets[i]:offsets[i + 1]] for i in range(count)]
-    metrics += [(0, 0)] * (first_id - count)
-    records += [b""] * (first_id - count)
+    records = _Records(tables[b"glyf"], offsets, count)
+    records.added += [b""] * (first_id - count)
+    advances += [0] * (first_id - count)
+    bearings += [0] * (first_id - count)
     font_maxima = _composite_maxima(maxp)
     most_points, most_contours, most_elements, depth = font_maxima
     for glyph in glyphs:
         record, bounds = _composite(glyph, records)
-        records.append(record)
-        metrics.append((glyph.advance, bounds[0]))
+        records.added.append(record)
+        advances.append(glyph.advance & 0xFFFF)
+        bearings.append(bounds[0])
         points, contours, nested = _composite_size(glyph, records, font_maxima[:2])
         most_points, most_contours = max(most_points, points), max(most_contours, contours)
         most_elements = max(most_elements, len(glyph.components))
         depth = max(depth, 2 if nested else 1)
 
-    total = len(records)
-    glyf_out = bytearray()
-    loca_out = bytearray()
-    for record in records:
-        loca_out += struct.pack(">I", len(glyf_out))
-        glyf_out += record
-        glyf_out += b"\0" * (-len(glyf_out) % 4)
-    loca_out += struct.pack(">I", len(glyf_out))
-    hmtx_out = struct.pack(f">{2 * len(metrics)}h", *(
-        v for advance, lsb in metrics for v in (advance - 0x10000 if advance > 0x7FFF else advance,
-                                                lsb)))
+    total = len(advances)
+    glyf_out, loca = records.joined()
+    interleaved: list[int] = [0] * (2 * total)
+    interleaved[0::2], interleaved[1::2] = advances, bearings
+    hmtx_out = struct.pack(">" + "Hh" * total, *interleaved)
 
     struct.pack_into(">h", head, 50, 1)  # long loca offsets
     struct.pack_into(">I", head, 8, 0)  # checkSumAdjustment, set below
@@ -95,10 +90,10 @@ def append_composites(program: bytes, glyphs: list[NewGlyph], first_id: int) -> 
         struct.pack_into(">H", maxp, 28, most_elements)
         struct.pack_into(">H", maxp, 30, depth)
     struct.pack_into(">H", hhea, 34, total)
-    struct.pack_into(">H", hhea, 10, max(struct.unpack_from(">H", hhea, 10)[0],
-                                         *(advance for advance, _ in metrics)))
+    struct.pack_into(">H", hhea, 10, max(struct.unpack_from(">H", hhea, 10)[0], *advances))
     tables.update({b"head": bytes(head), b"maxp": bytes(maxp), b"hhea": bytes(hhea),
-                   b"hmtx": hmtx_out, b"loca": bytes(loca_out), b"glyf": bytes(glyf_out)})
+                   b"hmtx": hmtx_out, b"loca": struct.pack(f">{len(loca)}I", *loca),
+                   b"glyf": glyf_out})
     if b"post" in tables and struct.unpack_from(">I", tables[b"post"], 0)[0] != 0x00030000:
         # Glyph names (post format 2) would have to name every new glyph.
         tables[b"post"] = struct.pack(">I", 0x00030000) + tables[b"post"][4:32]
@@ -113,7 +108,7 @@ def metrics(program: bytes) -> tuple[int, list[int]]:
     count = struct.unpack_from(">H", tables[b"maxp"], 4)[0]
     long_metrics = struct.unpack_from(">H", tables[b"hhea"], 34)[0]
     upem = struct.unpack_from(">H", tables[b"head"], 18)[0]
-    return upem, [advance for advance, _ in _hmtx(tables[b"hmtx"], long_metrics, count)]
+    return upem, _hmtx(tables[b"hmtx"], long_metrics, count)[0]
 
 
 def _tables(program: bytes) -> dict[bytes, bytes]:
@@ -135,14 +130,49 @@ def _loca(data: bytes, count: int, long: bool) -> list[int]:
     return [2 * v for v in struct.unpack_from(f">{count + 1}H", data)]
 
 
-def _hmtx(data: bytes, long_metrics: int, count: int) -> list[tuple[int, int]]:
-    metrics = list(struct.iter_unpack(">Hh", data[:4 * long_metrics]))
-    last_advance = metrics[-1][0] if metrics else 0
+def _hmtx(data: bytes, long_metrics: int, count: int) -> tuple[list[int], list[int]]:
+    """Each glyph's advance and left side bearing (unpacked at once: a font
+    has thousands)."""
+    pairs = struct.unpack_from(">" + "Hh" * long_metrics, data)
+    advances, bearings = list(pairs[0::2]), list(pairs[1::2])
     rest = count - long_metrics
     if rest > 0:
-        bearings = struct.unpack_from(f">{rest}h", data, 4 * long_metrics)
-        metrics += [(last_advance, lsb) for lsb in bearings]
-    return metrics
+        advances += [advances[-1] if advances else 0] * rest
+        bearings += struct.unpack_from(f">{rest}h", data, 4 * long_metrics)
+    return advances, bearings
+
+
+class _Records:
+    """The glyph records: the font's own, read from its glyf table where
+    asked for (a component's bounds), then the ``added`` ones."""
+
+    def __init__(self, glyf: bytes, offsets: list[int], count: int) -> None:
+        self.glyf, self.offsets, self.count = glyf, offsets, count
+        self.added: list[bytes] = []
+
+    def __getitem__(self, glyph: int) -> bytes:
+        if glyph < self.count:
+            return self.glyf[self.offsets[glyph]:self.offsets[glyph + 1]]
+        return self.added[glyph - self.count]
+
+    def joined(self) -> tuple[bytes, list[int]]:
+        """The new glyf table and its (long) loca offsets. The font's own
+        records stay one block where its loca runs in order from 0, as it
+        should; otherwise each is copied."""
+        offsets = self.offsets
+        if offsets[0] == 0 and all(a <= b for a, b in zip(offsets, offsets[1:])):
+            glyf, loca = bytearray(self.glyf[:offsets[self.count]]), offsets[:self.count]
+            records = self.added
+        else:
+            glyf, loca, records = bytearray(), [], [self[i] for i in range(self.count)]
+            records += self.added
+        for record in records:
+            glyf += b"\0" * (-len(glyf) % 4)
+            loca.append(len(glyf))
+            glyf += record
+        glyf += b"\0" * (-len(glyf) % 4)
+        loca.append(len(glyf))
+        return bytes(glyf), loca
 
 
 def _bounds(record: bytes) -> tuple[int, int, int, int] | None:
@@ -151,7 +181,7 @@ def _bounds(record: bytes) -> tuple[int, int, int, int] | None:
     return struct.unpack_from(">hhhh", record, 2)
 
 
-def _composite(glyph: NewGlyph, records: list[bytes]) -> tuple[bytes, tuple[int, int, int, int]]:
+def _composite(glyph: NewGlyph, records: _Records) -> tuple[bytes, tuple[int, int, int, int]]:
     body = bytearray()
     box: list[float] | None = None
     for k, c in enumerate(glyph.components):
@@ -182,7 +212,7 @@ def _composite_maxima(maxp: bytes) -> tuple[int, int, int, int]:
     return points, contours, elements, depth
 
 
-def _composite_size(glyph: NewGlyph, records: list[bytes],
+def _composite_size(glyph: NewGlyph, records: _Records,
                     composite_most: tuple[int, int]) -> tuple[int, int, bool]:
     """Points and contours of the glyph once its components are expanded (a
     composite component counted at the font's composite maxima,

@@ -68,12 +68,25 @@ TABLE_TYPE = 0.92
 """A table's type size against the body's (print.css.j2: ``table { font-size }``)."""
 
 
-def measure_em(paper: str, columns: int = 1) -> float:
+def measure_em(paper: str, columns: int = 1, across: bool = False) -> float:
     """The width a table has on ``paper``, in ems of the body type: the text
     block, or one of its columns (a table flows down the columns, its header
-    row repeated at the top of each)."""
+    row repeated at the top of each); ``across``: the whole text block of
+    that layout, columns and gaps together."""
     measure = layout(paper, columns)
     width_mm = measure.text_width_mm(paper)
-    if measure.columns > 1:
+    if measure.columns > 1 and not across:
         width_mm = (width_mm - COLUMN_GAP_MM * (measure.columns - 1)) / measure.columns
     return width_mm * 72 / 25.4 / measure.body_pt
+
+
+def table_setting(needed_em: float, column_em: float, block_em: float) -> str:
+    """How a table whose words need ``needed_em`` (wrapped at every space, in
+    ems of the body type) is set: ``column`` where the measure holds it (the
+    text block, or one column of two); ``across`` both columns where only the
+    whole text block does; ``small`` where nothing does (smaller type, long
+    words broken, and across both columns in a two-column page). The PDF
+    writer sets it so and the build warns of ``small`` by this one rule."""
+    if needed_em <= column_em:
+        return "column"
+    return "across" if needed_em <= block_em else "small"

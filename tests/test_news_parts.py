@@ -373,6 +373,26 @@ def test_tables_that_fit_are_not_called_wide_on_any_page(tmp_path, paper, column
             assert all(0 <= w[0] and w[2] <= page.rect.width for w in page.get_text("words"))
 
 
+def test_a_table_one_column_cannot_hold_is_set_across_both(tmp_path):
+    # In two columns it was squeezed into one, in smaller type with its words
+    # broken, though the page had room across both columns.
+    import pymupdf
+    word = "المحافظات_الشمالية"
+    text = "نص يملأ العمودين قبل الجدول وبعده. " * 40
+    src = write_source(tmp_path, f"{text}\n\n| {' | '.join([word] * 4)} |\n|{'---|' * 4}\n"
+                                 "| C1 | C2 | C3 | C4 |\n\n" + text + "\n")
+    [r] = build([src], tmp_path / "out", BuildSettings(formats=("pdf",), columns=2))
+    assert r.ok, r.error
+    assert not [w for w in r.warnings if "wider than the page" in w.message]
+    with pymupdf.open(r.outputs["pdf"]) as pdf:
+        middle = pdf[0].rect.width / 2
+        marks = [w for page in pdf for w in page.get_text("words") if w[4] in ("C1", "C4")]
+        assert sorted(w[4] for w in marks) == ["C1", "C4"]
+        [c1] = [w for w in marks if w[4] == "C1"]
+        [c4] = [w for w in marks if w[4] == "C4"]
+        assert c1[0] > middle > c4[2]  # the first column on the right, the last on the left
+
+
 def test_notes_are_numbered_in_the_articles_digits(tmp_path):
     [r] = build([NEWS], tmp_path, BuildSettings(formats=("pdf", "docx", "epub"),
                                                 digits="arabic-indic"))

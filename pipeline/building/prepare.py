@@ -21,7 +21,7 @@ from ..reader import decode_source, read_article, read_source, uncovered_charact
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style
 from ..resources import load_images, locate
-from ..pages import PAPERS, TABLE_TYPE, measure_em
+from ..pages import PAPERS, TABLE_TYPE, measure_em, table_setting
 from ..transforms import (
     assign_ids, attach_pause_marks, images, iter_nodes, plain_text, table_min_width_em,
 )
@@ -173,18 +173,19 @@ def reference_warnings(options: WriterOptions, paper: str) -> list[Diagnostic]:
 
 def wide_tables(article: Article, paper: str, columns: int,
                 fonts_dir: Path = fonts.FONTS_DIR) -> list[Diagnostic]:
-    """A warning for each table too wide for the page's measure, wrapped at
-    every space: the PDF sets it smaller and breaks its longest words."""
-    measure = measure_em(paper, columns)
+    """A warning for each table too wide for the page's text block, wrapped
+    at every space: the PDF sets it smaller and breaks its longest words (one
+    too wide for a column of two only is set across both, unsaid)."""
+    column, block = measure_em(paper, columns), measure_em(paper, columns, across=True)
     found = []
     for table in (n for n in iter_nodes(article) if isinstance(n, Table)):
         needed = table_min_width_em(
             table, lambda word, bold: fonts.word_width_em(word, fonts_dir, bold)) * TABLE_TYPE
-        if needed > measure:
+        if table_setting(needed, column, block) == "small":
             head = " | ".join(plain_text(c.content) for c in table.head.cells)
             found.append(Diagnostic(
                 f"the table '{head[:60]}' is wider than the page ({needed:.0f} em of "
-                f"{measure:.0f}): the PDF sets it in smaller type and breaks long words",
+                f"{block:.0f}): the PDF sets it in smaller type and breaks long words",
                 severity="warning",
                 hint="shorten its longest words or split it into two tables; "
                      "landscape pages are not made"))

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 
 from ..assets import TEMPLATES_DIR
-from ..pages import TABLE_TYPE
+from ..pages import TABLE_TYPE, table_setting
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
@@ -84,9 +84,12 @@ class HtmlTranslator:
     the print stylesheet), ``aside`` (EPUB pop-up notes, after each file's
     text: ``pending_notes``) or ``end`` (linked notes after the article)."""
     measure_em: float = 0
-    """The page's measure in ems of the body (the PDF): a table that cannot
-    fit it wrapped at spaces is set smaller (``table.wide``); 0 on screens,
-    where a wide table scrolls."""
+    """The page's measure in ems of the body (the PDF; one column of two): a
+    table is set as ``pages.table_setting`` says against it and ``block_em``
+    (smaller: ``table.wide``; across both columns: ``div.across``); 0 on
+    screens, where a wide table scrolls."""
+    block_em: float = 0
+    """The whole text block in ems where there are two columns (else 0)."""
     width_em: Callable[[str, bool], float] | None = None
     """How wide a word is set, in ems (``fonts.word_width_em``), for that test."""
     _pending: list[Note] = field(default_factory=list, init=False)
@@ -255,11 +258,16 @@ class HtmlTranslator:
             return "<tr>" + "".join(out) + "</tr>\n"
 
         body = "".join(cells(r, "td") for r in table.rows)
-        wide = ' class="wide"' if self.measure_em and \
-            table_min_width_em(table, self.width_em) * TABLE_TYPE > self.measure_em else ""
+        block_em = self.block_em or self.measure_em
+        setting = table_setting(table_min_width_em(table, self.width_em) * TABLE_TYPE,
+                                self.measure_em, block_em) if self.measure_em else "column"
+        wide = ' class="wide"' if setting == "small" else ""
         table_html = (f'<table dir="{self.base_dir}"{wide}>\n<thead>\n{cells(table.head, "th")}'
                       f"</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
         if self.measure_em:  # a page: the print stylesheet fits it to the measure
+            if setting != "column" and block_em > self.measure_em:
+                # across both columns (column-span holds for a block, not a table)
+                return f'<div class="across">\n{table_html}</div>\n'
             return table_html
         # a screen: a wide table scrolls on its own, the page does not
         return f'<div class="table-scroll">\n{table_html}</div>\n'
@@ -383,9 +391,9 @@ def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,
               digits: str = "western", tie_runts: bool = False, notes: str = "end",
-              measure_em: float = 0, width_em=None) -> str:
+              measure_em: float = 0, width_em=None, block_em: float = 0) -> str:
     """The whole body as one fragment, its footnotes as ``notes`` says."""
     translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
-                                measure_em=measure_em, width_em=width_em)
+                                measure_em=measure_em, width_em=width_em, block_em=block_em)
     return translator.blocks(article.blocks) + translator.pending_notes()

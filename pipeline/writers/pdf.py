@@ -109,6 +109,7 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
     html = render_page(article, options, running_title=running_title(article, options),
                        tie_runts=True, notes="foot",
                        measure_em=measure_em(options.pdf.paper, options.pdf.columns),
+                       block_em=measure_em(options.pdf.paper, options.pdf.columns, across=True),
                        width_em=lambda word, bold: word_width_em(word, options.fonts_dir, bold))
     fetcher = _confined_fetcher(options)
     article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF

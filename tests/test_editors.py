@@ -457,3 +457,34 @@ def test_a_faq_ends_where_it_did_after_a_libreoffice_save(tmp_path):
     assert back.blocks == read_article(FAQ_THEN_LIST)[0].blocks
     assert [type(b).__name__ for b in back.blocks] == [
         "Paragraph", "Faq", "BulletList", "BlockQuote"]
+
+
+def test_a_house_documents_own_styles_are_read_by_what_they_are_based_on(tmp_path):
+    """A newsroom's template names its styles its own way: a style based on
+    a heading is a heading, Word's and LibreOffice's quote and plain styles
+    are what they say, and only a style that says nothing gets a warning."""
+    from docx.enum.style import WD_STYLE_TYPE
+    document = docx.Document()
+    sub = document.styles.add_style("Sub Head", WD_STYLE_TYPE.PARAGRAPH)
+    sub.base_style = document.styles["Heading 2"]
+    pull = document.styles.add_style("Pull Quote", WD_STYLE_TYPE.PARAGRAPH)
+    pull.base_style = document.styles["Normal"]
+    loop_a = document.styles.add_style("Loop A", WD_STYLE_TYPE.PARAGRAPH)
+    loop_b = document.styles.add_style("Loop B", WD_STYLE_TYPE.PARAGRAPH)
+    loop_a.base_style, loop_b.base_style = loop_b, loop_a  # damaged: each based on the other
+    document.add_paragraph("عنوان المقال", style="Title")
+    document.add_paragraph("عنوان فرعي للقسم", style="Sub Head")
+    document.add_paragraph("قول مقتبس من التقرير", style="Intense Quote")
+    document.add_paragraph("فقرة بلا تباعد", style="No Spacing")
+    document.add_paragraph("اقتباس بارز", style="Pull Quote")
+    document.add_paragraph("فقرة في حلقة", style="Loop A")
+    path = tmp_path / "house.docx"
+    document.save(path)
+    imported = import_docx(path)
+    body = imported.source.split("---\n", 2)[2]
+    assert "### عنوان فرعي للقسم" in body
+    assert "> قول مقتبس من التقرير" in body
+    assert "\nفقرة بلا تباعد\n" in body and "\nاقتباس بارز\n" in body
+    warned = " ".join(w.message for w in imported.warnings)
+    assert "'Pull Quote'" in warned and "'Loop A'" in warned
+    assert "No Spacing" not in warned and "Sub Head" not in warned

@@ -22,8 +22,8 @@ from docx.oxml.ns import qn
 from ..errors import Diagnostic, PipelineError
 from ..writers.docx.ooxml import FAQ_BOOKMARK
 from .docx_package import (
-    faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists, numbering,
-    related, style_names, xml,
+    STRUCTURAL, faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
+    numbering, related, resolve_style, style_names, style_parents, xml,
 )
 from .docx_text import (
     clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
@@ -87,7 +87,7 @@ class _Reader:
         self.document, self.notes = document, notes
         self.note_links = {}
         """footnotes.xml's relationships: where its hyperlinks point."""
-        self.names = style_names(document)
+        self.names, self.parents = style_names(document), style_parents(document)
         self.images: dict[str, bytes] = {}
         self.picture_names: dict[str, str] = {}
         self.warnings: list[Diagnostic] = []
@@ -324,8 +324,9 @@ class _Reader:
     def style_of(self, paragraph) -> str:
         if paragraph.tag != qn("w:p"):
             return ""
-        ident = self.style_id(paragraph)
-        return (self.names.get(ident) or ident or "Normal").lower()
+        return resolve_style(self.style_id(paragraph), self.names, self.parents,
+                             lambda name: name in STRUCTURAL or name.startswith("heading ")
+                             or bool(_LIST.match(name)))
 
     def inlines(self, paragraph, links=None) -> str:
         """A paragraph's runs as Markdown inlines; ``links``: the relationships

@@ -120,6 +120,50 @@ def style_names(document) -> dict[str, str]:
     return names
 
 
+STYLE_ALIASES = {
+    # Word's and LibreOffice's own names for what the article has
+    "intense quote": "quote", "block text": "quote", "quotations": "quote",
+    "html preformatted": "source code", "preformatted text": "source code",
+    "no spacing": "normal", "body text 2": "normal", "body text 3": "normal",
+    "body text first indent": "normal", "normal (web)": "normal", "plain text": "normal",
+    "first line indent": "normal", "text body indent": "normal", "hanging indent": "normal",
+}
+"""A paragraph style's name (lower case) → the style of this tool's it stands for."""
+STRUCTURAL = {"kicker", "title", "subtitle", "byline", "quote", "source code", "caption",
+              "credit", "faq question", "faq answer", "list paragraph"}
+"""Styles (besides headings and lists) that say what a paragraph is, not only how it looks."""
+
+
+def style_parents(document) -> dict[str, str]:
+    """Style id → the id of the style it is based on (``w:basedOn``)."""
+    parents = {}
+    for style in document.styles.element.findall(qn("w:style")):
+        based = style.find(qn("w:basedOn"))
+        if based is not None and style.get(qn("w:styleId")) and based.get(qn("w:val")):
+            parents[style.get(qn("w:styleId"))] = based.get(qn("w:val"))
+    return parents
+
+
+def resolve_style(ident: str, names: dict[str, str], parents: dict[str, str],
+                  structural) -> str:
+    """The style a paragraph of style ``ident`` is read as (lower case): its
+    own name or alias where that says what the paragraph is; else the first
+    such style it is based on (a house "Sub Head" based on Heading 2 is a
+    heading); else its own name (a paragraph, with a warning unless plain).
+    ``structural(name)`` tells the names that say what a paragraph is."""
+    def name_of(style_id: str) -> str:
+        name = (names.get(style_id) or style_id).lower()
+        return STYLE_ALIASES.get(name, name)
+
+    current, seen = ident, set()
+    while current and current not in seen and len(seen) < 20:  # a loop in damaged styles
+        seen.add(current)
+        if structural(name := name_of(current)):
+            return name
+        current = parents.get(current)
+    return name_of(ident) if ident else "normal"
+
+
 def is_picture(paragraph) -> bool:
     """A paragraph holding one picture and nothing else (a figure): no text, no
     note call, no second picture."""

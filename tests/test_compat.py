@@ -35,6 +35,24 @@ def test_weasyprint_draws_lines_where_the_glyph_layer_expects():
     assert "justification_spacing" in inspect.getsource(inline.add_word_spacing)
 
 
+def test_weasyprint_draws_svg_text_as_shaped_svg_text_expects():
+    """The SVG text function, named in TAGS and by the module (draw_node
+    compares them), iterates ``node.text`` letter by letter, and a node's
+    text is its ElementTree element's (which keeps a str subclass)."""
+    import sys
+
+    import weasyprint.svg as svg_module
+
+    from pipeline.compat import weasyprint as compat
+
+    original = compat._SVG_TEXT or svg_module.text
+    assert list(inspect.signature(original).parameters) == ["svg", "node", "font_size"]
+    assert "for char in node.text" in inspect.getsource(sys.modules["weasyprint.svg.text"])
+    assert svg_module.TAGS["text"] in (original, compat._svg_text)
+    assert "return self._etree_node.text" in inspect.getsource(svg_module.Node)
+    assert "TAGS.get(node.tag) == text" in inspect.getsource(svg_module.SVG.draw_node)
+
+
 def test_weasyprint_embeds_fonts_as_the_layer_patches_them():
     """Type0 fonts with Identity CIDs, a FontFile2 program and a ToUnicode
     CMap that ends in 'endcmap': what GlyphLayer.finish extends."""

@@ -208,3 +208,23 @@ def test_title_block_shows_author_and_date_in_arabic(tmp_path):
     assert "سارة" in text and "١١ يونيو ٢٠٢٤" in text  # CLDR: Egypt writes ١٢٣
     with pikepdf.open(r.outputs["pdf"]) as pdf:
         assert str(pdf.docinfo.Author) == "سارة"
+
+
+DRAWING = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 120">'
+           '<text x="150" y="40" font-family="Amiri" font-size="20" text-anchor="middle">'
+           'نسبة المشاركة</text>'
+           '<text x="20 40 60 80" y="100" font-family="Amiri" font-size="16">أبجد</text></svg>')
+
+
+def test_arabic_in_an_svg_drawing_is_joined_and_in_order(tmp_path):
+    # WeasyPrint sets SVG text one code point at a time: the label came out
+    # as unjoined letters read backwards ("ةكراشملا ةبسن"). A run nothing
+    # places letter by letter is now laid out whole.
+    (tmp_path / "chart.svg").write_text(DRAWING, encoding="utf-8")
+    source = write_source(tmp_path, "\nقبل الرسم.\n\n![رسم بياني](chart.svg)\n")
+    [result] = build([source], tmp_path / "out", BuildSettings(formats=("pdf",)))
+    assert result.ok, result.error
+    text = pdftotext(result.outputs["pdf"])
+    assert "نسبة المشاركة" in text and "ةكراشملا" not in text
+    # letters the drawing places one by one (x="20 40 60 80") stay where it puts them
+    assert all(letter in text for letter in "أبجد")

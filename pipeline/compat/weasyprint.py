@@ -14,7 +14,9 @@ justification); everything else WeasyPrint draws as before. The reaches:
 - ``stream.add_font``, ``stream.set_font_size``, ``stream.ink_rect`` /
   ``logical_rect``, and ``Font.widths``, ``to_unicode``, ``hash``,
   ``glyph_count``, ``file_content``, ``bitmap``/``png``/``svg``/``colr``/``missing``;
-- ``TextBox.justification_spacing`` (the extra width WeasyPrint gave each space).
+- ``TextBox.justification_spacing`` (the extra width WeasyPrint gave each space);
+- ``weasyprint.svg.text`` and ``TAGS`` (the SVG text function, wrapped by
+  ``shaped_svg_text``), which iterates ``node.text``, an ElementTree text.
 
 tests/test_compat.py checks each of them against the installed WeasyPrint.
 """
@@ -63,6 +65,58 @@ def _install() -> None:
     if _ORIGINAL is None:
         _ORIGINAL = draw_text.draw_first_line
         draw_text.draw_first_line = _draw_first_line
+    shaped_svg_text()
+
+
+# --- SVG text drawn as runs ---------------------------------------------------
+#
+# WeasyPrint lays out and draws an SVG <text> one code point at a time
+# (weasyprint/svg/text.py: "for char in node.text"), so that each may have its
+# own x, y, dx, dy or rotate: Arabic comes out as unjoined letters in
+# reverse order (WeasyPrint issues 2249 and 2909). Where nothing places the
+# letters one by one, the text is handed over as one piece, which WeasyPrint
+# then lays out as a whole: shaped, joined, in bidi order.
+
+_SVG_TEXT = None
+_PER_LETTER = ("x", "y", "dx", "dy", "rotate")
+
+
+class _OneRun(str):
+    """A text that iterates as one item: itself."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        yield str(self)
+
+
+def shaped_svg_text() -> None:
+    """Have WeasyPrint draw SVG text runs whole (once per process)."""
+    global _SVG_TEXT
+    import weasyprint.svg as svg_module
+    if _SVG_TEXT is not None:
+        return
+    _SVG_TEXT = svg_module.text
+    # draw_node compares TAGS' entries with the module's own name: both change
+    svg_module.text = _svg_text
+    for tag, function in list(svg_module.TAGS.items()):
+        if function is _SVG_TEXT:
+            svg_module.TAGS[tag] = _svg_text
+
+
+def _svg_text(svg, node, font_size):
+    element = node._etree_node
+    text = element.text
+    placed = any(len((node.get(name) or "").replace(",", " ").split()) > 1
+                 for name in _PER_LETTER)
+    if not text or placed or node.get("textLength") or \
+            (node.get("letter-spacing") or "0").strip() not in ("0", "normal", "0px"):
+        return _SVG_TEXT(svg, node, font_size)
+    element.text = _OneRun(text)
+    try:
+        return _SVG_TEXT(svg, node, font_size)
+    finally:
+        element.text = text
 
 
 def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):

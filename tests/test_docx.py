@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -385,3 +386,35 @@ def test_a_footnotes_links_are_links_for_word_pandoc_and_the_importer(tmp_path):
     back = import_docx(result.outputs["docx"]).source
     for url, text in NOTE_LINKS.items():
         assert f"[{text}]({url})" in back.split("[^1]:", 1)[1]
+
+
+CHART = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 150">'
+         '<rect x="20" y="40" width="60" height="110" fill="#c0392b"/>'
+         '<rect x="120" y="80" width="60" height="70" fill="#2471a3"/>'
+         '<text x="150" y="25" font-family="Amiri" font-size="20" text-anchor="middle">'
+         'نسبة المشاركة</text></svg>')
+
+
+def test_an_svg_drawing_is_a_picture_in_the_docx(tmp_path):
+    # Word documents need a raster copy of a drawing: the DOCX had only its
+    # alt text. It is now drawn as the PDF draws it, at twice its CSS size.
+    from PIL import Image as PILImage
+    (tmp_path / "chart.svg").write_text(CHART, encoding="utf-8")
+    source = write_source(tmp_path, "\nقبل الرسم.\n\n![رسم بياني للمشاركة](chart.svg)\n\nبعده.\n")
+    [result] = build([source], tmp_path / "out", BuildSettings(formats=("docx",)))
+    assert result.ok, result.error
+    document = docx.Document(str(result.outputs["docx"]))
+    [picture] = [r.target_part for r in document.part.rels.values()
+                 if r.reltype.endswith("/image")]
+    with PILImage.open(io.BytesIO(picture.blob)) as image:
+        assert picture.content_type == "image/png" and image.size == (600, 300)
+        rgb = image.convert("RGB")
+        assert rgb.getpixel((100, 200)) == (0xc0, 0x39, 0x2b)  # the first bar
+        assert rgb.getpixel((300, 250)) == (0x24, 0x71, 0xa3)  # the second
+        label = rgb.crop((150, 10, 450, 60))
+        assert max(low for low, _ in label.getextrema()) < 100  # the label's dark ink
+    body = etree.fromstring(zipfile.ZipFile(result.outputs["docx"]).read("word/document.xml"))
+    [doc_pr] = body.iter("{http://schemas.openxmlformats.org/drawingml/2006/"
+                         "wordprocessingDrawing}docPr")
+    assert doc_pr.get("descr") == "رسم بياني للمشاركة"
+    assert "[رسم بياني للمشاركة]" not in "".join(body.itertext())

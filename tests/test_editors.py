@@ -488,3 +488,18 @@ def test_a_house_documents_own_styles_are_read_by_what_they_are_based_on(tmp_pat
     warned = " ".join(w.message for w in imported.warnings)
     assert "'Pull Quote'" in warned and "'Loop A'" in warned
     assert "No Spacing" not in warned and "Sub Head" not in warned
+
+
+def test_a_drawing_comes_back_as_the_picture_the_docx_holds(tmp_path):
+    # The DOCX holds an SVG drawing as a PNG: it comes back under the
+    # drawing's name with the PNG's extension, not as PNG bytes in "chart.svg".
+    (tmp_path / "chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60">'
+        '<rect width="120" height="60" fill="#2471a3"/></svg>', encoding="utf-8")
+    source = tmp_path / "article.md"
+    source.write_text("---\ntitle: رسم\n---\n\n![رسم بياني](chart.svg)\n", encoding="utf-8")
+    built = _build(source, tmp_path / "out")
+    imported = import_docx(built.outputs["docx"])
+    assert list(imported.images) == ["chart.png"]
+    assert imported.images["chart.png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert "![رسم بياني](chart.png)" in imported.source

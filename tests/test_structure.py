@@ -79,7 +79,8 @@ def test_the_docx_writer_is_built_from_the_model_not_html():
 def test_writers_do_not_import_each_other():
     graph = imports()
     shared = {"pipeline.writers.html", "pipeline.writers.page", "pipeline.writers.pdf_glyphs",
-              "pipeline.writers.pdf_marks", "pipeline.writers.truetype", "pipeline.writers"}
+              "pipeline.writers.pdf_marks", "pipeline.writers.truetype", "pipeline.writers",
+              "pipeline.writers.drawings"}
     formats = {"pipeline.writers.pdf", "pipeline.writers.epub", "pipeline.writers.web",
                "pipeline.writers.docx"}
     for module in formats:

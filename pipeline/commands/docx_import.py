@@ -85,8 +85,7 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
 class _Reader:
     def __init__(self, document, notes, kept_comments) -> None:
         self.document, self.notes = document, notes
-        self.note_links = {}
-        """footnotes.xml's relationships: where its hyperlinks point."""
+        self.note_links = {}  # footnotes.xml's relationships: where its links point
         self.names, self.parents = style_names(document), style_parents(document)
         self.images: dict[str, bytes] = {}
         self.picture_names: dict[str, str] = {}
@@ -287,8 +286,10 @@ class _Reader:
         if part.partname in self.picture_names:  # the same picture met again
             return self.picture_names[part.partname], alt
         extension = part.partname.ext
-        name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") and \
-            PurePosixPath(wanted).suffix.lower().lstrip(".") in (extension, "jpg", "jpeg") \
+        if PurePosixPath(wanted).name and PurePosixPath(wanted).suffix.lower()[1:] not in (
+                extension, "jpg", "jpeg"):  # chart.svg drawn as a PNG comes back as chart.png
+            wanted = str(PurePosixPath(wanted).with_suffix(f".{extension}"))
+        name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") \
             else f"image-{len(self.images) + 1:02d}.{extension}"
         if self.images.get(name, part.blob) != part.blob:
             name = f"image-{len(self.images) + 1:02d}.{extension}"

@@ -23,13 +23,12 @@ from ...model import (
 )
 from ...options import WriterOptions
 from ...pages import PAPERS, layout
-from ...resources import SVG
 from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
 from .package import (
     core_properties, front_matter_property, kept_front_matter, package_bytes,
 )
-from .pictures import picture_run
+from .pictures import picture_run, word_picture
 from .reference import read_reference, take_styles
 from .runs import by_font, by_script
 from .tables import cell_alignment, table_element
@@ -275,11 +274,11 @@ class _DocxBuilder:
                 self.picture(parent, n, bold, italic)
 
     def picture(self, parent, image: Image, bold: bool, italic: bool) -> None:
-        """The image inline, no wider than the text; an SVG (which Word
-        documents cannot hold without a raster copy) is replaced by its alt text."""
-        resource = self.options.images[image.src]
+        """The image inline, no wider than the text; an SVG drawn as a PNG
+        (Word documents cannot hold an SVG without a raster copy)."""
+        resource = word_picture(self.options.images[image.src], self.options)
         # in a footnote a picture would need footnotes.xml's own relationship
-        if resource.media_type == SVG or self._in_note:
+        if resource is None or self._in_note:
             self.text_runs(parent, f"[{image.alt or image.src}]", bold, italic, False)
             return
         parent.append(picture_run(self.doc, resource, image))

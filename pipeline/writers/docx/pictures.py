@@ -1,5 +1,6 @@
 """A picture as a DOCX inline drawing: no wider than the text, its alt text
-as the picture's description, in a format every Word reader takes."""
+as the picture's description, in a format every Word reader takes (an SVG
+drawing as a PNG drawn by WeasyPrint, as the PDF draws it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from docx.oxml import OxmlElement
 from docx.shared import Emu
 
 from ...model import Image
-from ...resources import ImageResource, as_png
+from ...resources import SVG, ImageResource, as_png
+
 
 
 def picture_run(document, resource: ImageResource, image: Image):
@@ -36,3 +38,16 @@ def picture_run(document, resource: ImageResource, image: Image):
     drawing.append(inline)
     run.append(drawing)
     return run
+
+
+def word_picture(resource: ImageResource, options) -> ImageResource | None:
+    """The picture as Word takes it: an SVG drawing as a PNG drawn with the
+    shipped fonts (None where it cannot be drawn: its alt text stands in),
+    any other picture as it is."""
+    if resource.media_type != SVG:
+        return resource
+    from ..drawings import svg_as_png
+    try:
+        return svg_as_png(resource, options.fonts_dir)
+    except Exception:  # noqa: BLE001 — any failure to draw it leaves the alt text, as before
+        return None

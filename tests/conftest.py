@@ -84,6 +84,7 @@ def _release_pdf_fonts():
     yield
     import gc
 
-    from pipeline.writers import pdf
+    from pipeline.writers import drawings, pdf
     pdf.font_config.cache_clear()
+    drawings._faces.cache_clear()  # the DOCX's drawings keep one too
     gc.collect()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -121,7 +122,11 @@ SVG_ELEMENTS = st.sampled_from([
     '<style>rect { fill: red }</style>', '<style>@import "x.css";</style>',
     '<a href="https://example.org"><rect width="1" height="1"/></a>', '<text>نص</text>',
     '<rect onload="x()"/>', '<filter id="f"><feImage href="#g1"/></filter>',
-    '<rect style="fill: url(#p)"/>', '<rect style="fill: url(http://e.com/p)"/>'])
+    '<rect style="fill: url(#p)"/>', '<rect style="fill: url(http://e.com/p)"/>',
+    # text drawn as one run, or placed letter by letter as the drawing says
+    '<text x="10" y="15" text-anchor="middle">نسبة <tspan>مئوية</tspan> 5%</text>',
+    '<text x="1 5 9" y="12">نصوص</text>', '<text letter-spacing="2">نص</text>',
+    '<text textLength="15" direction="rtl">نص عربي</text>', '<text> </text>'])
 
 
 @st.composite
@@ -139,12 +144,19 @@ def drawings(draw) -> bytes:
           suppress_health_check=[HealthCheck.too_slow])
 @given(svg=drawings())
 def test_random_svgs_build_valid_epubs_or_are_refused_with_a_line(svg):
+    """The EPUB keeps the drawing; the PDF sets it (its text as runs where
+    nothing places letters); the DOCX holds it as a PNG."""
     folder = Path(tempfile.mkdtemp(prefix="fuzz-svg-"))
     (folder / "d.svg").write_bytes(svg)
     path = folder / "article.md"
     path.write_text("---\ntitle: رسم\n---\n\n![رسم](d.svg)\n", encoding="utf-8")
-    result = build_article(path, folder / "out", BuildSettings(formats=("epub",)))
+    result = build_article(path, folder / "out",
+                           BuildSettings(formats=("epub", "docx", "pdf")))
     if result.ok:
+        with zipfile.ZipFile(result.outputs["docx"]) as docx_file:
+            assert any(n.startswith("word/media/") and n.endswith(".png")
+                       for n in docx_file.namelist())
+        assert result.outputs["pdf"].read_bytes().startswith(b"%PDF-")
         if len(SVG_EPUBS) < 3:
             SVG_EPUBS.append(result.outputs["epub"])
     else:

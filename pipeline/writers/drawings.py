@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 import os
 import re
 from pathlib import Path
@@ -47,8 +48,16 @@ def svg_as_png(resource: ImageResource, fonts_dir: Path = FONTS_DIR) -> ImageRes
             f" img {{ display: block; width: {width}px; height: {height}px }}</style>"
             f'<img src="{_DRAWING_URL}" alt="">')
     faces, font_config = _faces(fonts_dir.resolve())
-    pdf = HTML(string=page, url_fetcher=OneDrawing()).write_pdf(
-        stylesheets=[faces], font_config=font_config)
+    failures = _Errors()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(failures)
+    try:
+        pdf = HTML(string=page, url_fetcher=OneDrawing()).write_pdf(
+            stylesheets=[faces], font_config=font_config)
+    finally:
+        logger.removeHandler(failures)
+    if failures.messages:  # a drawing WeasyPrint could not read: a blank picture else
+        raise ValueError(failures.messages[0])
     pixels = min(RASTER_SCALE, (MAX_RASTER_PIXELS / (width * height)) ** 0.5)
     document = pypdfium2.PdfDocument(pdf)
     try:
@@ -81,6 +90,17 @@ def drawing_size(resource: ImageResource) -> tuple[int, int]:
     else:
         width, height = round(box[2]), round(box[3])
     return max(1, min(width, 4000)), max(1, min(height, 4000))
+
+
+class _Errors(logging.Handler):
+    """WeasyPrint's error reports while a drawing is set."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 @functools.lru_cache(maxsize=4)

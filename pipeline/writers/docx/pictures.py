@@ -14,7 +14,6 @@ from ...model import Image
 from ...resources import SVG, ImageResource, as_png
 
 
-
 def picture_run(document, resource: ImageResource, image: Image):
     """A ``w:r`` holding the picture."""
     section = document.sections[0]

@@ -76,6 +76,16 @@ def write_source(folder: Path, body: str, front: str = 'title: "عنوان"',
     return path
 
 
+def build_with_drawing(folder: Path, svg: str, formats: tuple[str, ...], alt: str = "رسم بياني"):
+    """An article around one SVG drawing (``chart.svg``), built; its result."""
+    from pipeline.building.builder import BuildSettings
+    (folder / "chart.svg").write_text(svg, encoding="utf-8")
+    source = write_source(folder, f"\nقبل الرسم.\n\n![{alt}](chart.svg)\n\nبعده.\n")
+    [result] = build([source], folder / "out", BuildSettings(formats=formats))
+    assert result.ok, result.error
+    return result
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _release_pdf_fonts():
     """Tests that render a PDF in this process keep WeasyPrint's font

@@ -18,7 +18,9 @@ from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import BulletList, Heading, OrderedList
 from pipeline.writers.docx.ooxml import obfuscate
 
-from conftest import BUNDLED, pdftotext, require, require_tool, write_source
+from conftest import (
+    BUNDLED, build_with_drawing, pdftotext, require, require_tool, write_source,
+)
 from words import missing_in_order, seed_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -399,10 +401,7 @@ def test_an_svg_drawing_is_a_picture_in_the_docx(tmp_path):
     # Word documents need a raster copy of a drawing: the DOCX had only its
     # alt text. It is now drawn as the PDF draws it, at twice its CSS size.
     from PIL import Image as PILImage
-    (tmp_path / "chart.svg").write_text(CHART, encoding="utf-8")
-    source = write_source(tmp_path, "\nقبل الرسم.\n\n![رسم بياني للمشاركة](chart.svg)\n\nبعده.\n")
-    [result] = build([source], tmp_path / "out", BuildSettings(formats=("docx",)))
-    assert result.ok, result.error
+    result = build_with_drawing(tmp_path, CHART, ("docx",), alt="رسم بياني للمشاركة")
     document = docx.Document(str(result.outputs["docx"]))
     [picture] = [r.target_part for r in document.part.rels.values()
                  if r.reltype.endswith("/image")]

@@ -11,7 +11,7 @@ import pytest
 from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import Faq, Heading
 
-from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source
+from conftest import BUNDLED, ROOT, build_with_drawing, pdftotext, require_tool, write_source
 from words import missing_in_order, seed_words, words
 
 
@@ -220,11 +220,7 @@ def test_arabic_in_an_svg_drawing_is_joined_and_in_order(tmp_path):
     # WeasyPrint sets SVG text one code point at a time: the label came out
     # as unjoined letters read backwards ("ةكراشملا ةبسن"). A run nothing
     # places letter by letter is now laid out whole.
-    (tmp_path / "chart.svg").write_text(DRAWING, encoding="utf-8")
-    source = write_source(tmp_path, "\nقبل الرسم.\n\n![رسم بياني](chart.svg)\n")
-    [result] = build([source], tmp_path / "out", BuildSettings(formats=("pdf",)))
-    assert result.ok, result.error
-    text = pdftotext(result.outputs["pdf"])
+    text = pdftotext(build_with_drawing(tmp_path, DRAWING, ("pdf",)).outputs["pdf"])
     assert "نسبة المشاركة" in text and "ةكراشملا" not in text
     # letters the drawing places one by one (x="20 40 60 80") stay where it puts them
     assert all(letter in text for letter in "أبجد")

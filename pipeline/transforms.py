@@ -226,5 +226,3 @@ def map_inlines(article: Article, change) -> Article:
         return b
 
     return replace(article, blocks=tuple(map(block, article.blocks)))
-
-

@@ -124,8 +124,14 @@ def uncalled_notes(env: dict, text: str) -> list[Diagnostic]:
             continue
         label = key[1:]
         where = re.search(rf"^[ \t]*\[\^{re.escape(label)}\]:", text, re.M)
-        found.append(Diagnostic(
-            f"footnote [^{label}] is never called: left out",
-            line=text.count("\n", 0, where.start()) + 1 if where else None,
-            severity="warning", hint=f"call it with [^{label}] where it belongs, or delete it"))
+        found.append(never_called(label, text.count("\n", 0, where.start()) + 1
+                                  if where else None))
     return found
+
+
+def never_called(label: str, line: int | None) -> Diagnostic:
+    """The warning for a footnote whose text is written but never called
+    (by the parser's count, or by the reader's: a call inside a note)."""
+    return Diagnostic(f"footnote [^{label}] is never called: left out", line=line,
+                      severity="warning",
+                      hint=f"call it with [^{label}] where it belongs, or delete it")

@@ -22,7 +22,7 @@ from ..model import (
     Table, Text, ThematicBreak,
 )
 from ..transforms import block_text, plain_text
-from .checks import allowed, image_path, link_target
+from .checks import allowed, image_path, link_target, never_called
 from .tables import read_table
 from .text import describe
 
@@ -77,10 +77,7 @@ class BodyReader:
         blocks = self.blocks([n for n in nodes if n.type != "footnote_block"])
         for ident, (label, _children, line) in sorted(self._notes.items()):
             if ident not in self._called:
-                self.warnings.append(Diagnostic(
-                    f"footnote [^{label}] is never called: left out", line=line,
-                    severity="warning", hint=f"call it with [^{label}] where it belongs, "
-                                             "or delete it"))
+                self.warnings.append(never_called(label, line))
         return blocks
 
     def blocks(self, nodes: list[SyntaxTreeNode]) -> list[Block]:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from ..assets import TEMPLATES_DIR
 from ..pages import TABLE_TYPE, table_setting
+from ..regional import number as in_digits
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
@@ -196,7 +197,7 @@ class HtmlTranslator:
 
     def number(self, n: int) -> str:
         """A note's number in the article's digits."""
-        return str(n).translate(_ARABIC_INDIC) if self.digits == "arabic-indic" else str(n)
+        return in_digits(n, "", self.digits)  # the digits are given: no language needed
 
     def note_call(self, note: Note) -> str:
         if self.notes == "foot":
@@ -299,8 +300,6 @@ class HtmlTranslator:
 
 
 NO_BREAK_SPACE = "\u00a0"
-
-_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:

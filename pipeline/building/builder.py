@@ -153,12 +153,8 @@ def build(sources: Iterable[str | Path] | None = None, outdir: str | Path = "out
     a process pool, a Dask cluster's) or to a pool of ``workers`` processes
     (default: one a core). ``context`` carries the run's clock and content
     folder; without one, SOURCE_DATE_EPOCH is read now."""
-    settings = settings or BuildSettings()
+    settings = settings or BuildSettings()  # its formats are checked when it is made
     context = context or BuildContext(pdf=None)
-    unknown = [f for f in settings.formats if f not in FORMATS]
-    if unknown:
-        raise PipelineError(f"unknown format {unknown[0]!r}",
-                            hint="choose from " + ", ".join(FORMATS))
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise PipelineError(f"the output folder {outdir} is a file",

@@ -92,7 +92,7 @@ def import_edited(args) -> int:
     import sys
     from dataclasses import replace
 
-    from ..building.builder import write_atomically
+    from ..building.jobs import write_all
     from .docx_import import import_docx
 
     try:
@@ -115,11 +115,8 @@ def import_edited(args) -> int:
             raise PipelineError(f"{path} exists and differs from the document's picture",
                                 hint="choose another -o folder, or add --force")
         pictures[path] = data
-    for path, data in pictures.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, data)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(target, imported.source.encode("utf-8"))
+    # the source and its pictures, all or none (each folder made as needed)
+    write_all({**pictures, target: imported.source.encode("utf-8")})
     for warning in imported.warnings:
         print(replace(warning, path=str(args.text)), file=sys.stderr)
     for line in imported.comments:

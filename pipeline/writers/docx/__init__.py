@@ -135,14 +135,13 @@ class _DocxBuilder:
         elif isinstance(b, ThematicBreak):
             self.paragraph(style or "Normal", (Text("* * *"),)).alignment = 1
         elif isinstance(b, Faq) and b.entries:
-            first = paragraph_element(self.paragraph("FAQ Question", b.entries[0].question))
-            for k, entry in enumerate(b.entries):
-                if k:
-                    self.paragraph("FAQ Question", entry.question)
+            questions = []
+            for entry in b.entries:
+                questions.append(self.paragraph("FAQ Question", entry.question))
                 self.blocks(entry.answer, depth, "FAQ Answer")
             self.faqs += 1
-            span_bookmark(first, self.body_end.getprevious(), f"{FAQ_BOOKMARK}{self.faqs}",
-                          self.faqs)
+            span_bookmark(paragraph_element(questions[0]), self.body_end.getprevious(),
+                          f"{FAQ_BOOKMARK}{self.faqs}", self.faqs)
         elif isinstance(b, Table):
             self.table(b)
         elif isinstance(b, Figure):

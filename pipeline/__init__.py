@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 
+__version__ = "0.2.0"
+"""The release: ``pipeline --version``, the service's OpenAPI, the wheel's name."""
 __all__ = ["build", "render", "load_article", "BuildResult", "BuildSettings", "PipelineError"]
 _FROM = {"build": ".building.builder", "load_article": ".building.builder",
          "BuildResult": ".building.builder", "BuildSettings": ".building.builder",

@@ -33,6 +33,7 @@ from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
+from . import __version__
 from .api import MEDIA_TYPES
 from .compat.futures import pool_processes
 from .errors import PipelineError
@@ -117,7 +118,7 @@ def create_app(config: ServiceConfig | None = None):
             _stop_workers(state)
 
     app = FastAPI(title="pipeline", summary="Arabic article sources to PDF, DOCX and EPUB",
-                  version="1", lifespan=lifespan)
+                  version=__version__, lifespan=lifespan)
     app.state.pipeline = state
 
     def error(status: int, message: str, **headers) -> JSONResponse:

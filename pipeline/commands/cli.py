@@ -36,10 +36,13 @@ def length_mm(value: str) -> float:
 
 
 def parser() -> argparse.ArgumentParser:
-
+    from .. import __version__
     p = argparse.ArgumentParser(
         prog="pipeline",
-        description="Render Arabic article sources to a print-ready PDF, a DOCX and an EPUB 3.")
+        description=f"Render Arabic article sources to a print-ready PDF, a DOCX and an EPUB 3 "
+                    f"(arabic-press-pipeline {__version__}).")
+    p.add_argument("--version", action="version",
+                   version=f"pipeline (arabic-press-pipeline) {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks of failures")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -127,3 +127,18 @@ def test_zipfile_still_appends_entries_as_compat_zipfile_expects(tmp_path):
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None and zf.read("font.odttf") == data
         assert zf.namelist() == ["first.txt", "font.odttf", "last.txt"]
+
+
+def test_weasyprint_starts_as_weasyprint_setup_expects():
+    """ffi.py passes one constant string to cdef and makes its FFI with
+    ``cffi.FFI()``; the font configuration reads fontconfig's configuration
+    (which follows FONTCONFIG_FILE) in its constructor."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    from pipeline.compat import weasyprint_setup
+
+    source = weasyprint_setup._ffi_source()
+    assert len(weasyprint_setup.declarations_of(source)) > 10_000
+    assert "ffi = cffi.FFI()" in source and "import cffi" in source
+    assert weasyprint_setup._weasyprint_version() == __import__("weasyprint").__version__
+    assert "FcInitLoadConfigAndFonts()" in inspect.getsource(FontConfiguration.__init__)

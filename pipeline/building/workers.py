@@ -120,7 +120,7 @@ def service_pool(workers: int, max_tasks: int) -> Executor:
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload(["pipeline.api", "pipeline.building.builder",
-                                        "pipeline.writers.pdf", "weasyprint"])
+                                        "pipeline.writers.pdf", "pipeline.compat.weasyprint_preload"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                initializer=warm_worker, max_tasks_per_child=max_tasks)
 

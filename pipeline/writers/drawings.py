@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..fonts import FONTS_DIR, shipped_faces
+from ..fonts import FONTS_DIR, TEXT_FAMILY, shipped_faces
 from ..resources import SVG, ImageResource
 
 RASTER_SCALE = 2
@@ -31,6 +31,8 @@ def svg_as_png(resource: ImageResource, fonts_dir: Path = FONTS_DIR) -> ImageRes
     the same CSS size: WeasyPrint draws it onto a page of its size, with the
     shipped fonts of ``fonts_dir``, and PDFium rasterises that page."""
     import pypdfium2
+    from ..compat.weasyprint_setup import load as load_weasyprint
+    load_weasyprint()
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -107,8 +109,9 @@ class _Errors(logging.Handler):
 def _faces(fonts_dir: Path):
     """The shipped faces as @font-face rules, and the font configuration
     they are registered in (once per folder, for the life of the process)."""
+    from ..compat.weasyprint_setup import shipped_font_configuration
+    font_config = shipped_font_configuration(TEXT_FAMILY)  # imports WeasyPrint
     from weasyprint import CSS
-    from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class FontsOnly(URLFetcher):
@@ -118,7 +121,6 @@ def _faces(fonts_dir: Path):
                 raise ValueError(f"refused to fetch {url!r}: fonts only")
             return URLFetcherResponse(url, path.read_bytes())
 
-    font_config = FontConfiguration()
     rules = "".join(
         f'@font-face {{ font-family: "{face.family}"; src: url("{face.path.resolve().as_uri()}");'
         f' font-weight: {"bold" if face.bold else "normal"};'

@@ -10,10 +10,12 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..compat.weasyprint import glyph_layer
+from ..compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
 from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import (
-    faces_used, glyph_texts, regular_face, shaped_width_em, shipped_faces, word_width_em,
+    TEXT_FAMILY, faces_used, glyph_texts, regular_face, shaped_width_em, shipped_faces,
+    word_width_em,
 )
 from ..model import Article
 from ..pages import COLUMN_GAP_MM, PAPERS, layout, measure_em
@@ -104,6 +106,7 @@ def write(article: Article, options: WriterOptions) -> bytes:
 
 def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]:
     """The PDF, and the glyph layer that drew its text (what it elongated)."""
+    load_weasyprint()
     from weasyprint import HTML
 
     html = render_page(article, options, running_title=running_title(article, options),
@@ -148,9 +151,9 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
 
 @functools.lru_cache(maxsize=1)
 def font_config():
-    # One per process: WeasyPrint's font configuration is costly to build.
-    from weasyprint.text.fonts import FontConfiguration
-    return FontConfiguration()
+    """One per process (costly to build), knowing the shipped fonts alone: no
+    system font can reach the PDF, whatever the script."""
+    return shipped_font_configuration(TEXT_FAMILY)
 
 
 def pdf_variant(name: str) -> str | None:

@@ -18,13 +18,25 @@ from functools import lru_cache
 from .model import Article, Code, Emphasis, Inline, Isolate, Link, Strikeout, Strong, Text
 from .transforms import block_direction, map_inlines
 
-# Characters that join the parts of one run: "@benbalter", "96/9/EC", "C++",
-# "first_timers", "10:30", "Node.js", "don't", "MIT, Apache 2.0", "alert(1)".
-JOINERS = frozenset("@./-_:+#%&'’,()[]")
-_PAIRS = {"(": ")", "[": "]"}
-# A run does not end in sentence punctuation: it belongs to the Arabic sentence.
-_TRAILING = frozenset(".:,;!?'’")
+# The rule, in the words of the bidi algorithm (UAX #9): a run is what lies
+# between two strong left-to-right characters (a digit after a Latin letter
+# counts as one, W7) with nothing right-to-left in between; neutrals inside
+# belong to it (N1), neutrals at its edges to the Arabic around it. Beyond
+# UAX #9, which would split "96/9/EC" and "@benbalter" at their first neutral,
+# a number before the run's first letter belongs to it ("999 USD"), symbols
+# written against a run's edge (no space between) belong to it, and so does
+# a bracket or quote pair around it. Sentence punctuation
+# at an edge (". , : ; ! ?" and Arabic "، ؛ ؟") is the sentence's, never the
+# run's: "المصدر: Reuters" isolates "Reuters" alone.
+_SENTENCE = frozenset(".,:;!?…\u060c\u061b\u061f\u06d4")
+_OPENING = {"(": ")", "[": "]", "{": "}", "<": ">", '"': '"', "'": "'",
+            "\u201c": "\u201d", "\u2018": "\u2019"}
+_CLOSING = {closing: opening for opening, closing in _OPENING.items()}
+# What makes digits alone "code" ("{{ 7*7 }}", "x=2^3"), which the bidi
+# algorithm would reorder; a date or a ratio ("10:30", "1/2") it keeps whole.
+_OPERATORS = frozenset("*=^|~\\<>{}")
 _SPACES = frozenset(" \u00a0")
+_OPAQUE = "\ufffc"  # an image or a break: never part of a run
 
 
 @lru_cache(maxsize=4096)
@@ -36,67 +48,108 @@ def _strong_ltr(ch: str) -> bool:
     return _class(ch) == "L"
 
 
-def _in_run(ch: str) -> bool:
-    return _strong_ltr(ch) or "0" <= ch <= "9" or ch in JOINERS
+def _digit(ch: str) -> bool:
+    return "0" <= ch <= "9"
+
+
+def _stops(ch: str) -> bool:
+    """Right-to-left letters and digits, Arabic punctuation and opaque
+    inlines end any run."""
+    return _class(ch) in ("R", "AL", "AN") or ch in _SENTENCE and ch > "\u00ff" \
+        or ch == _OPAQUE or ch == "\n"
 
 
 def ltr_runs(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` that read left to right as one unit: Latin
-    letters (any strong left-to-right script), digits and the joiners, with the
-    spaces between such words, holding at least one letter."""
+    """The spans of ``text`` that read left to right as one unit (see the rule
+    above); each holds a Latin letter, or is digits written as code."""
     runs: list[tuple[int, int]] = []
-    i, n = 0, len(text)
+    n = len(text)
+    i = 0
     while i < n:
-        if not _in_run(text[i]):
+        # one stretch with nothing right-to-left in it
+        if _stops(text[i]):
             i += 1
             continue
-        start = end = i
         j = i
-        while j < n:
-            if _in_run(text[j]):
-                j += 1
-                end = j
-            elif text[j] in _SPACES:
-                k = j
-                while k < n and text[k] in _SPACES:
-                    k += 1
-                if k < n and _in_run(text[k]):
-                    j = k  # spaces between two parts of the run belong to it
-                else:
-                    break
-            else:
-                break
-        start, end = _balanced(text, start, end)
-        if any(_strong_ltr(ch) for ch in text[start:end]):
-            runs.append((start, end))
-        i = max(j, i + 1)
+        while j < n and not _stops(text[j]):
+            j += 1
+        runs.extend(_runs_in(text, i, j))
+        i = j
     return runs
 
 
-def _balanced(text: str, start: int, end: int) -> tuple[int, int]:
-    """The run without the sentence punctuation at its end and without a bracket
-    whose partner lies outside it (that bracket belongs to the Arabic text, and
-    must mirror with it)."""
-    changed = True
-    while changed and end > start:
-        changed = False
-        while end > start and text[end - 1] in _TRAILING:
-            end, changed = end - 1, True
-        for opening, closing in _PAIRS.items():
-            part = text[start:end]
-            if part.count(opening) == part.count(closing):
-                continue
-            if part.endswith(closing) and part.count(closing) > part.count(opening):
-                end, changed = end - 1, True
-            elif part.startswith(opening) and part.count(opening) > part.count(closing):
-                start, changed = start + 1, True
-            elif part.count(opening) > part.count(closing):
-                end = start + part.rfind(opening)  # "Node (وnpm" → "Node"
-                changed = True
-            else:
-                start = start + part.find(closing) + 1
-                changed = True
+def _runs_in(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The runs inside ``text[lo:hi]``, which holds no right-to-left character."""
+    letters = [k for k in range(lo, hi) if _strong_ltr(text[k])]
+    if letters:
+        # a number before the first letter is the run's too ("999 USD",
+        # "2 Samuel"): read apart, an amount and its unit trade places
+        start = next(k for k in range(lo, hi) if _strong_ltr(text[k]) or _digit(text[k]))
+        end = letters[-1] + 1
+        while end < hi and (_digit(text[end]) or text[end] in _SPACES and end + 1 < hi
+                            and _digit(text[end + 1])):
+            end += 1  # "Apache 2.0", "iPhone 16": digits after a letter are its (W7)
+            while end < hi and _digit(text[end - 1]) and text[end] in ".," and end + 1 < hi \
+                    and _digit(text[end + 1]):
+                end += 1
+    else:
+        digits = [k for k in range(lo, hi) if _digit(text[k])]
+        if not digits or not any(text[k] in _OPERATORS for k in range(digits[0], digits[-1])):
+            return []
+        start, end = digits[0], digits[-1] + 1
+    start, end = _attached(text, start, end, lo, hi)
+    start, end = _paired(text, start, end, lo, hi)
+    return [(start, end)]
+
+
+def _attached(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The run grown over the digits and symbols written against its edges
+    ("@-maintainer", "96/9/EC", "C++", "C#", "50%", "(npm)"), never over
+    sentence punctuation or a bracket whose partner lies outside."""
+    while start > lo and _joins(text[start - 1]) and not (
+            text[start - 1] in _OPENING and not _closes_inside(text, start - 1, end)):
+        start -= 1
+    while end < hi and _joins(text[end]):
+        ch = text[end]
+        if ch in _CLOSING and not _opens_inside(text, start, end):
+            break
+        end += 1
     return start, end
+
+
+def _joins(ch: str) -> bool:
+    return not (ch in _SENTENCE or ch in _SPACES or ch.isspace()) and (
+        _digit(ch) or _class(ch) in ("ON", "ET", "ES", "CS", "L"))
+
+
+def _closes_inside(text: str, at: int, end: int) -> bool:
+    return text.find(_OPENING[text[at]], at + 1, end + 1) != -1
+
+
+def _opens_inside(text: str, start: int, at: int) -> bool:
+    part = text[start:at]
+    closing, opening = text[at], _CLOSING[text[at]]
+    if opening == closing:  # a quote: an odd count before it means it closes one
+        return part.count(closing) % 2 == 1
+    return part.count(opening) > part.count(closing)
+
+
+def _paired(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The run grown over brackets or quotes that enclose exactly it, spaces
+    inside them included ("{{ 7*7 }}", "\"Reuters\"")."""
+    while True:
+        before = start
+        while before > lo and text[before - 1] in _SPACES:
+            before -= 1
+        after = end
+        while after < hi and text[after] in _SPACES:
+            after += 1
+        if before > lo and after < hi and text[before - 1] in _OPENING \
+                and text[after] == _OPENING[text[before - 1]] \
+                and start - before == after - end:
+            start, end = before - 1, after + 1
+        else:
+            return start, end
 
 
 # --- the model transform --------------------------------------------------------
@@ -111,7 +164,6 @@ class _Piece:
 
 
 _WRAPPERS = (Strong, Emphasis, Strikeout, Link)
-_OPAQUE = "\ufffc"  # an image or a break: never part of a run
 
 
 def isolate_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
@@ -199,6 +251,30 @@ def _nest(pieces: list[_Piece], depth: int) -> list[Inline]:
             out.append(replace(original, children=children))
         i = j
     return out
+
+
+LRI, PDI = "\u2066", "\u2069"
+"""Unicode's left-to-right isolate and its end: a run in text that cannot
+hold markup (metadata titles, navigation labels, the running head)."""
+
+
+def isolated_line(text: str, direction: str = "rtl") -> tuple[Inline, ...]:
+    """A line the front matter gives (headline, deck, kicker, byline, credit)
+    as inlines, its left-to-right runs isolated as the body's are."""
+    line = (Text(text),) if text else ()
+    return isolate_runs(line) if direction == "rtl" else line
+
+
+def isolated_string(text: str, direction: str = "rtl") -> str:
+    """``text`` with each left-to-right run between LRI and PDI, for places
+    that hold characters only."""
+    if direction != "rtl":
+        return text
+    out, last = [], 0
+    for start, end in ltr_runs(text):
+        out += [text[last:start], LRI, text[start:end], PDI]
+        last = end
+    return "".join(out) + text[last:]
 
 
 def isolate_article(article: Article) -> Article:

@@ -76,6 +76,12 @@ def list_marker(n: int, lang: str, digits: str = "") -> str:
     return number(n, lang, digits) + LIST_SUFFIX
 
 
+BYLINE_SEPARATOR = " — "
+"""Between the author and the date: an em dash, which no reader can take for
+a digit (a middle dot beside Arabic-Indic digits reads as a zero, "٠", and a
+bar as a one, "١")."""
+
+
 def byline(article: Article, digits: str = "") -> str:
     """The author and the date, as every output shows them under the deck;
     ``digits`` as the build resolved it (else the front matter's, else CLDR's)."""
@@ -83,4 +89,4 @@ def byline(article: Article, digits: str = "") -> str:
     parts = [meta.author] if meta.author else []
     if meta.date:
         parts.append(format_date(meta.date, meta.lang, digits or meta.digits))
-    return " · ".join(parts)
+    return BYLINE_SEPARATOR.join(parts)

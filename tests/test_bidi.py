@@ -23,6 +23,20 @@ from conftest import write_source
     ("فيها %sب", ["%s"]),  # a token mixing scripts is cut where the script changes
     ("سنة 2024 هنا", []),  # digits alone read left to right already
     ("نص عربي فقط", []),
+    # the edges: punctuation and spaces around a run are the sentence's
+    ("المصدر: Reuters", ["Reuters"]),
+    ("للمشروع, like PyPA's contributors did، و", ["like PyPA's contributors did"]),
+    ("استخدم GitHub، ثم", ["GitHub"]),
+    ("آبل تكشف عن iPhone 16 Pro الجديد", ["iPhone 16 Pro"]),
+    ("بسعر 999 USD وتعد", ["999 USD"]),
+    ('وكالة "Reuters" قالت', ['"Reuters"']),
+    ("راجع https://example.com/a-b?ref=home&utm=wire#top هنا",
+     ["https://example.com/a-b?ref=home&utm=wire#top"]),
+    ("قالب {{ 7*7 }} خطر", ["{{ 7*7 }}"]),
+    ("وسم <script>alert(1)</script> خطر", ["<script>alert(1)</script>"]),
+    ("لغة C++ و C# و x*y هنا", ["C++", "C#", "x*y"]),
+    ("الساعة 10:30 صباحا", []),
+    ("زيادة 50% في Q3.", ["Q3"]),
 ])
 def test_runs(text, runs):
     assert [text[a:b] for a, b in ltr_runs(text)] == runs

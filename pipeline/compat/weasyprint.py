@@ -29,7 +29,7 @@ import functools
 import time
 from dataclasses import dataclass
 
-from ..kashida import best_join, share_slack
+from ..kashida import TATWEEL, best_join, share_slack
 from ..writers.pdf_glyphs import GlyphLayer, Variant
 
 _LAYER: contextvars.ContextVar[GlyphLayer | None] = contextvars.ContextVar(
@@ -354,9 +354,10 @@ def _show(stream, glyphs: list[_Glyph], layer: GlyphLayer) -> None:
         if _is_space(glyph):
             gap = glyph.advance - glyph.natural
         elif (round(glyph.advance) != glyph.natural or round(glyph.dx) or round(glyph.dy)
-              or glyph.kashida):
+              or glyph.kashida or glyph.text == TATWEEL):
             variant = Variant(glyph.glyph, round(glyph.advance), round(glyph.dx),
-                              round(glyph.dy), round(glyph.kashida))
+                              round(glyph.dy), round(glyph.kashida),
+                              TATWEEL if glyph.text == TATWEEL else None)
             found = layer.variants_for(glyph.font.hash, glyph.font.glyph_count).id_for(variant)
             if found is None:  # the font is full: position with numbers, as WeasyPrint does
                 gap = glyph.advance - glyph.natural

@@ -42,12 +42,18 @@ def markdown() -> MarkdownIt:
     # html=False: raw HTML in an article is text, never markup. GFM's tables
     # and strikethrough, footnotes as pandoc and PHP Markdown Extra write
     # them, and attributes in braces after an image (a figure's credit).
-    return (MarkdownIt("commonmark", {"html": False})
-            .enable(["table", "strikethrough"])
-            .use(front_matter_plugin)
-            .use(footnote_plugin)
-            .use(attrs_plugin, after=("image",))
-            .use(container_plugin, "faq"))
+    # A bare address written with its scheme (https://…, http://…, mailto:…)
+    # is a link, as GFM autolinks it; a name that merely looks like a domain
+    # ("Node.js", "readme.md") is not.
+    md = (MarkdownIt("commonmark", {"html": False, "linkify": True})
+          .enable(["table", "strikethrough", "linkify"])
+          .use(front_matter_plugin)
+          .use(footnote_plugin)
+          .use(attrs_plugin, after=("image",))
+          .use(container_plugin, "faq"))
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
+    md.linkify.add("ftp:", None).add("//", None)
+    return md
 
 
 MD = markdown()

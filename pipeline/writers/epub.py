@@ -16,6 +16,7 @@ from ebooklib import epub
 from ..compat.ebooklib import Writer
 from lxml import etree
 
+from ..bidi import isolated_string
 from ..cover import cover_jpeg
 from ..facts import facts_for
 from ..errors import PipelineError
@@ -25,7 +26,7 @@ from ..options import WriterOptions
 from ..resources import packaged_names
 from ..transforms import images, plain_text, split_sections
 from ..zipfix import normalize_zip
-from .html import HtmlTranslator, template_env, template_file
+from .html import HtmlTranslator, line_html, template_env, template_file
 from .page import font_faces_css
 
 XHTML = "application/xhtml+xml"
@@ -61,13 +62,13 @@ def write(article: Article, options: WriterOptions) -> bytes:
     env = template_env(options.template_dirs)
     book = epub.EpubBook()
     book.set_identifier(options.identifier)
-    book.set_title(meta.title)
+    book.set_title(isolated_string(meta.title, meta.dir))
     book.set_language(meta.lang)
     book.set_direction(meta.dir)
     if meta.author:
         book.add_author(meta.author)
     if meta.description:
-        book.add_metadata("DC", "description", meta.description)
+        book.add_metadata("DC", "description", isolated_string(meta.description, meta.dir))
     for subject in dict.fromkeys((*meta.subjects, *filter(None, [meta.section]))):
         book.add_metadata("DC", "subject", subject)
     if meta.date:
@@ -114,9 +115,10 @@ def write(article: Article, options: WriterOptions) -> bytes:
     photo = options.images[meta.cover].data if meta.cover else b""
     book.set_cover("images/cover.jpg", cover_jpeg(meta, options.fonts_dir, credit, photo),
                    create_page=False)
-    common = {"meta": meta, "byline": credit, "cover_label": labels["cover_label"],
-              "digits": options.digits}
-    cover_alt = " — ".join(filter(None, (meta.title, meta.description, credit)))
+    common = {"meta": meta, "byline": line_html(credit, meta.dir),
+              "cover_label": labels["cover_label"], "digits": options.digits}
+    cover_alt = isolated_string(" — ".join(filter(None, (meta.title, meta.description, credit))),
+                                meta.dir)
     cover = page("cover", "text/cover.xhtml", labels["cover"],
                  env.get_template("epub/cover.xhtml.j2").render(
                      cover_src="../images/cover.jpg", cover_alt=cover_alt, **common))
@@ -131,7 +133,15 @@ def write(article: Article, options: WriterOptions) -> bytes:
                                 image_href=lambda src: "../" + image_names[src],
                                 notes="aside")
     sections = split_sections(article.blocks)
-    title_block = env.get_template("epub/title.xhtml.j2").render(**common)
+    headline = isolated_string(meta.title, meta.dir)
+
+    def label(content) -> str:
+        """A heading as navigation shows it: text, its Latin runs isolated."""
+        return isolated_string(plain_text(content), meta.dir)
+
+    title_block = env.get_template("epub/title.xhtml.j2").render(
+        title=line_html(meta.title, meta.dir), deck=line_html(meta.description, meta.dir),
+        kicker=line_html(meta.section, meta.dir), **common)
     spine = [cover]
     nav: list[NavEntry] = []
     if not sections or isinstance(sections[0][0], Heading) and sections[0][0].level == 2:
@@ -142,11 +152,11 @@ def write(article: Article, options: WriterOptions) -> bytes:
         body = (title_block if n == 0 else "") + translator.blocks(blocks) \
             + translator.pending_notes()
         heading = next((b for b in blocks if isinstance(b, Heading)), None)
-        title = plain_text(heading.content) if heading and n else meta.title
+        title = label(heading.content) if heading and n else headline
         spine.append(page(f"section-{n:02d}", file_name, title, body))
         for b in blocks:
             if isinstance(b, Heading):
-                entry = NavEntry(plain_text(b.content), f"{file_name}#{b.ident}")
+                entry = NavEntry(label(b.content), f"{file_name}#{b.ident}")
                 if b.level > 2 and nav:
                     nav[-1].children.append(entry)
                 else:
@@ -159,11 +169,11 @@ def write(article: Article, options: WriterOptions) -> bytes:
 
     # The headline is not a contents entry when there are sections to list:
     # it already stands on the title page, just before the contents.
-    title_entry = [] if nav else [epub.Link(title_href, meta.title, "title")]
+    title_entry = [] if nav else [epub.Link(title_href, headline, "title")]
     book.toc = [*title_entry, *map(toc_entry, nav)]
     nav_item = epub.EpubNav(direction=meta.dir)
     nav_item.content = env.get_template("epub/nav.xhtml.j2").render(
-        meta=meta, labels=labels, toc=nav or [NavEntry(meta.title, title_href)],
+        meta=meta, labels=labels, toc=nav or [NavEntry(headline, title_href)],
         title_href=title_href,
         cover_href=cover.file_name, stylesheet=STYLESHEET).encode()
     book.add_item(nav_item)

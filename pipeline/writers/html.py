@@ -8,15 +8,18 @@ their own page templates; neither rewrites the tree.
 from __future__ import annotations
 
 import functools
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
 
+from markupsafe import Markup
+
 from ..assets import TEMPLATES_DIR
+from ..bidi import isolated_line
+from .breaks import address_html, is_address, tie_last_words, unwrap_last_token
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
 from ..model import (
@@ -25,8 +28,7 @@ from ..model import (
     Strong, Table, TableRow, Text, ThematicBreak,
 )
 from ..transforms import (
-    WORD_JOINER, WRAPPERS, block_direction, block_text, item_text, plain_text,
-    table_min_width_em,
+    block_direction, block_text, item_text, plain_text, table_min_width_em,
 )
 
 
@@ -133,7 +135,7 @@ class HtmlTranslator:
     def tied(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
         if not self.tie_runts:
             return content
-        tied = tie_last_words(_unwrap_last_token(content))
+        tied = tie_last_words(unwrap_last_token(content))
         last = next((n for n in reversed(tied) if not (isinstance(n, Text) and not any(
             ch.isalnum() for ch in n.text))), None)
         if isinstance(last, Isolate) and " " not in plain_text(last.children) \
@@ -160,9 +162,12 @@ class HtmlTranslator:
         if isinstance(n, LineBreak):
             return "<br/>"
         if isinstance(n, Link):
+            text = self.inlines(n.children)
+            if self.tie_runts and is_address(plain_text(n.children)):
+                text = address_html(n.children, self.inline)
             if urlsplit(n.target).scheme.lower() in _SAFE_SCHEMES:
-                return f'<a href="{escape(n.target)}">{self.inlines(n.children)}</a>'
-            return self.inlines(n.children)
+                return f'<a href="{escape(n.target)}">{text}</a>'
+            return text
         if isinstance(n, Image):
             title = f' title="{escape(n.title)}"' if n.title else ""
             return f'<img src="{escape(self.image_href(n.src))}" alt="{escape(n.alt)}"{title}/>'
@@ -299,93 +304,11 @@ class HtmlTranslator:
         return "".join(parts)
 
 
-NO_BREAK_SPACE = "\u00a0"
-
-
-def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """``inlines`` with the space before the last word made a no-break space,
-    wherever it stands (in bold, a link, a Latin run), so that line breaking
-    never leaves one word alone on the last line (a runt)."""
-    plain = plain_text(inlines)
-    end = len(plain.rstrip())
-    at = plain.rfind(" ", 0, end)
-    if at <= 0 or not plain[:at].strip() or plain[at + 1:end].strip() == "":
-        return inlines
-    if _text_of(inlines, at) is not _text_of(inlines, at + 1):
-        # The last word is a box of its own (bold, a link, a Latin run): a
-        # no-break space against its edge makes WeasyPrint's line breaker
-        # leave a lone word on the line before; the word stays breakable.
-        return inlines
-    tied = _replace_char(inlines, at, NO_BREAK_SPACE)[0]
-    # Nor may the last word break at its own hyphen or slash ("Virtual-Coffee"):
-    # a word joiner after each, invisible on the page and in the text layer.
-    for k in range(end - 1, at, -1):
-        if plain[k] in "-/" and k + 1 < end:
-            tied = _replace_char(tied, k, plain[k] + WORD_JOINER)[0]
-    return tied
-
-
-def _unwrap_last_token(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """A paragraph that ends in a one-word Latin run bounded by letters
-    ("Virtual-Coffee") needs no isolate for it: the bidi algorithm keeps such a
-    word whole. As plain text it can be tied to the word before it."""
-    out = list(inlines)
-    k = len(out) - 1
-    while k >= 0 and isinstance(out[k], Text) and not any(ch.isalnum() for ch in out[k].text):
-        k -= 1
-    if k <= 0 or not isinstance(out[k], Isolate) or not isinstance(out[k - 1], Text):
-        return inlines
-    children = out[k].children
-    if len(children) != 1 or not isinstance(children[0], Text):
-        return inlines
-    word = children[0].text
-    if " " in word or not word or not (unicodedata.bidirectional(word[0]) == "L"
-                                       and unicodedata.bidirectional(word[-1]) == "L"):
-        return inlines
-    merged = Text(out[k - 1].text + word)
-    return tuple(out[:k - 1] + [merged] + out[k + 1:])
-
-
-def _text_of(nodes: tuple[Inline, ...], at: int, offset: int = 0):
-    """The Text node holding the character at ``at`` (plain_text positions)."""
-    for node in nodes:
-        if isinstance(node, Text):
-            if offset <= at < offset + len(node.text):
-                return node
-            offset += len(node.text)
-        elif isinstance(node, WRAPPERS):
-            found = _text_of(node.children, at, offset)
-            if found is not None:
-                return found
-            offset += len(plain_text(node.children))
-        else:
-            offset += len(plain_text((node,)))
-    return None
-
-
-def tie_text(text: str) -> str:
-    """``tie_last_words`` for a plain string (a title, a deck)."""
-    [tied] = tie_last_words((Text(text),))
-    return tied.text
-
-
-def _replace_char(nodes: tuple[Inline, ...], at: int, char: str, offset: int = 0):
-    """``nodes`` with the character at ``at`` (in ``plain_text`` positions)
-    replaced, and the offset after them."""
-    out = []
-    for node in nodes:
-        if isinstance(node, Text):
-            if offset <= at < offset + len(node.text):
-                i = at - offset
-                node = Text(node.text[:i] + char + node.text[i + 1:])
-            offset += len(node.text)
-        elif isinstance(node, WRAPPERS):
-            children, offset = _replace_char(node.children, at, char, offset)
-            node = replace(node, children=children)
-        else:
-            offset += len(plain_text((node,)))
-        out.append(node)
-    return tuple(out), offset
+def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
+    """A front-matter line (headline, deck, kicker, byline) as HTML, its
+    Latin runs isolated as the body's; ``tie`` ties its last two words."""
+    translator = HtmlTranslator(base_dir=direction, tie_runts=tie)
+    return Markup(translator.inlines(translator.tied(isolated_line(text, direction))))
 
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,

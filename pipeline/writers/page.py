@@ -8,7 +8,8 @@ from ..facts import facts_for
 from ..fonts import FALLBACK_FAMILIES, TEXT_FAMILY, FontFace
 from ..model import Article
 from ..options import WriterOptions
-from .html import body_html, template_env, tie_text
+from ..bidi import isolated_string
+from .html import body_html, line_html, template_env
 
 FONT_STACK = ", ".join(f'"{f}"' for f in (TEXT_FAMILY, *FALLBACK_FAMILIES))
 
@@ -39,16 +40,18 @@ def render_page(article: Article, options: WriterOptions, stylesheets=(),
     """The article as one HTML page; the PDF asks for a running title, for
     the last two words of every paragraph tied (no one-word last lines) and
     for its footnotes at the foot of their pages (``notes="foot"``)."""
-    tie = tie_text if tie_runts else str
     env = template_env(options.template_dirs)
     meta = article.meta
     return env.get_template("article.html.j2").render(
         meta=meta,
         keywords=", ".join(meta.subjects),
         cover_href=cover_href,
-        byline=facts_for(article, options).byline,
-        running_title=running_title,
-        title=tie(meta.title), deck=tie(meta.description),
+        page_title=isolated_string(meta.title, meta.dir),
+        kicker=line_html(meta.section, meta.dir),
+        byline=line_html(facts_for(article, options).byline, meta.dir),
+        running_title=isolated_string(running_title, meta.dir),
+        title=line_html(meta.title, meta.dir, tie_runts),
+        deck=line_html(meta.description, meta.dir, tie_runts),
         digits=options.digits,
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),

@@ -49,6 +49,10 @@ class Variant:
     """Vertical offset (up), thousandths of an em."""
     kashida: int = 0
     """Length of the tatweel drawn after the outline (to its right), thousandths of an em."""
+    text: str | None = None
+    """The text it stands for, where that is not its glyph's: a tatweel the
+    author typed (U+0640) drawn with the glyph the font also inserts, which
+    stands for nothing, so that "لـ" is found by a search."""
 
 
 @dataclass
@@ -157,7 +161,7 @@ def _extend_to_unicode(stream, variants: FontVariants, texts: dict[int, str]) ->
     ever inserts (text ``""``) stands for U+200D, invisible between letters."""
     lines = []
     for variant, glyph_id in sorted(variants.ids.items(), key=lambda item: item[1]):
-        text = texts.get(variant.glyph)
+        text = variant.text if variant.text is not None else texts.get(variant.glyph)
         if text is None:
             text = _existing_text(stream, variant.glyph)
         if text is None:

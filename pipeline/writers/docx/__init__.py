@@ -13,6 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from ...bidi import isolated_line
 from ...compat.docx import body_paragraph, paragraph_element, section_properties
 from ...facts import facts_for
 from ...fonts import TEXT_FAMILY, shipped_faces
@@ -93,13 +94,14 @@ class _DocxBuilder:
         self.page_setup()  # first: pictures are scaled to the text width
         self.body_end = body.find(qn("w:sectPr"))
 
+        # the front matter's lines, their Latin runs isolated as the body's
         if meta.section:
-            self.paragraph("Kicker", (Text(meta.section),))
-        self.paragraph("Title", (Text(meta.title),))
+            self.paragraph("Kicker", isolated_line(meta.section, meta.dir))
+        self.paragraph("Title", isolated_line(meta.title, meta.dir))
         if meta.description:
-            self.paragraph("Subtitle", (Text(meta.description),))
+            self.paragraph("Subtitle", isolated_line(meta.description, meta.dir))
         if line := facts_for(self.article, self.options).byline:
-            self.paragraph("Byline", (Text(line),))
+            self.paragraph("Byline", isolated_line(line, meta.dir))
         self.blocks(self.article.blocks, depth=0)
         if self.footnotes.count:
             number_format(section_properties(doc.sections[0]),
@@ -371,7 +373,8 @@ class _DocxBuilder:
         for r in list(head):
             if r.tag != qn("w:pPr"):
                 head.remove(r)
-        self.inlines(head, (Text(self.article.meta.title),), False, False, False)
+        meta = self.article.meta
+        self.inlines(head, isolated_line(meta.title, meta.dir), False, False, False)
         footer = section.footer
         footer.is_linked_to_previous = False
         fp = footer.paragraphs[0]

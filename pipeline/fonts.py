@@ -95,10 +95,12 @@ def regular_face(fonts_dir: Path = FONTS_DIR) -> Path:
     return next(f.path for f in text_faces(fonts_dir) if not f.bold and not f.italic)
 
 
-def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False) -> float:
+def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
+                  italic: bool = False) -> float:
     """How wide ``word`` is set in the text face, in ems, as HarfBuzz shapes it."""
-    faces = {f.bold: f.path for f in text_faces(fonts_dir) if not f.italic}
-    return shaped_width_em(word, faces.get(bold) or regular_face(fonts_dir))
+    faces = {(f.bold, f.italic): f.path for f in text_faces(fonts_dir)}
+    return shaped_width_em(word, faces.get((bold, italic)) or faces.get((bold, False))
+                           or regular_face(fonts_dir))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -133,6 +135,26 @@ def _cmap(path: Path) -> frozenset[int]:
 def coverage(fonts_dir: Path = FONTS_DIR) -> frozenset[int]:
     """Code points some shipped face can draw."""
     return frozenset().union(*(_cmap(f.path) for f in shipped_faces(fonts_dir)))
+
+
+def text_width_em(text: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
+                  italic: bool = False) -> float:
+    """How wide ``text`` is set, in ems: each run of characters in the face
+    that draws it (the text family, else the first shipped family that has
+    them, as the PDF's font fallback chooses), shaped by HarfBuzz."""
+    width, run, family = 0.0, "", None
+    for ch in text + "\0":
+        chosen = TEXT_FAMILY if ch == "\0" else (family_for(ch, fonts_dir) or TEXT_FAMILY)
+        if run and (chosen != family or ch == "\0"):
+            if family == TEXT_FAMILY:
+                width += word_width_em(run, fonts_dir, bold, italic)
+            else:
+                width += shaped_width_em(run, next(
+                    f.path for f in shipped_faces(fonts_dir) if f.family == family))
+            run = ""
+        run += ch if ch != "\0" else ""
+        family = chosen
+    return width
 
 
 def family_for(ch: str, fonts_dir: Path = FONTS_DIR) -> str | None:

@@ -106,6 +106,19 @@ def _best_join(clusters: tuple[str, ...]) -> Join | None:
     return min(joins, key=lambda j: (j.priority, -j.before)) if joins else None
 
 
+SHORTEST_WORD = 4
+"""Letters a word needs before it may be elongated: a kashida in a word of
+three letters or fewer (في، على، بين) draws the eye to the least of words."""
+
+
+def elongation_join(clusters: list[str]) -> Join | None:
+    """The join to elongate in a word that may be elongated at all: long
+    enough (``SHORTEST_WORD``) and with a join; else None."""
+    if sum(len(_letters(c)) for c in clusters) < SHORTEST_WORD:
+        return None
+    return best_join(clusters)
+
+
 def share_slack(slack: float, words: int, quantum: float, most: float) -> tuple[float, float]:
     """Split ``slack`` over ``words`` elongations of equal length, each a
     multiple of ``quantum`` and at most ``most``; returns (each, left over)."""

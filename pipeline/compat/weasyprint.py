@@ -29,22 +29,18 @@ import functools
 import time
 from dataclasses import dataclass
 
-from ..kashida import TATWEEL, best_join, share_slack
+from ..composer import Candidate, kashida_policy, place_kashidas
+from ..kashida import TATWEEL, elongation_join
 from ..writers.pdf_glyphs import GlyphLayer, Variant
 
 _LAYER: contextvars.ContextVar[GlyphLayer | None] = contextvars.ContextVar(
     "pipeline_glyph_layer", default=None)
 _ORIGINAL = None
 
-# Spaces keep at most this much of a justified line's slack (em); the rest is
-# taken by kashidas where the line has joins to elongate.
-SPACE_STRETCH_EM = 0.03
-# One elongation is at least and at most this long (em), a multiple of the
-# quantum: long enough to be seen, and able to take a short line's slack, for
-# pdf.js splits a line into words (and reverses them) at any word space wider
-# than 0.6 em.
-KASHIDA_LEAST_EM = 0.25
-KASHIDA_MOST_EM = 1.0
+# One elongation is at least this long (em), long enough to be seen, and a
+# multiple of the quantum; how long at most, and how many a line, is the
+# composer's policy (composer.kashida_policy).
+KASHIDA_LEAST_EM = 0.2
 KASHIDA_QUANTUM_EM = 0.02
 
 
@@ -223,38 +219,61 @@ def _is_space(glyph: _Glyph) -> bool:
 
 
 def _elongate(glyphs: list[_Glyph], textbox, layer: GlyphLayer) -> None:
-    """Move the slack WeasyPrint gave the spaces to kashidas: at most one a
-    word, at each word's best join, best joins first, each long enough to be
-    seen; spaces keep a little, and whatever cannot be placed."""
+    """Share the slack WeasyPrint gave this box's spaces as the composer's
+    kashida policy says (``composer.place_kashidas``): spaces widen first, then
+    as few kashidas as take the rest, at most three a line, half an em each,
+    in words of four letters or more, never side by side nor under one of the
+    line above; the spaces keep whatever is left."""
     spaces = [g for g in glyphs if _is_space(g)]
     if not spaces:
         return
     em = textbox.style["font_size"]
-    slack = textbox.justification_spacing  # points, per space
-    keep = min(slack, SPACE_STRETCH_EM * em)
-    movable = (slack - keep) * len(spaces)
-    wanted = int(movable // (KASHIDA_LEAST_EM * em))
-    if wanted <= 0:
-        return  # too little slack for one visible elongation
-    candidates = [c for c in (_carrier(word) for word in _words(glyphs)) if c is not None]
-    wanted = min(len(candidates), wanted)
-    if wanted <= 0:
+    _follow_line(layer, textbox)
+    slack = textbox.justification_spacing * len(spaces) / em  # ems
+    candidates, places = [], {}
+    x = textbox.position_x
+    positions = []
+    for glyph in glyphs:
+        positions.append(x)
+        x += glyph.advance * glyph.font_size / 1000
+    where = {id(g): p for g, p in zip(glyphs, positions)}
+    for number, word in enumerate(_words(glyphs)):
+        found = _carrier(word)
+        if found is not None:
+            candidate = Candidate(number, found[0], where[id(found[1])] / em)
+            candidates.append(candidate)
+            places[candidate] = found[1]
+    # a space as set before justification (its glyph's advance, less the
+    # paragraph's word-spacing), in ems
+    space = spaces[0].advance * spaces[0].font_size / 1000 / em \
+        - textbox.justification_spacing / em
+    policy = kashida_policy(space)
+    chosen, _ = place_kashidas(
+        slack, len(spaces), candidates, policy,
+        above=tuple(x / em for x in layer.above), taken=len(layer.line_kashidas),
+        least=KASHIDA_LEAST_EM, quantum=KASHIDA_QUANTUM_EM)
+    if not chosen or any(_tatweel(layer, places[c].font) is None for c, _ in chosen):
         return
-    # Best joins first; among equals, spread over the line rather than bunched.
-    ranked = sorted(enumerate(candidates),
-                    key=lambda item: (item[1][0], _spread_rank(item[0], len(candidates))))
-    carriers = [glyph for _, (_, glyph) in ranked[:wanted]]
-    each, _ = share_slack(movable, len(carriers), KASHIDA_QUANTUM_EM * em, KASHIDA_MOST_EM * em)
-    if each <= 0 or any(_tatweel(layer, c.font) is None for c in carriers):
-        return
-    for carrier in carriers:
-        carrier.kashida = each * 1000 / carrier.font_size
+    for candidate, each in chosen:
+        carrier = places[candidate]
+        carrier.kashida = each * em * 1000 / carrier.font_size
         carrier.advance += carrier.kashida
-    taken = each * len(carriers) / len(spaces)
+        layer.line_kashidas.append(candidate.x * em)
+    taken = sum(each for _, each in chosen) * em / len(spaces)
     for space in spaces:
         space.advance -= taken * 1000 / space.font_size
-    layer.kashidas += len(carriers)
+    layer.kashidas += len(chosen)
     layer.stretched_lines += 1
+
+
+def _follow_line(layer: GlyphLayer, textbox) -> None:
+    """Note a new line when this box stands on another baseline than the last
+    one drawn: the kashidas of the line before become the ones to avoid."""
+    line = (0, round(textbox.position_y, 1))
+    if line != layer.line:
+        layer.above = layer.line_kashidas
+        layer.line_kashidas = []
+        layer.line = line
 
 
 def _spread_rank(index: int, count: int) -> int:
@@ -294,7 +313,7 @@ def _carrier(word: list[_Glyph]) -> tuple[int, _Glyph] | None:
         else:
             clusters.append([glyph])
     clusters.reverse()  # logical order
-    join = best_join([c[0].text for c in clusters])
+    join = elongation_join([c[0].text for c in clusters])
     if join is None:
         return None
     before, after = clusters[join.before], clusters[join.before + 1]

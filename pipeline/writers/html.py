@@ -7,6 +7,7 @@ their own page templates; neither rewrites the tree.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass, field
 from html import escape
@@ -19,7 +20,9 @@ from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
-from .breaks import address_html, is_address, tie_last_words, unwrap_last_token
+from .breaks import (
+    Composition, address_html, compose_breaks, is_address, tie_last_words, unwrap_last_token,
+)
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
 from ..model import (
@@ -31,6 +34,13 @@ from ..transforms import (
     block_direction, block_text, item_text, plain_text, table_min_width_em,
 )
 
+
+# How much narrower than a body paragraph a list item's, a quotation's and a
+# FAQ answer's lines are, in ems (print.css.j2: ol/ul padding, blockquote and
+# .faq-answer margins and padding).
+LIST_INDENT_EM = 1.6
+QUOTE_INDENT_EM = 3.0
+ANSWER_INDENT_EM = 1.8
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
 # prints as plain text.
@@ -97,7 +107,10 @@ class HtmlTranslator:
     """How wide a word is set, in ems (``fonts.word_width_em``), for that test."""
     _pending: list[Note] = field(default_factory=list, init=False)
     _last_level: int = field(default=1, init=False)
+    composition: Composition | None = None
+    """Compose justified paragraphs (the PDF: ``breaks.compose_breaks``)."""
     _list_depth: int = field(default=0, init=False)
+    _indent_em: float = field(default=0, init=False)
     _last_token: Inline | None = field(default=None, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
@@ -111,7 +124,7 @@ class HtmlTranslator:
                     f"{self.inlines(self.tied(b.content))}</h{b.level}>\n")
         if isinstance(b, Paragraph):
             return (f"<p{self.dir_attr(b.content)}>"
-                    f"{self.inlines(self.tied(b.content))}</p>\n")
+                    f"{self.inlines(self.composed(self.tied(b.content)))}</p>\n")
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
@@ -119,7 +132,8 @@ class HtmlTranslator:
             return (f'<ol class="digits-{self.digits}"{start}>\n'
                     f"{''.join(self.item(i) for i in b.items)}</ol>\n")
         if isinstance(b, BlockQuote):
-            return f"<blockquote>\n{self.blocks(b.blocks)}</blockquote>\n"
+            with self.indented(QUOTE_INDENT_EM):
+                return f"<blockquote>\n{self.blocks(b.blocks)}</blockquote>\n"
         if isinstance(b, CodeBlock):
             return f'<pre dir="ltr"><code>{escape(b.text, quote=False)}</code></pre>\n'
         if isinstance(b, ThematicBreak):
@@ -131,6 +145,21 @@ class HtmlTranslator:
         if isinstance(b, Figure):
             return self.figure(b)
         raise TypeError(f"unknown block {type(b).__name__}")
+
+    def composed(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """A justified paragraph with its breaks chosen by the composer."""
+        if self.composition is None:
+            return content
+        return compose_breaks(content, self._indent_em, self.composition)
+
+    @contextlib.contextmanager
+    def indented(self, em: float):
+        """Paragraphs inside are that much narrower (print.css.j2's margins)."""
+        self._indent_em += em
+        try:
+            yield
+        finally:
+            self._indent_em -= em
 
     def tied(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
         if not self.tie_runts:
@@ -189,14 +218,17 @@ class HtmlTranslator:
     def item(self, item: ListItem) -> str:
         self._list_depth += 1
         try:
-            body = item.blocks
-            if item.lead is not None:
-                first = body[0]
-                text = first.content if isinstance(first, Paragraph) else ()
-                lead = (f'<p><strong class="lead">{self.inlines(item.lead)}</strong>'
-                        f'{self.inlines(self.tied(text))}</p>\n')
-                return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
-            return f"<li>{self.blocks(body)}</li>\n"
+            with self.indented(LIST_INDENT_EM):
+                body = item.blocks
+                if item.lead is not None:
+                    first = body[0]
+                    text = first.content if isinstance(first, Paragraph) else ()
+                    # the lead term is composed with the text it opens
+                    lead, *rest = self.composed((Strong(item.lead), *self.tied(text)))
+                    lead = (f'<p><strong class="lead">{self.inlines(lead.children)}</strong>'
+                            f'{self.inlines(tuple(rest))}</p>\n')
+                    return f"<li>{lead}{self.blocks(body[1:])}</li>\n"
+                return f"<li>{self.blocks(body)}</li>\n"
         finally:
             self._list_depth -= 1
 
@@ -299,9 +331,15 @@ class HtmlTranslator:
             parts.append(f'<div class="faq-entry"{ident}>\n'
                          f'<h{level} class="faq-question"{self.dir_attr(e.question)}>'
                          f'{self.inlines(self.tied(e.question))}</h{level}>\n'
-                         f'<div class="faq-answer">\n{self.blocks(e.answer)}</div>\n</div>\n')
+                         f'<div class="faq-answer">\n{self.answer(e.answer)}</div>\n</div>\n')
         parts.append("</section>\n")
         return "".join(parts)
+
+    def answer(self, blocks: tuple[Block, ...]) -> str:
+        # in two columns a FAQ spans both (print.css.j2): its lines are wider
+        wider = self.block_em - self.measure_em if self.block_em else 0
+        with self.indented(ANSWER_INDENT_EM - wider):
+            return self.blocks(blocks)
 
 
 def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
@@ -313,9 +351,11 @@ def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,
               digits: str = "western", tie_runts: bool = False, notes: str = "end",
-              measure_em: float = 0, width_em=None, block_em: float = 0) -> str:
+              measure_em: float = 0, width_em=None, block_em: float = 0,
+              composition: Composition | None = None) -> str:
     """The whole body as one fragment, its footnotes as ``notes`` says."""
     translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
-                                measure_em=measure_em, width_em=width_em, block_em=block_em)
+                                measure_em=measure_em, width_em=width_em, block_em=block_em,
+                                composition=composition)
     return translator.blocks(article.blocks) + translator.pending_notes()

@@ -36,7 +36,7 @@ def font_faces_css(faces: tuple[FontFace, ...], url_of, options: WriterOptions) 
 def render_page(article: Article, options: WriterOptions, stylesheets=(),
                 image_href=str, running_title: str = "", tie_runts: bool = False,
                 notes: str = "end", cover_href: str = "", measure_em: float = 0,
-                width_em=None, block_em: float = 0) -> str:
+                width_em=None, block_em: float = 0, composition=None) -> str:
     """The article as one HTML page; the PDF asks for a running title, for
     the last two words of every paragraph tied (no one-word last lines) and
     for its footnotes at the foot of their pages (``notes="foot"``)."""
@@ -56,5 +56,5 @@ def render_page(article: Article, options: WriterOptions, stylesheets=(),
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
         body=Markup(body_html(article, image_href, options.digits, tie_runts, notes,
-                              measure_em, width_em, block_em)),
+                              measure_em, width_em, block_em, composition)),
     )

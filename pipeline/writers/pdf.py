@@ -6,15 +6,17 @@ import functools
 import logging
 import os
 import re
+import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ..compat.weasyprint import glyph_layer
+from ..composer import SPACE_SHRINK_EM, kashida_policy, spaces_policy
 from ..compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
 from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import (
-    TEXT_FAMILY, faces_used, glyph_texts, regular_face, shaped_width_em, shipped_faces,
+    TEXT_FAMILY, coverage, faces_used, glyph_texts, text_width_em, regular_face, shaped_width_em, shipped_faces,
     word_width_em,
 )
 from ..model import Article
@@ -23,6 +25,7 @@ from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
 from . import pdf_marks
+from .breaks import Composition
 from .pdf_glyphs import GlyphLayer
 
 RUNNING_HEAD_PT = 9.0
@@ -71,6 +74,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
         columns=measure.columns,
         column_gap=f"{COLUMN_GAP_MM:g}mm",
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
+        word_spacing=f"{-SPACE_SHRINK_EM:g}em",
     )
     return css
 
@@ -109,11 +113,14 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
     load_weasyprint()
     from weasyprint import HTML
 
+    started = time.perf_counter()
     html = render_page(article, options, running_title=running_title(article, options),
                        tie_runts=True, notes="foot",
                        measure_em=measure_em(options.pdf.paper, options.pdf.columns),
                        block_em=measure_em(options.pdf.paper, options.pdf.columns, across=True),
-                       width_em=lambda word, bold: word_width_em(word, options.fonts_dir, bold))
+                       width_em=lambda word, bold: word_width_em(word, options.fonts_dir, bold),
+                       composition=composition(options))
+    compose_seconds = time.perf_counter() - started
     fetcher = _confined_fetcher(options)
     article_base = ARTICLE_BASE  # images are relative to it; no real path reaches the PDF
     failures = _LoadFailures()
@@ -133,6 +140,7 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
             # page is drawn in (WeasyPrint ships that profile).
             extra = {"pdf_tags": True, "output_intent": "srgb"}
         layer = GlyphLayer(justify=options.pdf.justify)
+        layer.compose_seconds = compose_seconds
         with glyph_layer(layer):
             pdf = document.write_pdf(
                 stylesheets=[fonts, stylesheet], font_config=font_config(),
@@ -147,6 +155,18 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
                             hint="only files inside the article's folder, fonts/ and "
                                  "templates/ can be used")
     return pdf, layer
+
+
+def composition(options: WriterOptions) -> Composition:
+    """What the paragraph composer measures against: the body's measure, the
+    justification's glue, HarfBuzz's widths of the text face."""
+    regular = regular_face(options.fonts_dir)
+    space = shaped_width_em(" ", regular) - SPACE_SHRINK_EM
+    policy = kashida_policy(space) if options.pdf.justify == "kashida" else spaces_policy(space)
+    return Composition(
+        measure_em=measure_em(options.pdf.paper, options.pdf.columns), policy=policy,
+        width_of=lambda text, bold, italic: text_width_em(text, options.fonts_dir, bold, italic),
+        covered=coverage(options.fonts_dir))
 
 
 @functools.lru_cache(maxsize=1)

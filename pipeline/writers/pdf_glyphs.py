@@ -87,6 +87,14 @@ class GlyphLayer:
         self.stretched_lines = 0
         self.kashida_seconds = 0.0
         """Time spent choosing and placing kashidas (the benchmark reports it)."""
+        self.compose_seconds = 0.0
+        """Time the paragraph composer took to choose the breaks (likewise)."""
+        self.line: tuple[int, float] | None = None
+        """The line being drawn: (its page's stream, its baseline)."""
+        self.line_kashidas: list[float] = []
+        """Where the kashidas of that line stand across the page (points)."""
+        self.above: list[float] = []
+        """Where those of the line before stood: no kashida goes right under one."""
         self.finish_seconds = 0.0
         """Time spent adding the variants to the fonts."""
 

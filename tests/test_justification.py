@@ -1,0 +1,67 @@
+"""Justified Arabic as the PDF sets it, measured from the PDF alone
+(tests/helpers/justification.py: each word's drawn width against HarfBuzz's,
+the gaps between words), on the bundled article, every corpus article and
+two articles of our own, in both justification modes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.assets import FONTS_DIR
+from pipeline.building.builder import BuildSettings, build
+
+from conftest import BUNDLED, CORPUS, FIXTURES
+
+sys.path.insert(0, str(Path(__file__).parent / "helpers"))
+from justification import measure  # noqa: E402
+
+ARTICLES = [BUNDLED, FIXTURES / "news" / "desk-report.md", FIXTURES / "news" / "wire-story.md"] \
+    + (sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md") if CORPUS.is_dir()
+       else [])
+
+
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory):
+    pytest.importorskip("pymupdf")
+    out = tmp_path_factory.mktemp("justified")
+    reports = {}
+    for justify in ("kashida", "spaces"):
+        results = build(ARTICLES, out / justify,
+                        BuildSettings(formats=("pdf",), force=True, justify=justify))
+        for result in results:
+            assert result.ok, result.error
+            reports[justify, result.source.stem] = measure(result.outputs["pdf"], FONTS_DIR)
+    return reports
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
+def test_kashidas_are_few_short_and_apart(measured, source):
+    report = measured["kashida", source.stem]
+    summary = report.summary()
+    assert summary["lines"] >= 3, summary
+    assert summary["kashidas_mean"] <= 1.5, summary
+    assert summary["kashidas_max"] <= 3, summary
+    assert summary["longest_em"] <= 0.5 + 0.002, summary  # measured to a thousandth
+    assert report.short_word_kashidas() == [], summary
+    assert summary["neighbours"] == 0, summary
+    assert summary["space_p95"] <= 0.5, summary
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda p: p.stem)
+def test_spaces_alone_stay_even(measured, source):
+    summary = measured["spaces", source.stem].summary()
+    assert summary["kashidas_max"] <= 1, summary  # measurement noise, no elongation
+    assert summary["space_p95"] <= 0.6, summary
+    assert summary["space_max"] <= 1.0, summary
+
+
+def test_the_bundled_article_was_measured_as_the_issue_measured_it(measured):
+    """The measure itself: the bundled article's full lines are counted, and
+    its word spaces sit between the font's own space and half an em."""
+    report = measured["kashida", BUNDLED.stem]
+    spaces = sorted(report.spaces())
+    assert len(report.lines) >= 60 and len(spaces) >= 400
+    assert 0.2 <= spaces[len(spaces) // 2] <= 0.45

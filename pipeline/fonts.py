@@ -95,12 +95,16 @@ def regular_face(fonts_dir: Path = FONTS_DIR) -> Path:
     return next(f.path for f in text_faces(fonts_dir) if not f.bold and not f.italic)
 
 
+def face_path(fonts_dir: Path = FONTS_DIR, bold: bool = False, italic: bool = False) -> Path:
+    """The text family's face of that weight and slant (else the nearest)."""
+    faces = {(f.bold, f.italic): f.path for f in text_faces(fonts_dir)}
+    return faces.get((bold, italic)) or faces.get((bold, False)) or regular_face(fonts_dir)
+
+
 def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
                   italic: bool = False) -> float:
     """How wide ``word`` is set in the text face, in ems, as HarfBuzz shapes it."""
-    faces = {(f.bold, f.italic): f.path for f in text_faces(fonts_dir)}
-    return shaped_width_em(word, faces.get((bold, italic)) or faces.get((bold, False))
-                           or regular_face(fonts_dir))
+    return shaped_width_em(word, face_path(fonts_dir, bold, italic))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -113,6 +117,46 @@ def shaped_width_em(word: str, path: Path) -> float:
     buffer.guess_segment_properties()
     hb.shape(hb.Font(face), buffer, {"kern": True})
     return sum(p.x_advance for p in buffer.glyph_positions) / face.upem
+
+
+PAUSE_MARKS = frozenset(chr(c) for c in range(0x06D6, 0x06DD))
+"""Quranic pause marks (small high ligatures and letters)."""
+PAUSE_MARK_GAP_EM = 0.08
+"""How far above the rest of its word's ink a pause mark is set: Amiri draws
+them at one height for every word, a line's height above a short one."""
+
+
+@functools.lru_cache(maxsize=8192)
+def ink_extent_em(word: str, path: Path) -> tuple[float, float]:
+    """How far the ink of ``word`` reaches above and below the baseline, in
+    ems (top, bottom; bottom negative below it), with a Quranic pause mark
+    where the PDF sets it: ``PAUSE_MARK_GAP_EM`` above the rest of the word."""
+    import uharfbuzz as hb
+    face = _hb_face(path)
+    font = hb.Font(face)
+    buffer = hb.Buffer()
+    buffer.add_str(word)
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer, {"kern": True})
+    infos, positions = buffer.glyph_infos, buffer.glyph_positions
+    starts = sorted({i.cluster for i in infos})
+    top, bottom, pause_heights = 0.0, 0.0, []
+    for info, position in zip(infos, positions):
+        extents = font.get_glyph_extents(info.codepoint)
+        if extents is None or not extents.height:
+            continue
+        at = starts.index(info.cluster)
+        cluster = word[info.cluster:starts[at + 1] if at + 1 < len(starts) else len(word)]
+        high = position.y_offset + extents.y_bearing
+        low = high + extents.height
+        if PAUSE_MARKS & set(cluster) and not any(
+                ch.isalpha() and ch not in PAUSE_MARKS for ch in cluster):
+            pause_heights.append(high - low)
+            continue
+        top, bottom = max(top, high), min(bottom, low)
+    for height in pause_heights:
+        top = max(top, top + PAUSE_MARK_GAP_EM * face.upem + height)
+    return top / face.upem, bottom / face.upem
 
 
 @functools.lru_cache(maxsize=8)

@@ -68,6 +68,11 @@ TABLE_TYPE = 0.92
 """A table's type size against the body's (print.css.j2: ``table { font-size }``)."""
 
 
+LEADING = 1.8
+"""The body's distance between baselines, in ems (print.css.j2); vowelled
+paragraphs get more where their marks need it (``breaks.paragraph_leading``)."""
+
+
 def measure_em(paper: str, columns: int = 1, across: bool = False) -> float:
     """The width a table has on ``paper``, in ems of the body type: the text
     block, or one of its columns (a table flows down the columns, its header

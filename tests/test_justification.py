@@ -65,3 +65,45 @@ def test_the_bundled_article_was_measured_as_the_issue_measured_it(measured):
     spaces = sorted(report.spaces())
     assert len(report.lines) >= 60 and len(spaces) >= 400
     assert 0.2 <= spaces[len(spaces) // 2] <= 0.45
+
+
+@pytest.mark.parametrize("source", [s for s in ARTICLES if s.stem in (
+    "quran_019_maryam", "netanyahu-blinken-jerusalem", "desk-report", "udhr_arb")],
+    ids=lambda p: p.stem)
+def test_no_ink_of_one_line_touches_the_next(tmp_path, source):
+    """Each page drawn twice, its odd lines' text alone and its even lines'
+    alone: no pixel inked in both (touching counts). Vowelled text gets the
+    leading its marks need, and pause marks sit on their words."""
+    pytest.importorskip("pymupdf")
+    from ink import touching_lines
+    [result] = build([source], tmp_path, BuildSettings(formats=("pdf",), force=True))
+    assert result.ok, result.error
+    assert touching_lines(result.outputs["pdf"]) == []
+
+
+def test_the_ink_check_sees_lines_that_touch(tmp_path):
+    """The check itself: the sura set at the body's own leading, its pause
+    marks where the font puts them, touches (rendered in this process, with
+    both measures switched off)."""
+    pytest.importorskip("pymupdf")
+    import datetime as dt
+
+    from ink import touching_lines
+
+    from pipeline.building.builder import load_article
+    from pipeline.options import WriterOptions
+    from pipeline.writers import html, pdf, pdf_lines
+    sura = CORPUS / "quran_019_maryam.md"
+    if not sura.is_file():
+        pytest.skip(f"the corpus is not at {CORPUS}")
+    options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11),
+                            source_dir=sura.parent)
+    saved = html.paragraph_leading, pdf_lines.PAUSE_MARK_GAP_EM
+    html.paragraph_leading = lambda content, composition: None
+    pdf_lines.PAUSE_MARK_GAP_EM = 10.0  # never lowered
+    try:
+        data, _ = pdf.render(load_article(sura), options)
+    finally:
+        html.paragraph_leading, pdf_lines.PAUSE_MARK_GAP_EM = saved
+    (tmp_path / "sura.pdf").write_bytes(data)
+    assert touching_lines(tmp_path / "sura.pdf") != []

@@ -25,23 +25,18 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import time
-from dataclasses import dataclass
 
-from ..composer import Candidate, kashida_policy, place_kashidas
-from ..kashida import TATWEEL, elongation_join
+from ..kashida import TATWEEL
 from ..writers.pdf_glyphs import GlyphLayer, Variant
+from ..writers.pdf_lines import (
+    Glyph, LineBox, elongate, is_space, leading_marks, lower_pause_marks,
+)
 
 _LAYER: contextvars.ContextVar[GlyphLayer | None] = contextvars.ContextVar(
     "pipeline_glyph_layer", default=None)
 _ORIGINAL = None
 
-# One elongation is at least this long (em), long enough to be seen, and a
-# multiple of the quantum; how long at most, and how many a line, is the
-# composer's policy (composer.kashida_policy).
-KASHIDA_LEAST_EM = 0.2
-KASHIDA_QUANTUM_EM = 0.02
 
 
 @contextlib.contextmanager
@@ -124,44 +119,33 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
     glyphs = _shaped_glyphs(stream, textbox)
     if glyphs is None:  # a font or glyph WeasyPrint draws its own way
         return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
+    lower_pause_marks(glyphs)
     if layer.justify == "kashida" and getattr(textbox, "justification_spacing", 0) > 0:
         started = time.perf_counter()
-        _elongate(glyphs, textbox, layer)
+        elongate(glyphs, layer, LineBox(
+            textbox.style["font_size"], textbox.justification_spacing,
+            textbox.position_x, textbox.position_y))
         layer.kashida_seconds += time.perf_counter() - started
+    marks, _ = leading_marks(glyphs)
     stream.set_text_matrix(*matrix.values)
     _show(stream, glyphs, layer)
+    if marks:  # drawn again, for pdf.js (pdf_lines.leading_marks)
+        stream.begin_marked_content("Span")
+        a, b, c, d, e, f = matrix.values
+        stream.set_text_matrix(a, b, c, d, e + 0.001, f)
+        _show(stream, marks, layer)
+        stream.end_marked_content()
     return []
 
 
-@dataclass(slots=True)
-class _Glyph:
-    font: object
-    font_size: float
-    glyph: int
-    advance: float
-    """Pen advance, thousandths of an em."""
-    natural: int
-    """The glyph's own advance (the PDF's width for its id), thousandths of an em."""
-    dx: float
-    dy: float
-    cluster: int
-    """Byte offset of its cluster in the line's text (items told apart by ``item``)."""
-    item: int
-    text: str
-    """The text of its cluster."""
-    rtl: bool
-    empty: bool = False
-    kashida: float = 0.0
-
-
-def _shaped_glyphs(stream, textbox) -> list[_Glyph] | None:
+def _shaped_glyphs(stream, textbox) -> list[Glyph] | None:
     from weasyprint.text.ffi import FROM_UNITS, ffi, pango
 
     layout = textbox.pango_layout
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     first_line, _ = layout.get_first_line()
     utf8 = layout.text.encode()
-    glyphs: list[_Glyph] = []
+    glyphs: list[Glyph] = []
     run = first_line.runs[0]
     item_number = 0
     while run != ffi.NULL:
@@ -194,7 +178,7 @@ def _shaped_glyphs(stream, textbox) -> list[_Glyph] | None:
             geometry = info.geometry
             advance = geometry.width * units
             if glyph_id == empty:
-                glyphs.append(_Glyph(font, font_size, 0, advance, 0, 0, 0, cluster,
+                glyphs.append(Glyph(font, font_size, 0, advance, 0, 0, 0, cluster,
                                      item_number, text, rtl, empty=True))
                 continue
             if glyph_id & unknown:
@@ -207,148 +191,14 @@ def _shaped_glyphs(stream, textbox) -> list[_Glyph] | None:
                     pango_font, glyph_id, stream.ink_rect, stream.logical_rect)
                 natural = widths[glyph_id] = round(
                     stream.logical_rect.width * 1000 * FROM_UNITS / font_size)
-            glyphs.append(_Glyph(
+            glyphs.append(Glyph(
                 font, font_size, glyph_id, advance, natural,
                 geometry.x_offset * units, -geometry.y_offset * units,
                 cluster, item_number, text, rtl))
     return glyphs
 
 
-def _is_space(glyph: _Glyph) -> bool:
-    return glyph.text == " " and not glyph.empty
-
-
-def _elongate(glyphs: list[_Glyph], textbox, layer: GlyphLayer) -> None:
-    """Share the slack WeasyPrint gave this box's spaces as the composer's
-    kashida policy says (``composer.place_kashidas``): spaces widen first, then
-    as few kashidas as take the rest, at most three a line, half an em each,
-    in words of four letters or more, never side by side nor under one of the
-    line above; the spaces keep whatever is left."""
-    spaces = [g for g in glyphs if _is_space(g)]
-    if not spaces:
-        return
-    em = textbox.style["font_size"]
-    _follow_line(layer, textbox)
-    slack = textbox.justification_spacing * len(spaces) / em  # ems
-    candidates, places = [], {}
-    x = textbox.position_x
-    positions = []
-    for glyph in glyphs:
-        positions.append(x)
-        x += glyph.advance * glyph.font_size / 1000
-    where = {id(g): p for g, p in zip(glyphs, positions)}
-    for number, word in enumerate(_words(glyphs)):
-        found = _carrier(word)
-        if found is not None:
-            candidate = Candidate(number, found[0], where[id(found[1])] / em)
-            candidates.append(candidate)
-            places[candidate] = found[1]
-    # a space as set before justification (its glyph's advance, less the
-    # paragraph's word-spacing), in ems
-    space = spaces[0].advance * spaces[0].font_size / 1000 / em \
-        - textbox.justification_spacing / em
-    policy = kashida_policy(space)
-    chosen, _ = place_kashidas(
-        slack, len(spaces), candidates, policy,
-        above=tuple(x / em for x in layer.above), taken=len(layer.line_kashidas),
-        least=KASHIDA_LEAST_EM, quantum=KASHIDA_QUANTUM_EM)
-    if not chosen or any(_tatweel(layer, places[c].font) is None for c, _ in chosen):
-        return
-    for candidate, each in chosen:
-        carrier = places[candidate]
-        carrier.kashida = each * em * 1000 / carrier.font_size
-        carrier.advance += carrier.kashida
-        layer.line_kashidas.append(candidate.x * em)
-    taken = sum(each for _, each in chosen) * em / len(spaces)
-    for space in spaces:
-        space.advance -= taken * 1000 / space.font_size
-    layer.kashidas += len(chosen)
-    layer.stretched_lines += 1
-
-
-def _follow_line(layer: GlyphLayer, textbox) -> None:
-    """Note a new line when this box stands on another baseline than the last
-    one drawn: the kashidas of the line before become the ones to avoid."""
-    line = (0, round(textbox.position_y, 1))
-    if line != layer.line:
-        layer.above = layer.line_kashidas
-        layer.line_kashidas = []
-        layer.line = line
-
-
-def _spread_rank(index: int, count: int) -> int:
-    """Van der Corput order of positions: 0, ½, ¼, ¾ … of the line, so the
-    first n chosen are spread evenly."""
-    rank, bit, value = 0, count.bit_length(), index
-    for _ in range(bit):
-        rank = (rank << 1) | (value & 1)
-        value >>= 1
-    return rank
-
-
-def _words(glyphs: list[_Glyph]):
-    """Runs of right-to-left glyphs between spaces, in visual order."""
-    word: list[_Glyph] = []
-    for glyph in glyphs:
-        if _is_space(glyph) or glyph.empty or not glyph.rtl or (
-                word and (glyph.item != word[-1].item)):
-            if word:
-                yield word
-            word = [] if (_is_space(glyph) or glyph.empty or not glyph.rtl) else [glyph]
-            continue
-        word.append(glyph)
-    if word:
-        yield word
-
-
-def _carrier(word: list[_Glyph]) -> tuple[int, _Glyph] | None:
-    """The glyph that draws a word's kashida: the last glyph (visually) of the
-    cluster after the best join, which the tatweel extends towards the cluster
-    before it, with the join's priority. None where the join is moved
-    (kerned, raised, cursive)."""
-    clusters: list[list[_Glyph]] = []
-    for glyph in word:  # visual order; a cluster's glyphs are adjacent
-        if clusters and clusters[-1][0].cluster == glyph.cluster:
-            clusters[-1].append(glyph)
-        else:
-            clusters.append([glyph])
-    clusters.reverse()  # logical order
-    join = elongation_join([c[0].text for c in clusters])
-    if join is None:
-        return None
-    before, after = clusters[join.before], clusters[join.before + 1]
-    if any(g.dy for g in before + after if g.natural):
-        return None  # a cursive join that lifts a letter: a tatweel would not meet it
-    carrier = max(after, key=lambda g: word.index(g))
-    if carrier.dx or carrier.dy or abs(carrier.advance - carrier.natural) >= 1 or not carrier.natural:
-        return None
-    return join.priority, carrier
-
-
-def _tatweel(layer: GlyphLayer, font):
-    variants = layer.variants_for(font.hash, font.glyph_count)
-    if variants.tatweel is None:
-        found = _font_tatweel(font.file_content, font.index)
-        if found is None:
-            return None
-        variants.tatweel, variants.tatweel_advance = found
-        font.to_unicode.setdefault(variants.tatweel, "\u0640")
-    return variants.tatweel
-
-
-@functools.lru_cache(maxsize=16)
-def _font_tatweel(data: bytes, index: int) -> tuple[int, int] | None:
-    import uharfbuzz as hb
-    face = hb.Face(hb.Blob(data), index)
-    font = hb.Font(face)
-    glyph = font.get_nominal_glyph(0x0640)
-    if not glyph:
-        return None
-    advance = round(font.get_glyph_h_advance(glyph) * 1000 / face.upem)
-    return (glyph, advance) if advance > 0 else None
-
-
-def _show(stream, glyphs: list[_Glyph], layer: GlyphLayer) -> None:
+def _show(stream, glyphs: list[Glyph], layer: GlyphLayer) -> None:
     """Write the line as TJ strings: one glyph id a glyph, numbers only for
     the space after a space and for empty glyphs."""
     parts: list[str] = []
@@ -370,7 +220,7 @@ def _show(stream, glyphs: list[_Glyph], layer: GlyphLayer) -> None:
             continue
         glyph_id = glyph.glyph
         gap = 0.0
-        if _is_space(glyph):
+        if is_space(glyph):
             gap = glyph.advance - glyph.natural
         elif (round(glyph.advance) != glyph.natural or round(glyph.dx) or round(glyph.dy)
               or glyph.kashida or glyph.text == TATWEEL):

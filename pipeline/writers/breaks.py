@@ -145,6 +145,13 @@ class Composition:
     margin_em: float = 0.1
     """Kept free at each line's end: what a measured width may differ by
     from the layout engine's, so that every chosen line fits there too."""
+    ink_of: Callable[[str, bool, bool], tuple[float, float]] | None = None
+    """How far a word's ink reaches above and below the baseline (text, bold,
+    italic → ems), for the leading of vowelled text."""
+    leading_em: float = 1.8
+    """The body's own distance between baselines (print.css.j2)."""
+    ink_gap_em: float = 0.12
+    """The least white between the ink of one line and the next."""
 
 
 _BREAKABLE_INSIDE = "-/\u2013\u2014"
@@ -218,6 +225,39 @@ def _break_at(nodes: tuple[Inline, ...], at: int, offset: int = 0):
             offset += len(plain_text((node,)))
         out.append(node)
     return tuple(out), offset
+
+
+VOWELLED = 0.3
+"""Marks to letters: past this share a paragraph is vowelled text (a Quranic
+verse, poetry), and all such paragraphs of an article share one leading,
+so that a sura's verses keep one rhythm."""
+
+
+def vowelled(inlines: tuple[Inline, ...]) -> bool:
+    text = plain_text(inlines)
+    letters = sum(1 for ch in text if ch.isalpha())
+    return letters > 0 and sum(1 for ch in text if unicodedata.combining(ch)) > VOWELLED * letters
+
+
+def paragraph_leading(inlines: tuple[Inline, ...], composition: Composition) -> float | None:
+    """The distance between baselines a paragraph needs so that no ink of one
+    line touches the next (vowel marks above and below, pause marks), when
+    that is more than the body's own; None when the body's will do."""
+    styled = _styled_characters(inlines)
+    if styled is None or composition.ink_of is None:
+        return None
+    top = bottom = 0.0
+    word: list[Styled] = []
+    for item in [*styled, (" ", False, False, "")]:
+        if item[0] not in (" ", "\u00a0"):
+            word.append(item)
+            continue
+        if word and any(unicodedata.combining(ch) for ch, *_ in word):
+            high, low = composition.ink_of("".join(c[0] for c in word), word[0][1], word[0][2])
+            top, bottom = max(top, high), min(bottom, low)
+        word = []
+    needed = top - bottom + composition.ink_gap_em
+    return round(needed, 2) if needed > composition.leading_em else None
 
 
 Styled = tuple[str, bool, bool, str]

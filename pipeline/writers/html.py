@@ -21,7 +21,8 @@ from markupsafe import Markup
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
 from .breaks import (
-    Composition, address_html, compose_breaks, is_address, tie_last_words, unwrap_last_token,
+    Composition, address_html, compose_breaks, is_address, paragraph_leading, tie_last_words,
+    unwrap_last_token, vowelled,
 )
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
@@ -31,7 +32,7 @@ from ..model import (
     Strong, Table, TableRow, Text, ThematicBreak,
 )
 from ..transforms import (
-    block_direction, block_text, item_text, plain_text, table_min_width_em,
+    block_direction, block_text, item_text, iter_nodes, plain_text, table_min_width_em,
 )
 
 
@@ -109,6 +110,8 @@ class HtmlTranslator:
     _last_level: int = field(default=1, init=False)
     composition: Composition | None = None
     """Compose justified paragraphs (the PDF: ``breaks.compose_breaks``)."""
+    vowelled_leading: float | None = None
+    """The leading every vowelled paragraph of the article gets (the PDF)."""
     _list_depth: int = field(default=0, init=False)
     _indent_em: float = field(default=0, init=False)
     _last_token: Inline | None = field(default=None, init=False)
@@ -123,7 +126,7 @@ class HtmlTranslator:
             return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>"
                     f"{self.inlines(self.tied(b.content))}</h{b.level}>\n")
         if isinstance(b, Paragraph):
-            return (f"<p{self.dir_attr(b.content)}>"
+            return (f"<p{self.dir_attr(b.content)}{self.leading(b.content)}>"
                     f"{self.inlines(self.composed(self.tied(b.content)))}</p>\n")
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
@@ -151,6 +154,16 @@ class HtmlTranslator:
         if self.composition is None:
             return content
         return compose_breaks(content, self._indent_em, self.composition)
+
+    def leading(self, content: tuple[Inline, ...]) -> str:
+        """Room between the lines of vowelled text (the PDF), as a style: what
+        the article's vowelled paragraphs need for one, else what its marks
+        need."""
+        if self.composition is None:
+            return ""
+        needed = self.vowelled_leading if vowelled(content) else None
+        needed = needed or paragraph_leading(content, self.composition)
+        return f' style="line-height: {needed:g}"' if needed else ""
 
     @contextlib.contextmanager
     def indented(self, em: float):
@@ -357,5 +370,10 @@ def body_html(article: Article, image_href: Callable[[str], str] = str,
     translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
                                 measure_em=measure_em, width_em=width_em, block_em=block_em,
-                                composition=composition)
+                                composition=composition,
+                                vowelled_leading=composition and max(
+                                    (paragraph_leading(n.content, composition) or 0
+                                     for n in iter_nodes(article)
+                                     if isinstance(n, Paragraph) and vowelled(n.content)),
+                                    default=None) or None)
     return translator.blocks(article.blocks) + translator.pending_notes()

@@ -16,11 +16,11 @@ from ..compat.weasyprint_setup import load as load_weasyprint, shipped_font_conf
 from ..facts import facts_for
 from ..errors import PipelineError
 from ..fonts import (
-    TEXT_FAMILY, coverage, faces_used, glyph_texts, text_width_em, regular_face, shaped_width_em, shipped_faces,
+    TEXT_FAMILY, coverage, face_path, faces_used, glyph_texts, ink_extent_em, text_width_em, regular_face, shaped_width_em, shipped_faces,
     word_width_em,
 )
 from ..model import Article
-from ..pages import COLUMN_GAP_MM, PAPERS, layout, measure_em
+from ..pages import COLUMN_GAP_MM, LEADING, PAPERS, layout, measure_em
 from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
@@ -74,7 +74,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
         columns=measure.columns,
         column_gap=f"{COLUMN_GAP_MM:g}mm",
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
-        word_spacing=f"{-SPACE_SHRINK_EM:g}em",
+        word_spacing=f"{-SPACE_SHRINK_EM:g}em", leading=f"{LEADING:g}",
     )
     return css
 
@@ -166,7 +166,10 @@ def composition(options: WriterOptions) -> Composition:
     return Composition(
         measure_em=measure_em(options.pdf.paper, options.pdf.columns), policy=policy,
         width_of=lambda text, bold, italic: text_width_em(text, options.fonts_dir, bold, italic),
-        covered=coverage(options.fonts_dir))
+        covered=coverage(options.fonts_dir),
+        ink_of=lambda text, bold, italic: ink_extent_em(text, face_path(
+            options.fonts_dir, bold, italic)),
+        leading_em=LEADING)
 
 
 @functools.lru_cache(maxsize=1)

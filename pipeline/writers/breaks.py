@@ -69,6 +69,28 @@ def tie_last_words(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     return tied
 
 
+SHORT_NAME = 24
+"""A Latin run of at most this many characters and three words ("iPhone 16
+Pro", "Wi-Fi 7") is a name: a headline does not break inside it."""
+
+
+def keep_names_whole(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``inlines`` with the spaces of each short Latin run made no-break
+    spaces: a product or a place named in a headline stays on one line."""
+    out = []
+    for node in inlines:
+        if isinstance(node, Isolate):
+            text = plain_text(node.children)
+            if len(text) <= SHORT_NAME and text.count(" ") <= 2:
+                node = replace(node, children=tuple(
+                    Text(c.text.replace(" ", NO_BREAK_SPACE)) if isinstance(c, Text) else c
+                    for c in node.children))
+        elif isinstance(node, WRAPPERS):
+            node = replace(node, children=keep_names_whole(node.children))
+        out.append(node)
+    return tuple(out)
+
+
 def unwrap_last_token(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """A paragraph that ends in a one-word Latin run bounded by letters
     ("Virtual-Coffee") needs no isolate for it: the bidi algorithm keeps such a

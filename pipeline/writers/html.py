@@ -21,8 +21,8 @@ from markupsafe import Markup
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
 from .breaks import (
-    Composition, address_html, compose_breaks, is_address, paragraph_leading, tie_last_words,
-    unwrap_last_token, vowelled,
+    Composition, address_html, compose_breaks, is_address, keep_names_whole, paragraph_leading,
+    tie_last_words, unwrap_last_token, vowelled,
 )
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
@@ -123,8 +123,9 @@ class HtmlTranslator:
         if isinstance(b, Heading):
             self._last_level = b.level
             ident = f' id="{escape(b.ident)}"' if b.ident else ""
+            content = keep_names_whole(b.content) if self.tie_runts else b.content
             return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>"
-                    f"{self.inlines(self.tied(b.content))}</h{b.level}>\n")
+                    f"{self.inlines(self.tied(content))}</h{b.level}>\n")
         if isinstance(b, Paragraph):
             return (f"<p{self.dir_attr(b.content)}{self.leading(b.content)}>"
                     f"{self.inlines(self.composed(self.tied(b.content)))}</p>\n")
@@ -359,7 +360,10 @@ def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
     """A front-matter line (headline, deck, kicker, byline) as HTML, its
     Latin runs isolated as the body's; ``tie`` ties its last two words."""
     translator = HtmlTranslator(base_dir=direction, tie_runts=tie)
-    return Markup(translator.inlines(translator.tied(isolated_line(text, direction))))
+    line = isolated_line(text, direction)
+    if tie:  # the PDF: a name stays on one line of a headline
+        line = keep_names_whole(line)
+    return Markup(translator.inlines(translator.tied(line)))
 
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,

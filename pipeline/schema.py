@@ -99,6 +99,9 @@ SCHEMA: tuple[Option, ...] = (
 )
 
 DEFAULTS: dict[str, Any] = {o.key: o.default for o in SCHEMA}
+ARTICLE_DEFAULTS: dict[str, Any] = {"paper": "a4", "justify": "kashida", "columns": 1}
+"""What an article gets of a setting that neither the settings nor its front
+matter give (the digits: its language's own, ``regional.digit_style``)."""
 OPTIONS: dict[str, Option] = {o.key: o for o in SCHEMA}
 PATH_KEYS = tuple(o.key for o in SCHEMA if o.kind in ("path", "paths"))
 

@@ -69,3 +69,41 @@ def test_settings_files_are_checked_against_the_schema(tmp_path, line, expected)
     (tmp_path / "pyproject.toml").write_text(f"[tool.pipeline]\n{line}\n")
     with pytest.raises(PipelineError, match=re.escape(expected)):
         resolve({}, cwd=tmp_path)
+
+
+def test_config_of_an_article_shows_what_it_gets_and_from_where(tmp_path):
+    """The bundled article sets its digits; its paper and justification are
+    the build's defaults, the same ones the build gives it; a settings file
+    still wins over the front matter, as in the build."""
+    import subprocess
+    import sys
+
+    from pipeline.building.jobs import BuildSettings
+    from pipeline.building.prepare import prepare
+
+    def shown(*args, cwd=ROOT):
+        out = subprocess.run([sys.executable, "-m", "pipeline", "config", *args], cwd=cwd,
+                             capture_output=True, text=True, check=True).stdout
+        return {line.split()[0]: (line.split()[1], " ".join(line.split()[2:]))
+                for line in out.splitlines()}
+
+    bundled = ROOT / "content" / "netanyahu-blinken-jerusalem.md"
+    rows = shown(str(bundled))
+    assert rows["digits"] == ("arabic-indic", "front matter")
+    assert rows["paper"] == ("a4", "default")
+    assert rows["justify"] == ("kashida", "default")
+    assert rows["columns"] == ("1", "default")
+    job = prepare(bundled, BuildSettings())
+    assert (job.options.pdf.paper, job.options.pdf.justify, job.options.digits) == (
+        "a4", "kashida", "arabic-indic")
+    # a house file beats the front matter; an article that sets nothing gets
+    # its language's digits (ar-SY: Arabic-Indic; ar-DZ: Western)
+    (tmp_path / "pipeline.toml").write_text('digits = "western"\njustify = "spaces"\n')
+    article = tmp_path / "a.md"
+    article.write_text('---\ntitle: "ت"\nlang: ar-DZ\n---\nنص\n', encoding="utf-8")
+    rows = shown(str(article))
+    assert rows["digits"][0] == "western" and rows["digits"][1].endswith("pipeline.toml")
+    (tmp_path / "pipeline.toml").unlink()
+    rows = shown(str(article))
+    assert rows["digits"] == ("western", "default (the digits of ar-DZ)")
+    assert rows["justify"] == ("kashida", "default")

@@ -21,6 +21,7 @@ from ..reader import decode_source, read_article, read_source, uncovered_charact
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style
 from ..resources import load_images, locate
+from ..schema import ARTICLE_DEFAULTS
 from ..pages import PAPERS, TABLE_TYPE, measure_em, table_setting
 from ..transforms import (
     assign_ids, attach_pause_marks, images, iter_nodes, plain_text, table_min_width_em,
@@ -109,11 +110,13 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
         digits=digits,
-        pdf=PdfOptions(paper=settings.paper or article.meta.paper or "a4",
+        pdf=PdfOptions(paper=settings.paper or article.meta.paper or ARTICLE_DEFAULTS["paper"],
                        variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
                        marks=settings.marks,
-                       justify=settings.justify or article.meta.justify or "kashida",
-                       columns=settings.columns or article.meta.columns or 1),
+                       justify=settings.justify or article.meta.justify
+                       or ARTICLE_DEFAULTS["justify"],
+                       columns=settings.columns or article.meta.columns
+                       or ARTICLE_DEFAULTS["columns"]),
         docx=DocxOptions(reference=reference_docx(settings),
                          reference_page=settings.reference_page),
         facts=article_facts(article, digits),  # worked out once for every writer

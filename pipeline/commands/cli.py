@@ -159,6 +159,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("pipeline: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of the output went away (`pipeline config | head`): as
+        # other commands do, end quietly; stdout's buffer cannot be flushed
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug, not bad input: say so in one line
         if args.debug:
             raise
@@ -359,6 +364,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> int:
-    from .settings import describe, resolve
-    print(describe(resolve({}, args.sources)))
+    from .settings import describe, for_article, resolve
+    settings = resolve({}, args.sources)
+    articles = [Path(s) for s in args.sources if Path(s).is_file()]
+    if len(articles) == 1:  # what that article gets, its front matter included
+        from ..building.builder import load_article
+        settings = for_article(settings, load_article(articles[0]).meta)
+    print(describe(settings))
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError, did_you_mean
-from ..schema import DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option
+from ..schema import ARTICLE_DEFAULTS, DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option
 
 
 @dataclass(frozen=True)
@@ -198,12 +198,32 @@ def build_fields(in_force: dict[str, "Setting"], length_mm) -> dict[str, Any]:
     return fields
 
 
+def for_article(settings: dict[str, Setting], meta) -> dict[str, Setting]:
+    """``settings`` as one article gets them: what no settings file or
+    command line set comes from its front matter, else the default the build
+    gives it (its language's digits, A4, kashidas, one column)."""
+    from ..regional import digit_style
+    out = dict(settings)
+    for key, setting in settings.items():
+        option = OPTIONS[key]
+        if option.front_matter is None or setting.origin != "default":
+            continue
+        given = getattr(meta, option.front_matter, None)
+        if given:
+            out[key] = Setting(given, "front matter")
+        elif key == "digits":
+            out[key] = Setting(digit_style(meta.lang), f"default (the digits of {meta.lang})")
+        elif key in ARTICLE_DEFAULTS:
+            out[key] = Setting(ARTICLE_DEFAULTS[key], "default")
+    return out
+
+
 def describe(settings: dict[str, Setting]) -> str:
     """The settings in force as an aligned table, one per line."""
     def shown(value: Any) -> str:
         if value is None:
             return "(none)"
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):
             return ", ".join(map(str, value)) or "(none)"
         if isinstance(value, bool):
             return "true" if value else "false"

@@ -11,6 +11,7 @@ which every writer draws as one left-to-right unit.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -49,7 +50,8 @@ def _strong_ltr(ch: str) -> bool:
 
 
 def _digit(ch: str) -> bool:
-    return "0" <= ch <= "9"
+    """A European digit, superscripts and subscripts included ("m²", "CO₂")."""
+    return _class(ch) == "EN"
 
 
 def _stops(ch: str) -> bool:
@@ -78,60 +80,83 @@ def ltr_runs(text: str) -> list[tuple[int, int]]:
     return runs
 
 
+_REACH = 64
+"""How far a run grows over the symbols written against its edges."""
+
+
 def _runs_in(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """The runs inside ``text[lo:hi]``, which holds no right-to-left character."""
-    letters = [k for k in range(lo, hi) if _strong_ltr(text[k])]
-    if letters:
-        # a number before the first letter is the run's too ("999 USD",
-        # "2 Samuel"): read apart, an amount and its unit trade places
-        start = next(k for k in range(lo, hi) if _strong_ltr(text[k]) or _digit(text[k]))
-        end = letters[-1] + 1
-        while end < hi and (_digit(text[end]) or text[end] in _SPACES and end + 1 < hi
-                            and _digit(text[end + 1])):
-            end += 1  # "Apache 2.0", "iPhone 16": digits after a letter are its (W7)
-            while end < hi and _digit(text[end - 1]) and text[end] in ".," and end + 1 < hi \
-                    and _digit(text[end + 1]):
-                end += 1
-    else:
-        digits = [k for k in range(lo, hi) if _digit(text[k])]
-        if not digits or not any(text[k] in _OPERATORS for k in range(digits[0], digits[-1])):
+    """The run inside ``text[lo:hi]``, which holds no right-to-left character:
+    from its first letter or digit to its last (a digit after a Latin letter
+    reads left to right, UAX #9's W7; one before it is its number, "999 USD"),
+    its combining marks included."""
+    anchors = [k for k in range(lo, hi) if _strong_ltr(text[k]) or _digit(text[k])]
+    if not anchors:
+        return []
+    start, end = anchors[0], anchors[-1] + 1
+    if not any(_strong_ltr(text[k]) for k in anchors):
+        # digits alone are a run only when written as code ("{{ 7*7 }}")
+        if not any(text[k] in _OPERATORS for k in range(start, end)):
             return []
-        start, end = digits[0], digits[-1] + 1
+    while end < hi and _class(text[end]) == "NSM":
+        end += 1  # "cafe\u0301": an accent stays on its letter
     start, end = _attached(text, start, end, lo, hi)
     start, end = _paired(text, start, end, lo, hi)
     return [(start, end)]
 
 
 def _attached(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
-    """The run grown over the digits and symbols written against its edges
-    ("@-maintainer", "96/9/EC", "C++", "C#", "50%", "(npm)"), never over
-    sentence punctuation or a bracket whose partner lies outside."""
-    while start > lo and _joins(text[start - 1]) and not (
-            text[start - 1] in _OPENING and not _closes_inside(text, start - 1, end)):
+    """The run grown over the symbols written against its edges ("@-maintainer",
+    "C++", "C#", "50%", "(npm)"), never over sentence punctuation, nor over a
+    bracket or quote whose partner is not inside it."""
+    unclosed, unopened = _unmatched(text[start:end])
+    limit = max(lo, start - _REACH)
+    while start > limit and _joins(text[start - 1]):
+        ch = text[start - 1]
+        if ch in _OPENING:
+            if unopened.get(ch, 0) <= 0:
+                break
+            unopened[ch] -= 1
+        elif ch in _CLOSING:
+            break  # a closing bracket before the run is the text's before it
         start -= 1
-    while end < hi and _joins(text[end]):
+    limit = min(hi, end + _REACH)
+    while end < hi and end < limit and _joins(text[end]):
         ch = text[end]
-        if ch in _CLOSING and not _opens_inside(text, start, end):
-            break
+        if ch in _CLOSING:
+            opening = _CLOSING[ch]
+            if unclosed.get(opening, 0) <= 0:
+                break
+            unclosed[opening] -= 1
+        elif ch in _OPENING:
+            break  # an opening bracket after the run opens what follows it
         end += 1
     return start, end
+
+
+def _unmatched(run: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Of each kind of bracket in ``run``: how many open without closing (by
+    their opening), and how many close without having opened (by the opening
+    they want); a quote that stands alone counts as both."""
+    unclosed: dict[str, int] = {}
+    unopened: dict[str, int] = {}
+    for ch in run:
+        if ch in _OPENING and _OPENING[ch] == ch:  # a quote: open, then close
+            unclosed[ch] = 1 - unclosed.get(ch, 0)
+            unopened[ch] = unclosed[ch]
+        elif ch in _OPENING:
+            unclosed[ch] = unclosed.get(ch, 0) + 1
+        elif ch in _CLOSING:
+            opening = _CLOSING[ch]
+            if unclosed.get(opening, 0) > 0:
+                unclosed[opening] -= 1
+            else:
+                unopened[opening] = unopened.get(opening, 0) + 1
+    return unclosed, unopened
 
 
 def _joins(ch: str) -> bool:
     return not (ch in _SENTENCE or ch in _SPACES or ch.isspace()) and (
         _digit(ch) or _class(ch) in ("ON", "ET", "ES", "CS", "L"))
-
-
-def _closes_inside(text: str, at: int, end: int) -> bool:
-    return text.find(_OPENING[text[at]], at + 1, end + 1) != -1
-
-
-def _opens_inside(text: str, start: int, at: int) -> bool:
-    part = text[start:at]
-    closing, opening = text[at], _CLOSING[text[at]]
-    if opening == closing:  # a quote: an odd count before it means it closes one
-        return part.count(closing) % 2 == 1
-    return part.count(opening) > part.count(closing)
 
 
 def _paired(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
@@ -171,7 +196,7 @@ def isolate_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     may cross emphasis, strong and links (they are split at its edges)."""
     pieces = list(_flatten(inlines, ()))
     plain = "".join(_plain(p.node) for p in pieces)
-    runs = ltr_runs(plain)
+    runs = _with_addresses(ltr_runs(plain), pieces, plain)
     if not runs:
         return inlines
     cut: list[tuple[_Piece, int | None]] = []  # (piece, run number or None)
@@ -197,6 +222,36 @@ def isolate_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out.extend(nested if run is None else [Isolate(tuple(nested))])
         i = j
     return tuple(out)
+
+
+ADDRESS = re.compile(r"(https?://|mailto:|www\.)", re.I)
+"""What a link's text starts with when it is the address itself."""
+
+
+def _with_addresses(runs: list[tuple[int, int]], pieces: list[_Piece],
+                    plain: str) -> list[tuple[int, int]]:
+    """``runs`` with each link whose text is an address made one run, path,
+    query and fragment included, Arabic in them too
+    ("https://ar.wikipedia.org/wiki/مصر" reads as typed)."""
+    spans: dict[int, list[int]] = {}
+    offset = 0
+    for piece in pieces:
+        length = len(_plain(piece.node))
+        for wrapper in piece.wrappers:
+            if isinstance(wrapper, Link):
+                span = spans.setdefault(id(wrapper), [offset, offset])
+                span[1] = offset + length
+        offset += length
+    found = [(a, b) for a, b in spans.values() if ADDRESS.match(plain[a:b])]
+    if not found:
+        return runs
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted([*runs, *found]):
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
 
 
 def _flatten(inlines, wrappers):

@@ -44,20 +44,26 @@ class Policy:
     """Elongations a line may carry (0: justified by spaces alone)."""
     kashida_most: float = 0.0
     """The longest one elongation may be."""
+    space_emergency: float = 0.0
+    """What a space may widen by when nothing better breaks the paragraph,
+    before its line is set at its natural spacing instead (pdf.js takes a
+    space over 0.6 em for a column gap)."""
 
 
 def kashida_policy(space: float) -> Policy:
     """Justification with kashidas, by alreq: at most three elongations a
-    line, none longer than half an em; spaces widen to half an em at most."""
+    line, none longer than half an em; spaces widen to half an em, and in a
+    line nothing better can be found, to 0.58 em."""
     return Policy(space=space, space_comfort=max(0.0, 0.42 - space),
-                  space_most=max(0.0, 0.5 - space), kashidas=3, kashida_most=0.5)
+                  space_most=max(0.0, 0.5 - space), kashidas=3, kashida_most=0.5,
+                  space_emergency=max(0.0, 0.58 - space))
 
 
 def spaces_policy(space: float) -> Policy:
     """Justification by word spaces alone: comfortable to 0.55 em, never
     past one em."""
     return Policy(space=space, space_comfort=max(0.0, 0.55 - space),
-                  space_most=max(0.0, 1.0 - space))
+                  space_most=max(0.0, 1.0 - space), space_emergency=max(0.0, 1.0 - space))
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +75,12 @@ class Word:
     stretchable: bool = False
     """Whether it may carry a kashida (an Arabic word of four letters or more
     with a join that can be elongated)."""
+
+
+def emergency_glue(words: list[Word], spaces: int, policy: Policy) -> float:
+    """What a line can stretch by at all, its spaces at their emergency width."""
+    _, most = line_glue(words, spaces, policy)
+    return most + spaces * max(0.0, policy.space_emergency - policy.space_most)
 
 
 def line_glue(words: list[Word], spaces: int, policy: Policy) -> tuple[float, float]:
@@ -87,11 +99,16 @@ def line_glue(words: list[Word], spaces: int, policy: Policy) -> tuple[float, fl
             spaces * policy.space_most + kashida)
 
 
-def badness(slack: float, comfortable: float, most: float) -> float:
-    """TeX's badness: 100 × (stretch ratio)³, past the glue's limit infeasible."""
+def badness(slack: float, comfortable: float, most: float,
+            emergency: float | None = None) -> float:
+    """TeX's badness: 100 × (stretch ratio)³; past the glue's limit very bad
+    (up to ``emergency``, where a paragraph has nothing better), past that
+    infeasible."""
     if slack < -1e-6:
         return INFEASIBLE * 10  # overfull: never chosen while anything fits
     if slack > most + 1e-6:
+        if emergency is not None and slack <= emergency + 1e-6:
+            return INFEASIBLE / 2 + slack
         return INFEASIBLE + slack
     if slack <= 1e-9:
         return 0.0
@@ -128,7 +145,9 @@ def compose(words: list[Word], breakable: list[bool], width: float,
                 cost = 0.0 if natural <= width + 1e-9 else INFEASIBLE * 10
             else:
                 comfortable, most = line_glue(words[start:end + 1], end - start, policy)
-                cost = badness(width - natural, comfortable, most)
+                emergency = most + (end - start) * max(
+                    0.0, policy.space_emergency - policy.space_most)
+                cost = badness(width - natural, comfortable, most, emergency)
             demerits = (10 + cost) ** 2
             if best[start] + demerits < best[end + 1]:
                 best[end + 1] = best[start] + demerits

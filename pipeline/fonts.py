@@ -121,6 +121,9 @@ def shaped_width_em(word: str, path: Path) -> float:
 
 PAUSE_MARKS = frozenset(chr(c) for c in range(0x06D6, 0x06DD))
 """Quranic pause marks (small high ligatures and letters)."""
+PAUSE_MARK_AIR_EM = 0.2
+"""White kept above a pause mark (the leading of vowelled text counts it), so
+that it reads as its own line's mark."""
 PAUSE_MARK_GAP_EM = 0.08
 """How far above the rest of its word's ink a pause mark is set: Amiri draws
 them at one height for every word, a line's height above a short one."""
@@ -155,7 +158,10 @@ def ink_extent_em(word: str, path: Path) -> tuple[float, float]:
             continue
         top, bottom = max(top, high), min(bottom, low)
     for height in pause_heights:
-        top = max(top, top + PAUSE_MARK_GAP_EM * face.upem + height)
+        # and as much air again above it: it must read as its line's, not the
+        # line above's
+        top = max(top, top + PAUSE_MARK_GAP_EM * face.upem + height
+                  + PAUSE_MARK_AIR_EM * face.upem)
     return top / face.upem, bottom / face.upem
 
 

@@ -70,7 +70,10 @@ def word_joins(clusters: list[str]) -> list[Join]:
     joins = []
     letters = [_letters(c) for c in clusters]
     last = max((i for i, t in enumerate(letters) if t), default=-1)
+    article = _article_lam(letters)
     for i in range(len(clusters) - 1):
+        if i == article:
+            continue  # "الـصلاة": the definite article is not stretched away from its noun
         left, right = letters[i], letters[i + 1]
         if not left or not right or any(not _is_arabic_letter(ch) for ch in clusters[i + 1]
                                          if not _is_mark(ch)):
@@ -87,6 +90,24 @@ def word_joins(clusters: list[str]) -> list[Join]:
             priority = 3
         joins.append(Join(i, priority))
     return joins
+
+
+_ARTICLE_PREFIXES = ("", "و", "ف", "ب", "ك")
+
+
+def _article_lam(letters: list[str]) -> int | None:
+    """The cluster index of the lam of a definite article the word opens with
+    (ال, وال, فال, بال, كال), or None."""
+    text = "".join(letters)
+    for prefix in _ARTICLE_PREFIXES:
+        if text.startswith(prefix + "ال") and len(text) > len(prefix) + 3:
+            seen = 0
+            for i, cluster in enumerate(letters):
+                seen += len(cluster)
+                if seen == len(prefix) + 2:
+                    return i
+            return None
+    return None
 
 
 def _is_mark(ch: str) -> bool:

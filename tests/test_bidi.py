@@ -37,6 +37,12 @@ from conftest import write_source
     ("لغة C++ و C# و x*y هنا", ["C++", "C#", "x*y"]),
     ("الساعة 10:30 صباحا", []),
     ("زيادة 50% في Q3.", ["Q3"]),
+    ("زار المقهى cafe\u0301 أمس.", ["cafe\u0301"]),  # an accent stays on its letter
+    ("المساحة 100 m² فقط.", ["100 m²"]),
+    ("غاز CO₂ هنا", ["CO₂"]),
+    ("المعادلة abc (1*2) هنا.", ["abc (1*2)"]),
+    ("قال ((hello) نص) ثم.", ["(hello)"]),  # the outer pair holds Arabic: it stays out
+    ("بسعر USD $5 فقط", ["USD $5"]),
 ])
 def test_runs(text, runs):
     assert [text[a:b] for a, b in ltr_runs(text)] == runs
@@ -71,3 +77,29 @@ def test_an_english_paragraph_still_reads_left_to_right(tmp_path):
 def test_a_pause_mark_joins_the_word_before_it(tmp_path):
     article = load_article(write_source(tmp_path, "عَيْنًا ۖ فَإِمَّا\n"))
     assert article.blocks[0].content == (Text("عَيْنًا\u2060ۖ فَإِمَّا"),)
+
+
+def test_a_run_is_found_in_linear_time():
+    """Brackets after a run were counted again for each one (800 KB: 143 s)."""
+    import time
+    started = time.perf_counter()
+    ltr_runs("قال a" + "()" * 200_000)
+    ltr_runs("(" * 200_000 + "a" + ")" * 200_000)
+    assert time.perf_counter() - started < 20  # seconds; quadratic took minutes
+
+
+def test_an_address_is_one_run_and_shows_as_typed(tmp_path):
+    """A bare address is a link and one left-to-right run, Arabic in its path
+    included; an internationalised host shows as typed; an invisible mark
+    inside an address makes it no link (it would point elsewhere)."""
+    article = load_article(write_source(tmp_path, (
+        "انظر https://ar.wikipedia.org/wiki/مصر هنا. "
+        "و https://xn--mgbh0fb.xn--kgbechtv/ و https://example.com\u200f/x ثم.\n")))
+    [paragraph] = article.blocks
+    isolates = [n for n in paragraph.content if isinstance(n, Isolate)]
+    first = isolates[0].children[0]
+    assert isinstance(first, Link) and first.children == (Text("https://ar.wikipedia.org/wiki/مصر"),)
+    second = isolates[1].children[0]
+    assert isinstance(second, Link) and second.children == (
+        Text("https://xn--mgbh0fb.xn--kgbechtv/"),)
+    assert not any(isinstance(c, Link) for n in isolates[2:] for c in n.children)

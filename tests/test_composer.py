@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.composer import (
-    INFEASIBLE, Candidate, Word, badness, compose, kashida_policy, line_glue,
+    INFEASIBLE, Candidate, Word, badness, compose, emergency_glue, kashida_policy, line_glue,
     place_kashidas, spaces_policy,
 )
 
@@ -47,7 +47,8 @@ def _demerits(words, breaks, width, policy):
     for line in lines[:-1]:
         natural = sum(w.width for w in line) + policy.space * (len(line) - 1)
         comfortable, most = line_glue(line, len(line) - 1, policy)
-        total += (10 + badness(width - natural, comfortable, most)) ** 2
+        emergency = emergency_glue(line, len(line) - 1, policy)
+        total += (10 + badness(width - natural, comfortable, most, emergency)) ** 2
     return total + 100
 
 
@@ -149,3 +150,21 @@ def test_a_line_that_has_its_three_takes_no_more():
     assert chosen == [] and left == 3.0
     chosen, _ = place_kashidas(3.0, 4, _candidates(8), KASHIDA, taken=2)
     assert len(chosen) == 1
+
+
+def test_a_line_past_its_glue_is_very_bad_and_past_the_emergency_infeasible():
+    """Between the policy's most and its emergency width a line is taken only
+    when nothing better breaks the paragraph; past it, it is set ragged."""
+    words = [Word(2.0, True)] * 8
+    comfortable, most = line_glue(words, 7, KASHIDA)
+    emergency = emergency_glue(words, 7, KASHIDA)
+    assert comfortable < most < emergency
+    assert badness(most + 0.01, comfortable, most, emergency) < INFEASIBLE
+    assert badness(most + 0.01, comfortable, most, emergency) > badness(most, comfortable, most)
+    assert badness(emergency + 0.01, comfortable, most, emergency) > INFEASIBLE
+
+
+def test_the_definite_article_is_not_stretched_from_its_noun():
+    from pipeline.kashida import word_joins
+    for word, article in (("الصلاة", 1), ("والشهوات", 2), ("بالكتاب", 2)):
+        assert article not in [j.before for j in word_joins(list(word))], word

@@ -76,7 +76,8 @@ def test_weasyprint_starts_from_the_cached_declarations_and_falls_back(tmp_path)
     done = subprocess.run([sys.executable, "-c", other], capture_output=True, text=True,
                           cwd=ROOT, env=env)
     assert done.stdout.split() == ["own", "True"], done.stderr[-2000:]
-    assert len(list(tmp_path.glob("pipeline/weasyprint-ffi/*/*.py"))) == 2
+    # the module that did not fit is removed; the one that fits stays
+    assert list(tmp_path.glob("pipeline/weasyprint-ffi/*/*.py")) == [module]
 
 
 def test_both_ways_of_starting_weasyprint_make_the_same_pdf(tmp_path):
@@ -129,3 +130,28 @@ def test_svg_text_without_a_font_family_is_set_in_the_shipped_fonts(tmp_path):
                             text=True, check=True).stdout.splitlines()[2:]
     families = {line.split()[0].split("+")[-1] for line in listed}
     assert families and families <= {"Amiri", "Amiri-Bold", "NotoEmoji-Regular"}, families
+
+
+def test_a_damaged_cache_is_written_again_and_an_unwritable_one_is_done_without(tmp_path):
+    """A cached module cut short or with a changed byte (cffi reads its type
+    table unchecked) is written again, not loaded; a cache path that is a
+    file leaves WeasyPrint to parse its own, and the private font
+    configuration goes to a temporary folder."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    check = ("from pipeline.compat.weasyprint_setup import load, shipped_font_configuration; "
+             "print(load()); shipped_font_configuration('Amiri'); print('fonts')")
+    run = lambda environment: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", check], capture_output=True, text=True, cwd=ROOT,
+        env=environment)
+    assert run(env).stdout.split() == ["built", "fonts"]
+    [module] = (tmp_path / "cache").glob("pipeline/weasyprint-ffi/*/*.py")
+    module.write_text("", encoding="utf-8")
+    assert run(env).stdout.split() == ["built", "fonts"]
+    data = module.read_bytes()
+    at = data.find(b"_types = b") + 20
+    module.write_bytes(data[:at] + b"\\x07" + data[at:])
+    done = run(env)
+    assert done.returncode == 0 and done.stdout.split() == ["built", "fonts"], done.stderr
+    (tmp_path / "a-file").write_text("")
+    done = run({**os.environ, "XDG_CACHE_HOME": str(tmp_path / "a-file")})
+    assert done.returncode == 0 and done.stdout.split() == ["own", "fonts"], done.stderr

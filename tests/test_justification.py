@@ -107,3 +107,22 @@ def test_the_ink_check_sees_lines_that_touch(tmp_path):
         html.paragraph_leading, pdf_lines.PAUSE_MARK_GAP_EM = saved
     (tmp_path / "sura.pdf").write_bytes(data)
     assert touching_lines(tmp_path / "sura.pdf") != []
+
+
+def test_double_spaces_lose_no_word_and_stay_on_the_page(tmp_path):
+    """Two spaces are one glue: the layout engine collapses them, so the
+    composer's word joiner goes after the last (after the first, it joined
+    the whole paragraph into one line off the page)."""
+    pytest.importorskip("pymupdf")
+    import pymupdf
+    words = ["كلمة", "عربية", "طويلة"] * 12
+    source = tmp_path / "double.md"
+    source.write_text('---\ntitle: "ت"\n---\n' + "  ".join(words) + ".  ثم " +
+                      "  ".join(words) + "\n", encoding="utf-8")
+    [result] = build([source], tmp_path / "out", BuildSettings(formats=("pdf",), force=True))
+    assert result.ok, result.error
+    with pymupdf.open(str(result.outputs["pdf"])) as document:
+        shown = [(w[4], w[0], w[2], page.rect.width) for page in document
+                 for w in page.get_text("words")]
+    assert sum(1 for w in shown if w[0].strip(".") in words) == 2 * len(words)
+    assert [w for w in shown if w[1] < 0 or w[2] > w[3]] == []

@@ -36,12 +36,14 @@ tests/test_compat.py checks them.
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
 import hashlib
 import importlib.util
 import io
 import os
 import re
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -62,18 +64,23 @@ def load() -> str:
         return _STATE.setdefault("how", "loaded")
     if os.environ.get("PIPELINE_WEASYPRINT_FFI") == "own":
         return _own()
+    path = None
     try:
         source = _ffi_source()
         declarations = declarations_of(source)
         path = _cached_module(declarations)
-        built = not path.exists()
+        built = not _intact(path)
         if built:
             _write_module(declarations, path)
         prebuilt = _import_module(path)
-    except (OSError, ValueError, ImportError, SyntaxError):
-        return _own()
-    digest = _digest(declarations)
-    if not _import_with(prebuilt, digest):
+        digest = _digest(declarations)
+        imported = _import_with(prebuilt, digest)
+    except (OSError, ValueError, ImportError, SyntaxError, AttributeError, TypeError):
+        imported = False
+    if not imported:
+        if path is not None:  # rebuilt at the next start
+            with contextlib.suppress(OSError):
+                path.unlink()
         return _own()
     _STATE["how"] = "built" if built else "prebuilt"
     return _STATE["how"]
@@ -131,6 +138,18 @@ def _cached_module(declarations: str) -> Path:
     return cache_dir() / "weasyprint-ffi" / key / f"{_MODULE}.py"
 
 
+def _intact(path: Path) -> bool:
+    """Whether the cached module is the one this process wrote: its bytes
+    match the digest written beside it. A module cut short or changed (cffi
+    reads its type table unchecked: a changed byte can crash the process) is
+    written again."""
+    try:
+        kept = path.with_suffix(".sha256").read_text(encoding="ascii").strip()
+        return hashlib.sha256(path.read_bytes()).hexdigest() == kept
+    except OSError:
+        return False
+
+
 def _write_module(declarations: str, path: Path) -> None:
     """cffi's out-of-line ABI module for ``declarations``, written atomically."""
     import cffi
@@ -148,7 +167,10 @@ def _write_module(declarations: str, path: Path) -> None:
         # make_ffi(cls), with the class that checks WeasyPrint's cdef.
         if code.count(_MADE) != 1:
             raise ValueError("cffi's generated module has another shape")
-        Path(temporary).write_text(code.replace(_MADE, _MAKER), encoding="utf-8")
+        code = code.replace(_MADE, _MAKER)
+        Path(temporary).write_text(code, encoding="utf-8")
+        digest = path.with_suffix(".sha256")
+        digest.write_text(hashlib.sha256(code.encode()).hexdigest() + "\n", encoding="ascii")
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -185,10 +207,12 @@ def _import_with(prebuilt, digest: str) -> bool:
     cffi.FFI = lambda *args, **kwargs: ffi
     try:
         import weasyprint  # noqa: F401
-    except _Mismatch:
+    except Exception as failure:  # nothing half-imported is left for the fallback
         for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[name]
-        return False
+        if isinstance(failure, _Mismatch):
+            return False
+        raise
     finally:
         cffi.FFI = original
     return True
@@ -199,9 +223,7 @@ def shipped_font_configuration(text_family: str):
     @font-face faces given to it, and ``text_family`` for the generic names."""
     load()
     from weasyprint.text.fonts import FontConfiguration
-    from ..fonts import cache_dir
-    folder = cache_dir() / "fontconfig"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = _fontconfig_folder()
     family = escape(text_family)
     aliases = "".join(
         f"<alias binding=\"same\"><family>{generic}</family><prefer><family>{family}</family>"
@@ -217,6 +239,23 @@ def shipped_font_configuration(text_family: str):
         os.replace(temporary, configuration)
     with _environment(FONTCONFIG_FILE=str(configuration)):
         return FontConfiguration()
+
+
+def _fontconfig_folder() -> Path:
+    """Where the private configuration is written: the user's cache, else
+    (a read-only home, a cache path that is a file) a folder of this
+    process's own in the system's temporary folder."""
+    from ..fonts import cache_dir
+    if "fontconfig" not in _STATE:
+        folder = cache_dir() / "fontconfig"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            tempfile.NamedTemporaryFile(dir=folder).close()  # writable?
+        except OSError:
+            folder = Path(tempfile.mkdtemp(prefix="pipeline-fontconfig-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _STATE["fontconfig"] = str(folder)
+    return Path(_STATE["fontconfig"])
 
 
 @contextlib.contextmanager

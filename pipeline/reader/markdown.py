@@ -7,6 +7,7 @@ no format can follow) is returned as warnings with the line they concern.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -53,6 +54,9 @@ def markdown() -> MarkdownIt:
           .use(container_plugin, "faq"))
     md.linkify.set({"fuzzy_link": False, "fuzzy_email": False, "fuzzy_ip": False})
     md.linkify.add("ftp:", None).add("//", None)
+    # a bare address shows as the author typed it (markdown-it would show
+    # "https://xn--mgbh0fb.xn--kgbechtv/" decoded to Arabic)
+    md.normalizeLinkText = lambda link: link
     return md
 
 
@@ -275,6 +279,11 @@ class BodyReader:
         children = self._inlines(node.children, line)
         href = str(node.attrs.get("href") or "")
         target = link_target(href)
+        if node.markup == "linkify" and any(
+                unicodedata.category(ch) == "Cf" for ch in plain_text(tuple(children))):
+            # an invisible mark inside a bare address ("…com\u200f/x") would
+            # send the link to another host than the one that shows
+            target = None
         if target is None:
             self.warnings.append(Diagnostic(
                 f"link target {href!r} is not a web or mail address: kept as text",

@@ -21,9 +21,9 @@ from markupsafe import Markup
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
 from .breaks import (
-    Composition, address_html, compose_breaks, is_address, keep_names_whole, paragraph_leading,
-    tie_last_words, unwrap_last_token, vowelled,
+    address_html, is_address, keep_names_whole, tie_last_words, unwrap_last_token,
 )
+from .paragraphs import Composition, compose_breaks, paragraph_leading, vowelled
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
 from ..model import (

@@ -25,7 +25,7 @@ from ..options import WriterOptions
 from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
 from . import pdf_marks
-from .breaks import Composition
+from .paragraphs import Composition
 from .pdf_glyphs import GlyphLayer
 
 RUNNING_HEAD_PT = 9.0

@@ -122,14 +122,17 @@ def _follow_line(layer: GlyphLayer, box: LineBox) -> None:
 
 
 def _words(glyphs: list[Glyph]):
-    """Runs of right-to-left glyphs between spaces, in visual order."""
+    """Runs of right-to-left glyphs between spaces, in visual order; a glyph
+    that draws nothing (the word joiner before a pause mark) is passed over,
+    so that a word and its pause mark are one word."""
     word: list[Glyph] = []
     for glyph in glyphs:
-        if is_space(glyph) or glyph.empty or not glyph.rtl or (
-                word and (glyph.item != word[-1].item)):
+        if glyph.empty:
+            continue
+        if is_space(glyph) or not glyph.rtl or (word and (glyph.item != word[-1].item)):
             if word:
                 yield word
-            word = [] if (is_space(glyph) or glyph.empty or not glyph.rtl) else [glyph]
+            word = [] if (is_space(glyph) or not glyph.rtl) else [glyph]
             continue
         word.append(glyph)
     if word:
@@ -148,14 +151,23 @@ def _carrier(word: list[Glyph]) -> tuple[int, Glyph] | None:
         else:
             clusters.append([glyph])
     clusters.reverse()  # logical order
-    join = elongation_join([c[0].text for c in clusters])
+    letters: list[list[Glyph]] = []
+    for cluster in clusters:  # a vowel mark shaped apart belongs to its letter
+        if letters and all(unicodedata.combining(ch) for ch in cluster[0].text):
+            letters[-1] = letters[-1] + cluster
+        else:
+            letters.append(cluster)
+    join = elongation_join(["".join(dict.fromkeys(g.text for g in c)) for c in letters])
     if join is None:
         return None
-    before, after = clusters[join.before], clusters[join.before + 1]
+    before, after = letters[join.before], letters[join.before + 1]
     if any(g.dy for g in before + after if g.natural):
         return None  # a cursive join that lifts a letter: a tatweel would not meet it
-    carrier = max(after, key=lambda g: word.index(g))
-    if carrier.dx or carrier.dy or abs(carrier.advance - carrier.natural) >= 1 or not carrier.natural:
+    drawn = [g for g in after if g.natural]
+    if not drawn:
+        return None
+    carrier = max(drawn, key=lambda g: word.index(g))
+    if carrier.dx or carrier.dy or abs(carrier.advance - carrier.natural) >= 1:
         return None
     return join.priority, carrier
 

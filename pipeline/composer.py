@@ -18,8 +18,9 @@ kashidas with ``place_kashidas``. Nothing here imports WeasyPrint.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from .kashida import share_slack
 
 SPACE_SHRINK_EM = 0.08
 """How much narrower than the font's own a justified paragraph's word space
@@ -201,8 +202,7 @@ def place_kashidas(slack: float, spaces: int, candidates: list[Candidate],
         chosen.append(candidate)
     if not chosen:
         return [], slack
-    each = min(policy.kashida_most, left / len(chosen))
-    each = math.floor(each / quantum + 1e-9) * quantum
+    each, _ = share_slack(left, len(chosen), quantum, policy.kashida_most)
     if each < least:
         return [], slack
     return [(c, each) for c in chosen], slack - each * len(chosen)

@@ -15,6 +15,7 @@ and draws what it chooses.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
 
 # Unicode joining types (ArabicShaping.txt) of the Arabic letters the shipped
@@ -146,5 +147,5 @@ def share_slack(slack: float, words: int, quantum: float, most: float) -> tuple[
     if words <= 0 or slack <= 0:
         return 0.0, max(slack, 0.0)
     each = min(slack / words, most)
-    each = (each // quantum) * quantum
+    each = math.floor(each / quantum + 1e-9) * quantum  # 0.4 / 0.02 is 19.999…
     return each, slack - each * words

@@ -126,7 +126,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
             textbox.style["font_size"], textbox.justification_spacing,
             textbox.position_x, textbox.position_y))
         layer.kashida_seconds += time.perf_counter() - started
-    marks, _ = leading_marks(glyphs)
+    marks = leading_marks(glyphs)
     stream.set_text_matrix(*matrix.values)
     _show(stream, glyphs, layer)
     if marks:  # drawn again, for pdf.js (pdf_lines.leading_marks)

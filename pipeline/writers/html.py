@@ -20,10 +20,6 @@ from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
-from .breaks import (
-    address_html, is_address, keep_names_whole, tie_last_words, unwrap_last_token,
-)
-from .paragraphs import Composition, compose_breaks, paragraph_leading, vowelled
 from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
 from ..model import (
@@ -34,6 +30,10 @@ from ..model import (
 from ..transforms import (
     block_direction, block_text, item_text, iter_nodes, plain_text, table_min_width_em,
 )
+from .breaks import (
+    address_html, is_address, keep_names_whole, tie_last_words, unwrap_last_token,
+)
+from .paragraphs import Composition, compose_breaks, paragraph_leading, vowelled
 
 
 # How much narrower than a body paragraph a list item's, a quotation's and a
@@ -109,7 +109,7 @@ class HtmlTranslator:
     _pending: list[Note] = field(default_factory=list, init=False)
     _last_level: int = field(default=1, init=False)
     composition: Composition | None = None
-    """Compose justified paragraphs (the PDF: ``breaks.compose_breaks``)."""
+    """Compose justified paragraphs (the PDF: ``paragraphs.compose_breaks``)."""
     vowelled_leading: float | None = None
     """The leading every vowelled paragraph of the article gets (the PDF)."""
     _list_depth: int = field(default=0, init=False)

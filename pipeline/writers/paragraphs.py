@@ -50,15 +50,16 @@ def compose_breaks(inlines: tuple[Inline, ...], indent_em: float,
                    composition: Composition) -> tuple[Inline, ...]:
     """``inlines`` with a word joiner after every space the composer does not
     break at (and inside words after a hyphen, slash or dash), so that the
-    layout engine can break only where the whole paragraph is best broken.
-    Left as they are where a piece is not plain text in the text face."""
+    layout engine can break only where the whole paragraph is best broken;
+    a line break ends a line no glue can justify. Left as they are where a
+    piece is not text (a picture, a line break) or not in the shipped fonts."""
     styled = _styled_characters(inlines)
     if styled is None:
         return inlines
     text = "".join(item[0] for item in styled)
     if any(ord(ch) not in composition.covered for ch in text if ch not in " \u00a0"):
         return inlines
-    words, breakable, spaces = _measured_words(styled, composition)
+    words, breakable, spaces = _measured_words(styled, text, composition)
     width = composition.measure_em - indent_em - composition.margin_em
     breaks = compose(words, breakable, width, composition.policy)
     if breaks is None:
@@ -207,7 +208,7 @@ _NOTE_CALL_SIZE = 0.7
 """The call's size against the text (print.css.j2: ``::footnote-call``)."""
 
 
-def _measured_words(styled: list[Styled], composition: Composition):
+def _measured_words(styled: list[Styled], text: str, composition: Composition):
     """The composer's words, whether the space after each may break (a
     no-break space may not), and where each such space stands in the text."""
     words: list[Word] = []
@@ -223,7 +224,6 @@ def _measured_words(styled: list[Styled], composition: Composition):
                 current = []
         else:
             current.append(item)
-    text = "".join(item[0] for item in styled)
     for k, at in enumerate(spaces[:-1]):
         if breakable[k] and not may_break_at(text, at):
             breakable[k] = False

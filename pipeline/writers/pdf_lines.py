@@ -238,9 +238,8 @@ def _hb_font(data: bytes, index: int):
 
 
 
-def leading_marks(glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
-    """The marks a line would draw before its first letter, and the rest of
-    it. A right-to-left line is drawn from its left end, its last letter's
+def leading_marks(glyphs: list[Glyph]) -> list[Glyph]:
+    """The marks a line draws before its first letter. A right-to-left line is drawn from its left end, its last letter's
     marks first; pdf.js (Firefox) adds a mark to the text it is building
     without looking where it stands, and gave a line's last vowel to the line
     above. Drawn again after the rest of the line, where they stand (a
@@ -257,6 +256,4 @@ def leading_marks(glyphs: list[Glyph]) -> tuple[list[Glyph], list[Glyph]]:
             leading.append(glyph)
             continue
         break
-    if not leading:
-        return [], glyphs
-    return leading, [g for g in glyphs if not any(g is m for m in leading)]
+    return leading

@@ -168,3 +168,16 @@ def test_the_definite_article_is_not_stretched_from_its_noun():
     from pipeline.kashida import word_joins
     for word, article in (("الصلاة", 1), ("والشهوات", 2), ("بالكتاب", 2)):
         assert article not in [j.before for j in word_joins(list(word))], word
+
+
+def test_the_composer_is_a_room_of_its_own():
+    """Pure functions over ems: it imports neither WeasyPrint nor the compat
+    layer nor any writer (they call it)."""
+    import ast
+    import pipeline.composer as composer
+    from pathlib import Path
+    tree = ast.parse(Path(composer.__file__).read_text(encoding="utf-8"))
+    imported = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                 for alias in node.names}
+    assert imported <= {"__future__", "dataclasses", "kashida"}, imported

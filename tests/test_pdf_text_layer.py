@@ -27,8 +27,11 @@ import readers  # noqa: E402
 ARTICLES = [BUNDLED] + (sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
                         if CORPUS.is_dir() else [])
 READERS = ("poppler", "pdfium", "pdf.js")
-# What the issue asks: the bundled article ≥ 99.5%, every corpus article ≥ 99%.
+# What the issues ask: the bundled article ≥ 99.5%, every corpus article ≥ 99%,
+# the two Open Source Guides texts (Latin inside Arabic) ≥ 99.5% with poppler.
 WANTED = {BUNDLED.stem: 0.995}
+WANTED_OF = {("poppler", "osg_how_to_contribute_ar"): 0.995,
+             ("poppler", "osg_legal_ar"): 0.995}
 # Known gaps, held as floors and reported as expected failures (pytest's
 # XFAIL line gives the figure) until they are solved:
 # - PDFium's own bidi (fx_bidi) leaves spaces and punctuation between Latin
@@ -69,7 +72,7 @@ def test_readers_get_every_word_back_in_order(article_pdfs, source, reader):
     expected = source_words(source.read_text(encoding="utf-8"))
     share, missing = readers.share_in_order(expected, readers.READERS[reader](
         article_pdfs[source.stem]))
-    wanted = WANTED.get(source.stem, 0.99)
+    wanted = WANTED_OF.get((reader, source.stem), WANTED.get(source.stem, 0.99))
     floor = KNOWN_GAPS.get((reader, source.stem))
     if floor is not None and share < wanted:
         assert share >= floor, f"{share:.1%} < floor {floor:.1%}; lost: {missing[:20]}"

@@ -162,3 +162,16 @@ def test_a_short_latin_name_in_a_printed_headline_stays_on_one_line():
     long = plain_text(keep_names_whole(isolated_line(
         "قال إن the quick brown fox jumps over the lazy dog أمس")))
     assert "\u00a0" not in long
+
+
+def test_docx_headline_and_deck_are_set_against_the_start_not_justified(wire):
+    """They inherited Normal's justification: LibreOffice stretched a
+    two-line headline with kashidas. Every style that is not body text is
+    set against the start (w:jc start, Word 2010 on and LibreOffice)."""
+    with zipfile.ZipFile(wire["docx"]) as z:
+        root = etree.fromstring(z.read("word/styles.xml"))
+    jc = {s.find(f"{W}name").get(f"{W}val"): s.find(f"{W}pPr/{W}jc")
+          for s in root.iter(f"{W}style")}
+    for name in ("Title", "Subtitle", "Kicker", "Byline", "Credit", "heading 2"):
+        assert jc[name] is not None and jc[name].get(f"{W}val") == "start", name
+    assert jc["Normal"].get(f"{W}val") == "both"

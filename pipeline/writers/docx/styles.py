@@ -170,6 +170,11 @@ def _define(style, styles, spec: StyleSpec, family: str, lang_bidi: str, rtl: bo
         child(ppr, "w:jc", w_val="both")
     elif spec.center:
         child(ppr, "w:jc", w_val="center")
+    elif spec.base is not None:
+        # set against the start (the right, in Arabic) rather than inheriting
+        # Normal's justification: LibreOffice stretched a two-line headline
+        # with kashidas and left "Pro" alone on its last line
+        child(ppr, "w:jc", w_val="start")
     if spec.outline is not None:
         child(ppr, "w:outlineLvl", w_val=spec.outline)
     ordered(ppr, PPR_ORDER)

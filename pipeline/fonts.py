@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
+import itertools
 import json
 import os
 import unicodedata
@@ -158,8 +159,8 @@ def ink_extent_em(word: str, path: Path) -> tuple[float, float]:
             continue
         top, bottom = max(top, high), min(bottom, low)
     for height in pause_heights:
-        # and as much air again above it: it must read as its line's, not the
-        # line above's
+        # with PAUSE_MARK_AIR_EM of white above it: it must read as its
+        # line's mark, not the line above's
         top = max(top, top + PAUSE_MARK_GAP_EM * face.upem + height
                   + PAUSE_MARK_AIR_EM * face.upem)
     return top / face.upem, bottom / face.upem
@@ -192,18 +193,15 @@ def text_width_em(text: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
     """How wide ``text`` is set, in ems: each run of characters in the face
     that draws it (the text family, else the first shipped family that has
     them, as the PDF's font fallback chooses), shaped by HarfBuzz."""
-    width, run, family = 0.0, "", None
-    for ch in text + "\0":
-        chosen = TEXT_FAMILY if ch == "\0" else (family_for(ch, fonts_dir) or TEXT_FAMILY)
-        if run and (chosen != family or ch == "\0"):
-            if family == TEXT_FAMILY:
-                width += word_width_em(run, fonts_dir, bold, italic)
-            else:
-                width += shaped_width_em(run, next(
-                    f.path for f in shipped_faces(fonts_dir) if f.family == family))
-            run = ""
-        run += ch if ch != "\0" else ""
-        family = chosen
+    width = 0.0
+    for family, run in itertools.groupby(
+            text, key=lambda ch: family_for(ch, fonts_dir) or TEXT_FAMILY):
+        run = "".join(run)
+        if family == TEXT_FAMILY:
+            width += word_width_em(run, fonts_dir, bold, italic)
+        else:
+            width += shaped_width_em(run, next(
+                f.path for f in shipped_faces(fonts_dir) if f.family == family))
     return width
 
 

@@ -96,13 +96,14 @@ def test_the_ink_check_sees_lines_that_touch(tmp_path):
         pytest.skip(f"the corpus is not at {CORPUS}")
     options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11),
                             source_dir=sura.parent)
-    saved = html.paragraph_leading, pdf_lines.PAUSE_MARK_GAP_EM
+    saved = html.paragraph_leading, html.vowelled_leading, pdf_lines.PAUSE_MARK_GAP_EM
     html.paragraph_leading = lambda content, composition: None
+    html.vowelled_leading = lambda paragraphs, composition: None
     pdf_lines.PAUSE_MARK_GAP_EM = 10.0  # never lowered
     try:
         data, _ = pdf.render(load_article(sura), options)
     finally:
-        html.paragraph_leading, pdf_lines.PAUSE_MARK_GAP_EM = saved
+        html.paragraph_leading, html.vowelled_leading, pdf_lines.PAUSE_MARK_GAP_EM = saved
     (tmp_path / "sura.pdf").write_bytes(data)
     assert touching_lines(tmp_path / "sura.pdf") != []
 

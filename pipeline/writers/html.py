@@ -33,7 +33,9 @@ from ..transforms import (
 from .breaks import (
     address_html, is_address, keep_names_whole, tie_last_words, unwrap_last_token,
 )
-from .paragraphs import Composition, compose_breaks, paragraph_leading, vowelled
+from .paragraphs import (
+    Composition, compose_breaks, paragraph_leading, vowelled, vowelled_leading,
+)
 
 
 # How much narrower than a body paragraph a list item's, a quotation's and a
@@ -375,9 +377,7 @@ def body_html(article: Article, image_href: Callable[[str], str] = str,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
                                 measure_em=measure_em, width_em=width_em, block_em=block_em,
                                 composition=composition,
-                                vowelled_leading=composition and max(
-                                    (paragraph_leading(n.content, composition) or 0
-                                     for n in iter_nodes(article)
-                                     if isinstance(n, Paragraph) and vowelled(n.content)),
-                                    default=None) or None)
+                                vowelled_leading=composition and vowelled_leading(
+                                    (n.content for n in iter_nodes(article)
+                                     if isinstance(n, Paragraph)), composition))
     return translator.blocks(article.blocks) + translator.pending_notes()

@@ -12,6 +12,7 @@ from typing import Callable
 
 from ..composer import Policy, Word, compose, emergency_glue
 from ..kashida import elongation_join
+from ..pages import LEADING
 from ..model import Code, Emphasis, Inline, LineBreak, Note, Strong, Text
 from ..transforms import WORD_JOINER, WRAPPERS, plain_text
 
@@ -35,7 +36,7 @@ class Composition:
     ink_of: Callable[[str, bool, bool], tuple[float, float]] | None = None
     """How far a word's ink reaches above and below the baseline (text, bold,
     italic → ems), for the leading of vowelled text."""
-    leading_em: float = 1.8
+    leading_em: float = LEADING
     """The body's own distance between baselines (print.css.j2)."""
     ink_gap_em: float = 0.12
     """The least white between the ink of one line and the next."""
@@ -151,6 +152,13 @@ def vowelled(inlines: tuple[Inline, ...]) -> bool:
     return letters > 0 and sum(1 for ch in text if unicodedata.combining(ch)) > VOWELLED * letters
 
 
+def vowelled_leading(paragraphs, composition: Composition) -> float | None:
+    """The leading every vowelled one of ``paragraphs`` (their inlines) gets:
+    the most any of them needs, so that a sura's verses keep one rhythm."""
+    return max((paragraph_leading(p, composition) or 0 for p in paragraphs if vowelled(p)),
+               default=0) or None
+
+
 def paragraph_leading(inlines: tuple[Inline, ...], composition: Composition) -> float | None:
     """The distance between baselines a paragraph needs so that no ink of one
     line touches the next (vowel marks above and below, pause marks), when
@@ -159,15 +167,10 @@ def paragraph_leading(inlines: tuple[Inline, ...], composition: Composition) -> 
     if styled is None or composition.ink_of is None:
         return None
     top = bottom = 0.0
-    word: list[Styled] = []
-    for item in [*styled, (" ", False, False, "")]:
-        if item[0] not in (" ", "\u00a0"):
-            word.append(item)
-            continue
-        if word and any(unicodedata.combining(ch) for ch, *_ in word):
+    for word, _, _ in _words_of(styled):
+        if any(unicodedata.combining(ch) for ch, *_ in word):
             high, low = composition.ink_of("".join(c[0] for c in word), word[0][1], word[0][2])
             top, bottom = max(top, high), min(bottom, low)
-        word = []
     needed = top - bottom + composition.ink_gap_em
     return round(needed, 2) if needed > composition.leading_em else None
 
@@ -214,20 +217,27 @@ def _measured_words(styled: list[Styled], text: str, composition: Composition):
     words: list[Word] = []
     breakable: list[bool] = []
     spaces: list[int] = []
-    current: list[Styled] = []
-    for position, item in enumerate([*styled, (" ", False, False, "")]):
-        if item[0] in (" ", "\u00a0"):
-            if current:
-                words.append(_word(current, composition))
-                breakable.append(item[0] == " ")
-                spaces.append(position)
-                current = []
-        else:
-            current.append(item)
+    for word, separator, position in _words_of(styled):
+        words.append(_word(word, composition))
+        breakable.append(separator == " ")
+        spaces.append(position)
     for k, at in enumerate(spaces[:-1]):
         if breakable[k] and not may_break_at(text, at):
             breakable[k] = False
     return words, breakable, spaces
+
+
+def _words_of(styled: list[Styled]):
+    """Each word (its characters), the space that ends it (a space, a no-break
+    space, or a space past the end) and where that space stands."""
+    current: list[Styled] = []
+    for position, item in enumerate([*styled, (" ", False, False, "")]):
+        if item[0] in (" ", "\u00a0"):
+            if current:
+                yield current, item[0], position
+                current = []
+        else:
+            current.append(item)
 
 
 # UAX #14's rules at a space, as the layout engine applies them: never before

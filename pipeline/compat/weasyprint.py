@@ -124,7 +124,7 @@ def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
         started = time.perf_counter()
         elongate(glyphs, layer, LineBox(
             textbox.style["font_size"], textbox.justification_spacing,
-            textbox.position_x, textbox.position_y))
+            textbox.position_x, textbox.position_y, id(stream)))
         layer.kashida_seconds += time.perf_counter() - started
     marks = leading_marks(glyphs)
     stream.set_text_matrix(*matrix.values)

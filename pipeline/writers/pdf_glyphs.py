@@ -90,7 +90,7 @@ class GlyphLayer:
         self.compose_seconds = 0.0
         """Time the paragraph composer took to choose the breaks (likewise)."""
         self.line: tuple[int, float] | None = None
-        """The line being drawn: (its page's stream, its baseline)."""
+        """The line being drawn: (its page, its top), as ``pdf_lines.LineBox`` gives them."""
         self.line_kashidas: list[float] = []
         """Where the kashidas of that line stand across the page (points)."""
         self.above: list[float] = []

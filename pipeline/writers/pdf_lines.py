@@ -36,6 +36,8 @@ class LineBox:
     """Its left edge on the page (points)."""
     y: float
     """Its top on the page (points): boxes of one line share it."""
+    page: int = 0
+    """Which page it is drawn on (any number that tells pages apart)."""
 
 
 @dataclass(slots=True)
@@ -76,12 +78,10 @@ def elongate(glyphs: list[Glyph], layer: GlyphLayer, box: LineBox) -> None:
     _follow_line(layer, box)
     slack = box.justification_spacing * len(spaces) / em  # ems
     candidates, places = [], {}
-    x = box.x
-    positions = []
+    where, x = {}, box.x  # each glyph's left edge on the page, points
     for glyph in glyphs:
-        positions.append(x)
+        where[id(glyph)] = x
         x += glyph.advance * glyph.font_size / 1000
-    where = {id(g): p for g, p in zip(glyphs, positions)}
     for number, word in enumerate(_words(glyphs)):
         found = _carrier(word)
         if found is not None:
@@ -90,9 +90,9 @@ def elongate(glyphs: list[Glyph], layer: GlyphLayer, box: LineBox) -> None:
             places[candidate] = found[1]
     # a space as set before justification (its glyph's advance, less the
     # paragraph's word-spacing), in ems
-    space = spaces[0].advance * spaces[0].font_size / 1000 / em \
+    natural_space = spaces[0].advance * spaces[0].font_size / 1000 / em \
         - box.justification_spacing / em
-    policy = kashida_policy(space)
+    policy = kashida_policy(natural_space)
     chosen, _ = place_kashidas(
         slack, len(spaces), candidates, policy,
         above=tuple(x / em for x in layer.above), taken=len(layer.line_kashidas),
@@ -114,7 +114,7 @@ def elongate(glyphs: list[Glyph], layer: GlyphLayer, box: LineBox) -> None:
 def _follow_line(layer: GlyphLayer, box: LineBox) -> None:
     """Note a new line when this box stands on another baseline than the last
     one drawn: the kashidas of the line before become the ones to avoid."""
-    line = (0, round(box.y, 1))
+    line = (box.page, round(box.y, 1))
     if line != layer.line:
         layer.above = layer.line_kashidas
         layer.line_kashidas = []

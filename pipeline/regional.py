@@ -4,7 +4,10 @@ The article's ``lang`` tag (``ar``, ``ar-EG``, ``ar-SY``, ``ar-MA`` …) decides
 through Babel's copy of the Unicode CLDR, the month names, the long date
 pattern and the digits of what the pipeline itself writes: page numbers, list
 numbers and the byline's date. ``digits`` (front matter, settings, command
-line) overrides the digits; the body's own digits are never rewritten.
+line) overrides the digits; where nothing sets them, the digits the article's
+own numbers are written in win over the language's (``written_digits``), so
+that a page never mixes the body's ٥٨ with folios and notes in 1 2 3. The
+body's own digits are never rewritten.
 
 Format-neutral: every writer takes its byline and its numbering from here.
 """
@@ -14,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 
-from .model import Article
+from .model import Article, Text
+from .transforms import iter_nodes
 
 DIGIT_STYLES = ("arabic-indic", "western")
 """What ``digits:`` accepts."""
@@ -50,6 +54,29 @@ def numbering_system(lang: str, digits: str = "") -> str:
         return _STYLE_SYSTEM[digits]
     system = _locale(lang).default_numbering_system
     return system if system in _SYSTEM_DIGITS else "latn"
+
+
+def written_digits(article: Article) -> str:
+    """The digits the article's own numbers are written in (headline, deck
+    and text, code aside), as a ``digits:`` value: the system most of its
+    numbers use; "" when it writes none, or as many of each. A token with
+    Latin letters in it ("96/9/EC", "Wi-Fi 7" counts its 7) is Latin text,
+    not a number of the article's."""
+    meta = article.meta
+    texts = [meta.title, meta.description,
+             *(n.text for n in iter_nodes(article) if isinstance(n, Text))]
+    counts = {"western": 0, "arabic-indic": 0}
+    for token in " ".join(texts).split():
+        if any("a" <= ch.lower() <= "z" for ch in token):
+            continue
+        if any(ch in _SYSTEM_DIGITS["latn"] for ch in token):
+            counts["western"] += 1
+        elif any(ch in _SYSTEM_DIGITS["arab"] or ch in _SYSTEM_DIGITS["arabext"]
+                 for ch in token):
+            counts["arabic-indic"] += 1
+    if counts["western"] == counts["arabic-indic"]:
+        return ""
+    return max(counts, key=counts.get)
 
 
 def digit_style(lang: str, digits: str = "") -> str:

@@ -43,7 +43,8 @@ BODY = "نص فيه الرقم 18 كما كُتب.\n\n1. أول\n2. ثان\n"
 
 
 @pytest.mark.parametrize("front, digits", [
-    ('lang: ar-SY', "arabic-indic"),
+    ('lang: ar-SY\ndigits: arabic-indic', "arabic-indic"),
+    ('lang: ar-SY', "western"),  # the body's "18": its digits, not the language's
     ('lang: ar-MA', "western"),
     ('lang: ar-SY\ndigits: western', "western"),
 ])

@@ -19,7 +19,7 @@ from ..model import Article, CodeBlock, Figure, Heading, ListItem, Paragraph, Ta
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
-from ..regional import digit_style
+from ..regional import digit_style, written_digits
 from ..resources import load_images, locate
 from ..schema import ARTICLE_DEFAULTS
 from ..pages import PAPERS, TABLE_TYPE, measure_em, table_setting
@@ -100,7 +100,8 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
     if len(stem.encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
                             hint="rename it: the outputs are named after it")
-    digits = digit_style(article.meta.lang, settings.digits or article.meta.digits)
+    digits = digit_style(article.meta.lang,
+                         settings.digits or article.meta.digits or written_digits(article))
     return WriterOptions(
         stem=stem,
         images=load_images(article, path.parent, text),

@@ -75,6 +75,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
         column_gap=f"{COLUMN_GAP_MM:g}mm",
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
         word_spacing=f"{-SPACE_SHRINK_EM:g}em", leading=f"{LEADING:g}",
+        start_side="right" if article.meta.dir == "rtl" else "left",
     )
     return css
 

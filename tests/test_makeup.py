@@ -1,0 +1,161 @@
+"""Page makeup as a newspaper prints it, measured on the built PDFs: the notes
+under one short rule on the start side with raised numbers, one digit system
+a page, short tables whole, headings with their text, two columns that flow
+and pages that run to the foot of the text block."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.building.builder import BuildSettings, build
+from pipeline.pages import PAPERS, layout
+
+from conftest import BUNDLED, FIXTURES
+
+MM = 72 / 25.4
+NEWS = FIXTURES / "news" / "election-results.md"
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+
+
+def _open(path):
+    import pymupdf
+    return pymupdf.open(str(path))
+
+
+def _build(source, folder, **settings):
+    [r] = build([source], folder, BuildSettings(formats=("pdf",), force=True, **settings))
+    assert r.ok, r.error
+    return r
+
+
+def _spans(page):
+    """Every text span of a page: (bbox, origin, text, size)."""
+    out = []
+    for block in page.get_text("dict")["blocks"]:
+        for line in block.get("lines", []):
+            for s in line["spans"]:
+                if s["text"].strip():
+                    out.append((tuple(s["bbox"]), tuple(s["origin"]), s["text"].strip(),
+                                s["size"]))
+    return out
+
+
+def _rules(page, top: float, bottom: float):
+    """Horizontal grey or black runs drawn between ``top`` and ``bottom`` (points):
+    (y, x0, x1) of each row of pixels that holds one over 5 pt long."""
+    import pymupdf
+    zoom = 4
+    clip = pymupdf.Rect(0, top, page.rect.width, bottom)
+    pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, colorspace="gray")
+    rows = []
+    for y in range(pix.height):
+        row = pix.samples[y * pix.stride:y * pix.stride + pix.width]
+        dark = [x for x, v in enumerate(row) if v < 200]
+        if not dark:
+            continue
+        # the longest run of touching dark pixels
+        best, start = (0, 0, 0), dark[0]
+        for a, b in zip(dark, dark[1:] + [None]):
+            if b != a + 1:
+                if a - start > best[0]:
+                    best = (a - start, start, a)
+                start = b
+        if best[0] / zoom > 5 * 8:  # longer than eight em dashes of text: a rule
+            rows.append((top + y / zoom, best[1] / zoom, best[2] / zoom))
+    rules, last = [], None
+    for y, x0, x1 in rows:  # rows a pixel apart are one rule
+        if last is not None and y - last < 1.5:
+            last = y
+            continue
+        rules.append((y, x0, x1))
+        last = y
+    return rules
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    out = {}
+    for columns in (1, 2):
+        folder = tmp_path_factory.mktemp(f"news-{columns}")
+        out[columns] = _build(NEWS, folder, columns=columns).outputs["pdf"]
+    return out
+
+
+@pytest.mark.parametrize("columns", (1, 2))
+def test_the_notes_stand_under_one_short_rule_on_the_start_side(news, columns):
+    measure = layout("a4", columns)
+    with _open(news[columns]) as pdf:
+        page = pdf[0]
+        spans = _spans(page)
+        notes = [s for s in spans if "الأولية تشمل" in s[2]]
+        assert notes, "the first note is on page 1"
+        note_top = notes[0][0][1]
+        # everything from the last body line over the notes to the folio
+        body = [s for s in spans if s[0][3] < note_top - 2 and s[3] > 9]
+        rules = _rules(page, max(s[0][3] for s in body) + 1, note_top)
+        assert len(rules) == 1, rules  # one rule, none stray under the notes
+        [(y, x0, x1)] = rules
+        block_right = page.rect.width - measure.inner_mm * MM  # page 1: a left page, bound right
+        block = (PAPERS["a4"].width_mm - measure.inner_mm - measure.outer_mm) * MM
+        assert abs(x1 - block_right) < 2  # on the start (right) side of the text block
+        assert 0.28 * block < x1 - x0 < 0.4 * block  # about a third of the measure
+        below = _rules(page, note_top, page.rect.height)
+        assert below == [], below
+
+
+def test_note_numbers_are_raised_at_the_call_and_before_the_note(news):
+    with _open(news[1]) as pdf:
+        spans = _spans(pdf[0])
+    note = next(s for s in spans if "الأولية تشمل" in s[2])
+    marker = [s for s in spans if s[2] == "1" and abs(s[0][1] - note[0][1]) < note[3]]
+    assert marker, "the note's number stands on its first line"
+    assert marker[0][3] < note[3] * 0.9  # smaller
+    assert marker[0][1][1] < note[1][1] - 1  # its baseline over the note's
+
+
+DIGITS_SOURCE = """---
+title: نسبة المشاركة ٥٨ في المئة
+description: النتائج في ٣ دوائر
+author: مكتب المدينة
+date: 2026-05-17
+{front}---
+
+فاز المرشحون بـ ١٢ مقعدًا من ٢٤، بعد فرز دام ١٨ ساعة[^a] في Wi-Fi 7 وiOS 18.
+
+## ثم
+
+""" + "\n\n".join(["نص يملأ الصفحة " * 60] * 8) + """
+
+[^a]: أعيد العد في ٣ صناديق.
+"""
+
+
+def _digits_of(pdf_path):
+    """The folios, note numbers and byline of a PDF: what the pipeline wrote."""
+    with _open(pdf_path) as pdf:
+        folios = [page.get_text("words")[-1][4] for page in pdf]
+        spans = _spans(pdf[0])
+    byline = next(s[2] for s in spans if "مكتب المدينة" in s[2] or "مايو" in s[2])
+    note = next(s[2] for s in spans if s[3] < 9 and s[2].strip("0123456789٠١٢٣٤٥٦٧٨٩") == "")
+    return folios, note, byline
+
+
+@pytest.mark.parametrize("front, system", [("", ARABIC_INDIC), ("lang: ar-EG\n", ARABIC_INDIC),
+                                           ("digits: western\n", "0123456789")])
+def test_the_pipelines_digits_follow_the_bodys_when_no_setting_names_them(tmp_path, front,
+                                                                         system):
+    source = tmp_path / "article.md"
+    source.write_text(DIGITS_SOURCE.format(front=front), encoding="utf-8")
+    folios, note, byline = _digits_of(_build(source, tmp_path / "out").outputs["pdf"])
+    written = "".join(folios) + note + "".join(ch for ch in byline if ch.isdigit())
+    assert len(folios) >= 2 and written and all(ch in system for ch in written), \
+        (folios, note, byline)
+
+
+def test_a_body_in_western_digits_sets_western_folios_in_a_language_of_arabic_indic(tmp_path):
+    text = DIGITS_SOURCE.translate(str.maketrans(ARABIC_INDIC, "0123456789"))
+    source = tmp_path / "article.md"
+    source.write_text(text.format(front="lang: ar-EG\n"), encoding="utf-8")
+    folios, note, byline = _digits_of(_build(source, tmp_path / "out").outputs["pdf"])
+    written = "".join(folios) + note + "".join(ch for ch in byline if ch.isdigit())
+    assert all(ch in "0123456789" for ch in written), (folios, note, byline)

@@ -45,6 +45,9 @@ LIST_INDENT_EM = 1.6
 QUOTE_INDENT_EM = 3.0
 ANSWER_INDENT_EM = 1.8
 
+WHOLE_TABLE_ROWS = 10
+"""A table of this many rows or fewer is never split over pages or columns."""
+
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
 # prints as plain text.
 _SAFE_SCHEMES = ("http", "https", "mailto", "")
@@ -315,8 +318,10 @@ class HtmlTranslator:
         block_em = self.block_em or self.measure_em
         setting = table_setting(table_min_width_em(table, self.width_em) * TABLE_TYPE,
                                 self.measure_em, block_em) if self.measure_em else "column"
-        wide = ' class="wide"' if setting == "small" else ""
-        table_html = (f'<table dir="{self.base_dir}"{wide}>\n<thead>\n{cells(table.head, "th")}'
+        classes = " ".join(filter(None, ("wide" if setting == "small" else "",
+                                         "whole" if len(table.rows) <= WHOLE_TABLE_ROWS else "")))
+        classes = f' class="{classes}"' if classes else ""
+        table_html = (f'<table dir="{self.base_dir}"{classes}>\n<thead>\n{cells(table.head, "th")}'
                       f"</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
         if self.measure_em:  # a page: the print stylesheet fits it to the measure
             if setting != "column" and block_em > self.measure_em:
@@ -352,9 +357,8 @@ class HtmlTranslator:
         return "".join(parts)
 
     def answer(self, blocks: tuple[Block, ...]) -> str:
-        # in two columns a FAQ spans both (print.css.j2): its lines are wider
-        wider = self.block_em - self.measure_em if self.block_em else 0
-        with self.indented(ANSWER_INDENT_EM - wider):
+        # a FAQ stands in its column, as the text does (print.css.j2)
+        with self.indented(ANSWER_INDENT_EM):
             return self.blocks(blocks)
 
 

@@ -18,6 +18,11 @@ justification); everything else WeasyPrint draws as before. The reaches:
 - ``weasyprint.svg.text`` and ``TAGS`` (the SVG text function, wrapped by
   ``shaped_svg_text``), which iterates ``node.text``, an ElementTree text.
 
+- ``Page._page_box`` (each rendered page's box tree, which
+  ``writers.pdf_fill`` moves blocks in), ``Box.translate``, ``Box.background``
+  (its ``layers``' painting and positioning areas and clipped boxes) and
+  ``Page.__init__`` (links, anchors and bookmarks gathered again).
+
 tests/test_compat.py checks each of them against the installed WeasyPrint.
 """
 
@@ -48,6 +53,42 @@ def glyph_layer(layer: GlyphLayer):
         yield layer
     finally:
         _LAYER.reset(token)
+
+
+def laid_out_pages(document) -> list:
+    """The box tree of each page of a rendered ``Document``, top to bottom."""
+    return [page._page_box for page in document.pages]
+
+
+def move_down(box, dy: float) -> None:
+    """Move a laid-out block ``dy`` px down, with the backgrounds WeasyPrint
+    placed for it and its descendants at layout (``box.background``'s
+    painting and positioning areas, in page coordinates, which
+    ``Box.translate`` leaves behind)."""
+    box.translate(dy=dy)
+    stack = [box]
+    while stack:
+        b = stack.pop()
+        background = getattr(b, "background", None)
+        if background is not None and background.layers:
+            b.background = background._replace(layers=[_moved_layer(layer, dy)
+                                                        for layer in background.layers])
+        stack.extend(b.all_children() if hasattr(b, "all_children") else ())
+
+
+def _moved_layer(layer, dy: float):
+    def down(area):  # a colour's layer has no positioning area ("unused")
+        return (area[0], area[1] + dy, *area[2:]) if isinstance(area, (tuple, list)) else area
+    return layer._replace(painting_area=down(layer.painting_area),
+                          positioning_area=down(layer.positioning_area),
+                          clipped_boxes=[down(b) for b in layer.clipped_boxes or ()])
+
+
+def gather_targets_again(document) -> None:
+    """Links, anchors and bookmarks read again from boxes that were moved."""
+    from weasyprint.document import Page
+    for page in document.pages:
+        Page.__init__(page, page._page_box)
 
 
 def _install() -> None:

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..compat.weasyprint import glyph_layer
+from ..compat.weasyprint import gather_targets_again, glyph_layer, laid_out_pages, move_down
 from ..composer import SPACE_SHRINK_EM, kashida_policy, spaces_policy
 from ..compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
 from ..facts import facts_for
@@ -26,6 +26,7 @@ from .html import TEMPLATES_DIR, template_env
 from .page import FONT_STACK, font_faces_css, render_page
 from . import pdf_marks
 from .paragraphs import Composition
+from .pdf_fill import PX_PER_PT, fill
 from .pdf_glyphs import GlyphLayer
 
 RUNNING_HEAD_PT = 9.0
@@ -142,13 +143,12 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
             extra = {"pdf_tags": True, "output_intent": "srgb"}
         layer = GlyphLayer(justify=options.pdf.justify)
         layer.compose_seconds = compose_seconds
+        settings = dict(pdf_variant=variant, **extra, pdf_identifier=options.identifier.encode())
         with glyph_layer(layer):
-            pdf = document.write_pdf(
-                stylesheets=[fonts, stylesheet], font_config=font_config(),
-                counter_style=counters,
-                pdf_variant=variant, **extra,
-                pdf_identifier=options.identifier.encode(),
-                finisher=_finisher(article, options, layer))
+            pages = document.render(stylesheets=[fonts, stylesheet], font_config=font_config(),
+                                    counter_style=counters, **settings)
+            full_pages(pages, options)
+            pdf = pages.write_pdf(finisher=_finisher(article, options, layer), **settings)
     finally:
         logger.removeHandler(failures)
     if failures.messages:
@@ -156,6 +156,13 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
                             hint="only files inside the article's folder, fonts/ and "
                                  "templates/ can be used")
     return pdf, layer
+
+
+def full_pages(document, options: WriterOptions) -> None:
+    """Every page but the last run to the text block's foot (``pdf_fill``)."""
+    line_px = layout(options.pdf.paper, options.pdf.columns).body_pt * LEADING * PX_PER_PT
+    fill(laid_out_pages(document), line_px, move_down)
+    gather_targets_again(document)
 
 
 def composition(options: WriterOptions) -> Composition:

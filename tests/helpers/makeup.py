@@ -100,7 +100,7 @@ def read_pages(pdf_path, paper: str, columns: int, rtl: bool = True) -> list[Pag
             for item in flow:
                 if measure.columns == 1:
                     cols[0].append(item)
-                elif item.x1 - item.x0 > column_width + 2 or (
+                elif item.x1 - item.x0 > column_width + 6 or (
                         number == 1 and item.bottom < columns_top):
                     spanning.append(item)
                 else:

@@ -142,3 +142,15 @@ def test_weasyprint_starts_as_weasyprint_setup_expects():
     assert "ffi = cffi.FFI()" in source and "import cffi" in source
     assert weasyprint_setup._weasyprint_version() == __import__("weasyprint").__version__
     assert "FcInitLoadConfigAndFonts()" in inspect.getsource(FontConfiguration.__init__)
+
+
+def test_weasyprint_pages_hold_the_boxes_full_pages_move():
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import Box
+    from weasyprint.layout.background import BackgroundLayer
+
+    assert "self._page_box = page_box" in inspect.getsource(Page.__init__)
+    assert "gather_anchors(page_box" in inspect.getsource(Page.__init__)
+    assert list(inspect.signature(Box.translate).parameters)[:3] == ["self", "dx", "dy"]
+    for field in ("painting_area", "positioning_area", "clipped_boxes"):
+        assert field in BackgroundLayer._fields, field

@@ -62,6 +62,11 @@ def cover_jpeg(meta: Meta, fonts_dir: Path, byline: str = "", photo: bytes = b""
     title_leading, deck_leading, gap = int(title_size * 1.55), 100, 190
     block = len(title_lines) * title_leading + gap + len(deck_lines) * deck_leading
     y = max(MARGIN, (HEIGHT - block) // 2 - 120)  # a little above the middle
+    if photo:  # the kicker, the headline and deck, the byline and credit
+        for top, bottom in ((MARGIN - 40, MARGIN + 120), (y - 70, y + block + 40),
+                            (HEIGHT - 300, HEIGHT)):
+            image = _behind_text(image, top, bottom)
+        draw = ImageDraw.Draw(image)
     y = set_text(title_lines, title_font, y, title_leading, INK) + 80
     draw.rectangle((WIDTH / 2 - 160, y, WIDTH / 2 + 160, y + 10), fill=RULE)
     set_text(deck_lines, deck_font, y + gap - 80, deck_leading, MUTED)
@@ -88,6 +93,21 @@ def _photo_ground(photo: bytes):
         filled = ImageOps.fit(picture, (WIDTH, HEIGHT), Image.Resampling.LANCZOS)
     shade = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     return Image.blend(filled, shade, 0.62)
+
+
+SCRIM_OPACITY = 0.72
+"""How much of the cover's ground colour covers the photo behind the headline
+and deck: a light sky under the deck, darkened only by the photo's shade,
+read at 3:1; under the scrim too the deck is 4.5:1 and more."""
+
+
+def _behind_text(image, top: int, bottom: int):
+    """The photo with a band of the ground colour behind the headline and deck."""
+    from PIL import Image
+    band = image.crop((0, max(0, top), WIDTH, min(HEIGHT, bottom)))
+    shade = Image.new("RGB", band.size, PAPER)
+    image.paste(Image.blend(band, shade, SCRIM_OPACITY), (0, max(0, top)))
+    return image
 
 
 @functools.lru_cache(maxsize=8)

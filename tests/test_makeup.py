@@ -207,3 +207,56 @@ def test_a_table_of_eleven_rows_may_split_between_rows_with_its_header_repeated(
             pages = [p.get_text() for p in document]
         headers = max(headers, sum("المعنية" in p for p in pages))
     assert headers >= 2
+
+
+def _luminance(rgb) -> float:
+    """WCAG 2's relative luminance of an sRGB colour."""
+    def linear(c):
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_the_epub_covers_deck_reads_at_four_and_a_half_to_one_over_a_light_photo(tmp_path):
+    import subprocess
+    import zipfile
+
+    from PIL import Image
+
+    from conftest import require_tool
+
+    # the worst photo for light type: a white sky
+    Image.new("RGB", (1200, 900), (250, 250, 250)).save(tmp_path / "sky.png")
+    source = tmp_path / "article.md"
+    source.write_text("---\ntitle: قائمتان تتقاسمان المجلس البلدي\ndescription: نسبة المشاركة "
+                      "ترتفع إلى ٥٨ في المئة، والمستقلون يخسرون نصف مقاعدهم\ncover: sky.png\n"
+                      "---\n\nنص.\n", encoding="utf-8")
+    [r] = build([source], tmp_path / "out", BuildSettings(formats=("epub",)))
+    assert r.ok, r.error
+    book = tmp_path / "book"
+    with zipfile.ZipFile(r.outputs["epub"]) as z:
+        z.extractall(book)
+    [page] = book.rglob("cover.xhtml")
+    chromium = require_tool("chromium", "apt-get install chromium")
+    shot = tmp_path / "cover.png"
+    subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--hide-scrollbars", "--force-device-scale-factor=1",
+                    "--window-size=800,1200", f"--screenshot={shot}", page.as_uri()],
+                   capture_output=True, timeout=120)
+    with Image.open(shot) as rendered:
+        rendered = rendered.convert("RGB")
+        width, height = rendered.size
+        pixels = rendered.load()
+        # the gold rule under the headline; the deck's first line under it
+        rule = next(y for y in range(height) for x in range(width // 5, width * 4 // 5, 4)
+                    if (lambda p: p[0] > 170 and 130 < p[1] < 190 and p[2] < 90)(pixels[x, y]))
+        band = [pixels[x, y] for y in range(rule + 20, min(height, rule + 110))
+                for x in range(width // 5, width * 4 // 5, 2)]  # the page's margins aside
+    lights = sorted(_luminance(p) for p in band)
+    ground = lights[len(lights) // 2]  # most of the band is the ground under the type
+    ink = lights[int(len(lights) * 0.995)]  # the deck's strokes, the lightest
+    assert ink > ground * 2, "the deck is drawn in the band"
+    assert (ink + 0.05) / (ground + 0.05) >= 4.5, (ink, ground)

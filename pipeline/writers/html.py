@@ -117,12 +117,18 @@ class HtmlTranslator:
     """Compose justified paragraphs (the PDF: ``paragraphs.compose_breaks``)."""
     vowelled_leading: float | None = None
     """The leading every vowelled paragraph of the article gets (the PDF)."""
+    _after_paragraph: bool = field(default=False, init=False)
     _list_depth: int = field(default=0, init=False)
     _indent_em: float = field(default=0, init=False)
     _last_token: Inline | None = field(default=None, init=False)
 
     def blocks(self, blocks: tuple[Block, ...]) -> str:
-        return "".join(self.block(b) for b in blocks)
+        out, before = [], None
+        for b in blocks:
+            self._after_paragraph = isinstance(before, Paragraph)
+            out.append(self.block(b))
+            before = b
+        return "".join(out)
 
     def block(self, b: Block) -> str:
         if isinstance(b, Heading):
@@ -132,8 +138,11 @@ class HtmlTranslator:
             return (f"<h{b.level}{ident}{self.dir_attr(b.content)}>"
                     f"{self.inlines(self.tied(content))}</h{b.level}>\n")
         if isinstance(b, Paragraph):
+            # a paragraph after a paragraph opens indented (print.css.j2: p + p)
+            indent = self.composition.run_on_indent_em if (
+                self.composition and self._after_paragraph) else 0
             return (f"<p{self.dir_attr(b.content)}{self.leading(b.content)}>"
-                    f"{self.inlines(self.composed(self.tied(b.content)))}</p>\n")
+                    f"{self.inlines(self.composed(self.tied(b.content), indent))}</p>\n")
         if isinstance(b, BulletList):
             return f"<ul>\n{''.join(self.item(i) for i in b.items)}</ul>\n"
         if isinstance(b, OrderedList):
@@ -155,11 +164,12 @@ class HtmlTranslator:
             return self.figure(b)
         raise TypeError(f"unknown block {type(b).__name__}")
 
-    def composed(self, content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    def composed(self, content: tuple[Inline, ...], first_line_em: float = 0
+                 ) -> tuple[Inline, ...]:
         """A justified paragraph with its breaks chosen by the composer."""
         if self.composition is None:
             return content
-        return compose_breaks(content, self._indent_em, self.composition)
+        return compose_breaks(content, self._indent_em, self.composition, first_line_em)
 
     def leading(self, content: tuple[Inline, ...]) -> str:
         """Room between the lines of vowelled text (the PDF), as a style: what

@@ -40,6 +40,9 @@ class Composition:
     """The body's own distance between baselines (print.css.j2)."""
     ink_gap_em: float = 0.12
     """The least white between the ink of one line and the next."""
+    run_on_indent_em: float = 0
+    """The first-line indent of a paragraph that follows a paragraph (two
+    columns: no space between paragraphs, so that lines keep to one grid)."""
 
 
 _BREAKABLE_INSIDE = "-/\u2013\u2014"
@@ -48,12 +51,13 @@ at its chosen spaces only."""
 
 
 def compose_breaks(inlines: tuple[Inline, ...], indent_em: float,
-                   composition: Composition) -> tuple[Inline, ...]:
+                   composition: Composition, first_line_em: float = 0) -> tuple[Inline, ...]:
     """``inlines`` with a word joiner after every space the composer does not
     break at (and inside words after a hyphen, slash or dash), so that the
     layout engine can break only where the whole paragraph is best broken;
     a line break ends a line no glue can justify. Left as they are where a
-    piece is not text (a picture, a line break) or not in the shipped fonts."""
+    piece is not text (a picture, a line break) or not in the shipped fonts;
+    ``first_line_em``: the first line's indent, which its first word carries."""
     styled = _styled_characters(inlines)
     if styled is None:
         return inlines
@@ -61,6 +65,8 @@ def compose_breaks(inlines: tuple[Inline, ...], indent_em: float,
     if any(ord(ch) not in composition.covered for ch in text if ch not in " \u00a0"):
         return inlines
     words, breakable, spaces = _measured_words(styled, text, composition)
+    if first_line_em and words:
+        words[0] = replace(words[0], width=words[0].width + first_line_em)
     width = composition.measure_em - indent_em - composition.margin_em
     breaks = compose(words, breakable, width, composition.policy)
     if breaks is None:

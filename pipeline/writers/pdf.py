@@ -30,6 +30,9 @@ from .pdf_fill import PX_PER_PT, fill
 from .pdf_glyphs import GlyphLayer
 
 RUNNING_HEAD_PT = 9.0
+RUN_ON_INDENT_EM = 1.0
+"""Two columns: a paragraph after a paragraph opens this far in, with no space
+over it (print.css.j2), as a newspaper sets its columns on one baseline grid."""
 
 
 def running_title(article: Article, options: WriterOptions) -> str:
@@ -77,6 +80,8 @@ def print_css(article: Article, options: WriterOptions) -> str:
         page_counter="arabic-indic" if options.digits == "arabic-indic" else "decimal",
         word_spacing=f"{-SPACE_SHRINK_EM:g}em", leading=f"{LEADING:g}",
         start_side="right" if article.meta.dir == "rtl" else "left",
+        run_on_indent=f"{RUN_ON_INDENT_EM:g}em",
+        grid_line=f"{measure.body_pt * LEADING:g}pt",
     )
     return css
 
@@ -177,7 +182,9 @@ def composition(options: WriterOptions) -> Composition:
         covered=coverage(options.fonts_dir),
         ink_of=lambda text, bold, italic: ink_extent_em(text, face_path(
             options.fonts_dir, bold, italic)),
-        leading_em=LEADING)
+        leading_em=LEADING,
+        run_on_indent_em=RUN_ON_INDENT_EM if layout(options.pdf.paper,
+                                                    options.pdf.columns).columns > 1 else 0)
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ what fits where is WeasyPrint's decision alone.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 PX_PER_PT = 4 / 3
@@ -22,6 +23,8 @@ OPENS_WITH_PICTURE = ("figure", "table", "img", "pre")
 """What a column or page may open with after a short one: too tall to pull back."""
 MOST_PER_SPACE_LINES = 1.5
 """The most one space between blocks grows, in body lines: more reads as a hole."""
+LEAST_WHITE = 0.3
+"""The least white, in body lines, a block pulled up to the grid keeps over it."""
 HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 
@@ -35,18 +38,118 @@ class Flow:
     foot: float | None
     """Where the run should end (px from the page's top); None where it ends
     where it falls (the last page)."""
+    grid_top: float | None = None
+    """Two columns: the top of the set, where the baseline grid both columns
+    share starts."""
+    room: float = 0
+    """How low the run may reach when its lines are put on the grid."""
+    group: int = 0
+    """Runs side by side (the columns of one set) share it."""
 
 
 def fill(page_boxes: list, line_px: float, move_down) -> None:
-    """Spread each run's slack between its blocks, on every page but the last;
-    on the last, the columns of a set are brought to one foot.
+    """Put the lines of two columns on one grid and spread each run's slack
+    between its blocks, on every page but the last; on the last, the columns
+    of a set are brought to one foot.
     ``move_down(box, dy)`` moves a laid-out block and what it paints."""
     flows = [flow for number, page in enumerate(page_boxes)
              for flow in _flows(page, last=number == len(page_boxes) - 1)]
+    plans = {k: plan for k, flow in enumerate(flows) if flow.grid_top is not None
+             and (plan := _grid_plan(flow, line_px)) is not None}
     for k, flow in enumerate(flows):
-        if flow.foot is not None:
+        if k in plans:
+            foot = flow.foot
+            if foot is None:  # the last page: every column to the longest one's foot
+                foot = max(plans[j].bottom if j in plans else _bottom(flows[j].blocks[-1])
+                           for j, other in enumerate(flows) if other.group == flow.group)
+            _put_on_grid(plans[k], foot, line_px, move_down, flow.foot is not None)
+        elif flow.foot is not None:
             _spread(flow, flows[k + 1].blocks[0] if k + 1 < len(flows) else None, line_px,
                     move_down)
+
+
+@dataclass
+class GridPlan:
+    parts: list
+    shifts: list[float]
+    """How far down each block goes to stand on the grid."""
+    bottom: float
+    """Where the run's last line ends then."""
+
+
+def _grid_plan(flow: Flow, line_px: float) -> GridPlan | None:
+    """Each block of a column moved down to put its first baseline on the grid
+    of body lines the set's columns share (a paragraph's further lines follow
+    at the body's leading); None where that would run past the run's room."""
+    parts = [part for b in flow.blocks for part in _parts(b)]
+    body = next((line for part in parts if _tag(part) == "p"
+                 for line in _lines(part) if abs(line.height - line_px) < 0.5), None)
+    if body is None:
+        return None
+    origin = flow.grid_top + body.baseline
+    # a column too full for all its blocks on the grid puts as many as it can,
+    # from the top
+    for snapped in range(len(parts), 0, -1):
+        plan = _snapped(parts, snapped, origin, flow.grid_top, line_px)
+        if plan.bottom <= flow.room + 0.5:
+            return plan
+    return None
+
+
+def _snapped(parts: list, snapped: int, origin: float, top: float, line_px: float
+             ) -> GridPlan:
+    """The first ``snapped`` blocks on the grid, the rest moved with them."""
+    shift, shifts, above = 0.0, [], None
+    for number, part in enumerate(parts):
+        # a heading's, a table's or a picture's lines keep their own rhythm (a
+        # heading is whole lines high: print.css.j2); the block after it
+        # comes back to the grid
+        first = None if _tag(part) in OPENS_WITH_PICTURE + HEADING_TAGS or \
+            number >= snapped else next(_lines(part), None)
+        if first is not None:
+            baseline = first.position_y + first.baseline + shift
+            steps = math.ceil((baseline - origin) / line_px - 0.02)
+            # up to the grid line above where the white over the block allows
+            # (a heading's or a table's margin), else down to the one below
+            white = part.position_y + part.margin_top + shift - (
+                top if above is None else above)
+            if white - (baseline - origin - (steps - 1) * line_px) >= LEAST_WHITE * line_px:
+                steps -= 1
+            shift += origin + steps * line_px - baseline
+        shifts.append(shift)
+        above = _bottom(part) + shift
+    return GridPlan(parts, shifts, _bottom(parts[-1]) + shift)
+
+
+def _put_on_grid(plan: GridPlan, foot: float, line_px: float, move_down,
+                 between_paragraphs: bool) -> None:
+    """The plan carried out, and whole lines of the slack left to ``foot``
+    given one over each heading in turn, then (``between_paragraphs``: not
+    on the last page, where a column may end short) over each paragraph: the
+    grid holds and the foot is reached."""
+    parts = plan.parts
+    spare = int((foot - plan.bottom) / line_px + 0.02)
+    gaps = [k for k, part in enumerate(parts) if k and _tag(part) in HEADING_TAGS] + [
+        k for k, part in enumerate(parts) if between_paragraphs and k
+        and _tag(part) not in HEADING_TAGS and _tag(parts[k - 1]) not in HEADING_TAGS]
+    added = [0.0] * len(parts)
+    for k in gaps[:max(spare, 0)]:
+        added[k] = line_px
+    extra = 0.0
+    for part, own, more in zip(parts, plan.shifts, added):
+        extra += more
+        if own + extra:
+            move_down(part, own + extra)
+
+
+def _lines(box):
+    """The line boxes of a block, top to bottom."""
+    if type(box).__name__ == "LineBox":
+        yield box
+        return
+    for child in getattr(box, "children", ()):
+        if hasattr(child, "position_y") and not type(child).__name__.startswith("Inline"):
+            yield from _lines(child)
 
 
 def _spread(flow: Flow, opening, line_px: float, move_down) -> None:
@@ -101,11 +204,13 @@ def _flows(page_box, last: bool):
         column_set = [c for c in column_set if any(hasattr(b, "translate") for b in c.children)]
         if not column_set:
             continue
-        foot = page_foot
+        foot = room = page_foot
         if last or k + 1 < len(sets):  # a spanning block under the set, or the end
             foot = max(_bottom(c.children[-1]) for c in column_set)
+            room = foot if k + 1 < len(sets) else page_foot
         for column in column_set:
-            yield Flow([b for b in column.children if hasattr(b, "translate")], foot)
+            yield Flow([b for b in column.children if hasattr(b, "translate")],
+                       None if last else foot, column.position_y, room, id(column_set))
 
 
 OPEN_CONTAINERS = ("section", "ul", "ol", "div")

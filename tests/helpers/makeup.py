@@ -67,12 +67,27 @@ def read_pages(pdf_path, paper: str, columns: int, rtl: bool = True) -> list[Pag
                     continue
                 for ln in block.get("lines", []):
                     spans = [s for s in ln["spans"] if s["text"].strip()]
-                    if not spans:
-                        continue
-                    x0, y0, x1, y1 = ln["bbox"]
-                    size = max(s["size"] for s in spans)
-                    items.append(Item(y0, y1, x0, x1, "".join(s["text"] for s in spans), size,
-                                      max(s["origin"][1] for s in spans if s["size"] == size)))
+                    # lines of both columns on one baseline may come as one
+                    sides = {}
+                    for s in spans:
+                        middle = (s["bbox"][0] + s["bbox"][2]) / 2
+                        side = measure.columns > 1 and middle > (left + right) / 2
+                        sides.setdefault(side, []).append(s)
+                    gutter = (min((s["bbox"][0] for s in sides.get(True, ())), default=0)
+                              - max((s["bbox"][2] for s in sides.get(False, ())), default=0))
+                    if len(sides) == 2 and gutter > COLUMN_GAP_MM * MM * 0.8:
+                        groups = list(sides.values())
+                    else:
+                        groups = [spans] if spans else []
+                    for group in groups:
+                        x0 = min(s["bbox"][0] for s in group)
+                        x1 = max(s["bbox"][2] for s in group)
+                        y0 = min(s["bbox"][1] for s in group)
+                        y1 = max(s["bbox"][3] for s in group)
+                        size = max(s["size"] for s in group)
+                        items.append(Item(y0, y1, x0, x1, "".join(s["text"] for s in group),
+                                          size, max(s["origin"][1] for s in group
+                                                    if s["size"] == size)))
             for image in page.get_image_info():
                 x0, y0, x1, y1 = image["bbox"]
                 if not any(i.picture and abs(i.top - y0) < 1 for i in items):
@@ -151,3 +166,20 @@ def opens_with_picture(page: Page, column: int = 0) -> bool:
         return False
     first = items[0]
     return first.picture or (first.size and first.size < page.line / LEADING * 0.95)
+
+
+def baseline_offsets(page: Page) -> list[float]:
+    """For each body line of the start column with a body line beside it in
+    the other (within half a line), how far apart their baselines are (pt)."""
+    body = page.line / LEADING
+    lines = [[i for i in column if i.text and abs(i.size - body) < 0.3]
+             for column in page.columns]
+    if len(lines) < 2:
+        return []
+    offsets = []
+    for line in lines[0]:
+        beside = min(lines[1], key=lambda other: abs(other.baseline - line.baseline),
+                     default=None)
+        if beside is not None and abs(beside.baseline - line.baseline) < page.line / 2:
+            offsets.append(beside.baseline - line.baseline)
+    return offsets

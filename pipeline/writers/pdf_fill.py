@@ -129,12 +129,16 @@ def _put_on_grid(plan: GridPlan, foot: float, line_px: float, move_down,
     grid holds and the foot is reached."""
     parts = plan.parts
     spare = int((foot - plan.bottom) / line_px + 0.02)
-    gaps = [k for k, part in enumerate(parts) if k and _tag(part) in HEADING_TAGS] + [
-        k for k, part in enumerate(parts) if between_paragraphs and k
-        and _tag(part) not in HEADING_TAGS and _tag(parts[k - 1]) not in HEADING_TAGS]
+    between = [k for k, part in enumerate(parts) if between_paragraphs and k
+               and _tag(part) not in HEADING_TAGS and _tag(parts[k - 1]) not in HEADING_TAGS]
+    # over headings first (two lines each at most), then between paragraphs,
+    # between a list's items last
+    headings = [k for k, part in enumerate(parts) if k and _tag(part) in HEADING_TAGS]
+    gaps = headings * 2 + sorted(
+        between, key=lambda k: _tag(parts[k]) == "li" and _tag(parts[k - 1]) == "li")
     added = [0.0] * len(parts)
     for k in gaps[:max(spare, 0)]:
-        added[k] = line_px
+        added[k] += line_px
     extra = 0.0
     for part, own, more in zip(parts, plan.shifts, added):
         extra += more

@@ -90,24 +90,26 @@ def _grid_plan(flow: Flow, line_px: float) -> GridPlan | None:
     # a column too full for all its blocks on the grid puts as many as it can,
     # from the top
     for snapped in range(len(parts), 0, -1):
-        plan = _snapped(parts, snapped, origin, flow.grid_top, line_px)
+        plan = _snapped(parts, snapped, origin, flow.grid_top, line_px, body.baseline)
         if plan.bottom <= flow.room + 0.5:
             return plan
     return None
 
 
-def _snapped(parts: list, snapped: int, origin: float, top: float, line_px: float
-             ) -> GridPlan:
+def _snapped(parts: list, snapped: int, origin: float, top: float, line_px: float,
+             body_baseline: float) -> GridPlan:
     """The first ``snapped`` blocks on the grid, the rest moved with them."""
     shift, shifts, above = 0.0, [], None
     for number, part in enumerate(parts):
-        # a heading's, a table's or a picture's lines keep their own rhythm (a
-        # heading is whole lines high: print.css.j2); the block after it
-        # comes back to the grid
-        first = None if _tag(part) in OPENS_WITH_PICTURE + HEADING_TAGS or \
-            number >= snapped else next(_lines(part), None)
+        # a table's or a picture's lines keep their own rhythm, the block
+        # after it comes back to the grid; a heading (whole lines high:
+        # print.css.j2) goes where the first line of its text stands on it
+        first = None if _tag(part) in OPENS_WITH_PICTURE or number >= snapped else next(
+            _lines(part), None)
         if first is not None:
             baseline = first.position_y + first.baseline + shift
+            if _tag(part) in HEADING_TAGS:
+                baseline = part.position_y + part.margin_height() + body_baseline + shift
             steps = math.ceil((baseline - origin) / line_px - 0.02)
             # up to the grid line above where the white over the block allows
             # (a heading's or a table's margin), else down to the one below

@@ -24,7 +24,8 @@ OPENS_WITH_PICTURE = ("figure", "table", "img", "pre")
 MOST_PER_SPACE_LINES = 1.5
 """The most one space between blocks grows, in body lines: more reads as a hole."""
 LEAST_WHITE = 0.3
-"""The least white, in body lines, a block pulled up to the grid keeps over it."""
+"""The least white, in body lines, a block pulled up to the grid keeps over it
+(a heading twice as much)."""
 HEADING_TAGS = ("h2", "h3", "h4", "h5", "h6")
 
 
@@ -115,7 +116,8 @@ def _snapped(parts: list, snapped: int, origin: float, top: float, line_px: floa
             # (a heading's or a table's margin), else down to the one below
             white = part.position_y + part.margin_top + shift - (
                 top if above is None else above)
-            if white - (baseline - origin - (steps - 1) * line_px) >= LEAST_WHITE * line_px:
+            least = LEAST_WHITE * (2 if _tag(part) in HEADING_TAGS else 1) * line_px
+            if white - (baseline - origin - (steps - 1) * line_px) >= least:
                 steps -= 1
             shift += origin + steps * line_px - baseline
         shifts.append(shift)

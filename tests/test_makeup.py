@@ -260,3 +260,35 @@ def test_the_epub_covers_deck_reads_at_four_and_a_half_to_one_over_a_light_photo
     ink = lights[int(len(lights) * 0.995)]  # the deck's strokes, the lightest
     assert ink > ground * 2, "the deck is drawn in the band"
     assert (ink + 0.05) / (ground + 0.05) >= 4.5, (ink, ground)
+
+
+def test_note_numbers_are_raised_on_the_web_page_and_in_the_epub(tmp_path):
+    """Chromium prints the web page and the EPUB's text page; the number before
+    each note stands smaller and higher than the note's words, as in the PDF."""
+    import subprocess
+    import zipfile
+
+    from conftest import require_tool
+
+    chromium = require_tool("chromium", "apt-get install chromium")
+    [r] = build([NEWS], tmp_path / "out", BuildSettings(formats=("html", "epub")))
+    assert r.ok, r.error
+    book = tmp_path / "book"
+    with zipfile.ZipFile(r.outputs["epub"]) as z:
+        z.extractall(book)
+    [chapter] = [p for p in book.rglob("*.xhtml") if "الأولية تشمل" in p.read_text("utf-8")]
+    for number, page in enumerate((r.outputs["html"], chapter)):
+        printed = tmp_path / f"printed-{number}.pdf"
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                        f"--print-to-pdf={printed}", page.as_uri()],
+                       capture_output=True, timeout=120)
+        with _open(printed) as pdf:
+            spans = [s for p in pdf for s in _spans(p)]
+        note = next(s for s in spans if "الأولية تشمل" in s[2])
+        marker = [s for s in spans if s[2] == "1" and abs(s[0][1] - note[0][1]) < note[3]]
+        assert marker, (page.name, "the note's number stands on its first line")
+        assert marker[0][3] < note[3] * 0.9, page.name  # smaller
+        assert marker[0][1][1] < note[1][1] - 1, page.name  # its baseline over the note's

@@ -74,8 +74,9 @@ SCHEMA: tuple[Option, ...] = (
            "spaces widens word spaces only", ("--justify",), choices=JUSTIFICATIONS,
            front_matter="justify", field="justify"),
     Option("digits", "choice", None,
-           "digits of page numbers, list numbers and the byline's date in every format "
-           "(the language's own, from CLDR, when nothing sets it); the body's digits are "
+           "digits of page numbers, note and list numbers and the byline's date in every "
+           "format (when nothing sets it: the digits most of the article's own numbers are "
+           "written in, else the language's own, from CLDR); the body's digits are "
            "never changed",
            ("--digits",), choices=DIGIT_STYLES, front_matter="digits", field="digits"),
     Option("columns", "choice", None,

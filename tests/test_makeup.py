@@ -292,3 +292,16 @@ def test_note_numbers_are_raised_on_the_web_page_and_in_the_epub(tmp_path):
         assert marker, (page.name, "the note's number stands on its first line")
         assert marker[0][3] < note[3] * 0.9, page.name  # smaller
         assert marker[0][1][1] < note[1][1] - 1, page.name  # its baseline over the note's
+
+
+def test_config_says_the_digits_come_from_the_articles_numbers(tmp_path):
+    import subprocess
+    import sys
+
+    source = tmp_path / "article.md"
+    source.write_text(DIGITS_SOURCE.format(front=""), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "pipeline", "config", str(source)],
+                         capture_output=True, text=True, check=True, cwd=tmp_path).stdout
+    [digits] = [line.split(None, 2) for line in out.splitlines() if line.startswith("digits")]
+    assert digits[1:] == ["arabic-indic",
+                          "default (the digits the article's numbers are written in)"]

@@ -369,6 +369,6 @@ def _config(args: argparse.Namespace) -> int:
     articles = [Path(s) for s in args.sources if Path(s).is_file()]
     if len(articles) == 1:  # what that article gets, its front matter included
         from ..building.builder import load_article
-        settings = for_article(settings, load_article(articles[0]).meta)
+        settings = for_article(settings, load_article(articles[0]))
     print(describe(settings))
     return 0

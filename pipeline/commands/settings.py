@@ -198,11 +198,13 @@ def build_fields(in_force: dict[str, "Setting"], length_mm) -> dict[str, Any]:
     return fields
 
 
-def for_article(settings: dict[str, Setting], meta) -> dict[str, Setting]:
+def for_article(settings: dict[str, Setting], article) -> dict[str, Setting]:
     """``settings`` as one article gets them: what no settings file or
     command line set comes from its front matter, else the default the build
-    gives it (its language's digits, A4, kashidas, one column)."""
-    from ..regional import digit_style
+    gives it (the digits its numbers are written in, else its language's; A4,
+    kashidas, one column)."""
+    from ..regional import digit_style, written_digits
+    meta = article.meta
     out = dict(settings)
     for key, setting in settings.items():
         option = OPTIONS[key]
@@ -211,6 +213,8 @@ def for_article(settings: dict[str, Setting], meta) -> dict[str, Setting]:
         given = getattr(meta, option.front_matter, None)
         if given:
             out[key] = Setting(given, "front matter")
+        elif key == "digits" and (written := written_digits(article)):
+            out[key] = Setting(written, "default (the digits the article's numbers are written in)")
         elif key == "digits":
             out[key] = Setting(digit_style(meta.lang), f"default (the digits of {meta.lang})")
         elif key in ARTICLE_DEFAULTS:

@@ -1,14 +1,15 @@
-"""Full pages: vertical justification between blocks, after WeasyPrint has
-laid the pages out and before they are drawn.
+"""Full pages and the two columns' baseline grid: blocks moved down after
+WeasyPrint has laid the pages out and before they are drawn.
 
 Widows, orphans, headings kept with their text and tables kept whole leave a
 page short of the text block's foot (the bundled article's A4 pages ended
 2.3 to 4.0 body lines short). A compositor spreads that slack over the
-spaces between paragraphs, headings, lists and tables of the page, or of each
-column; a page stays short only where the next column or page opens with a
-picture or table that did not fit, and the last page is left as it falls
-(its columns balanced by WeasyPrint). Nothing moves from page to page, so
-what fits where is WeasyPrint's decision alone.
+spaces between paragraphs, headings, lists and tables of the page; a page
+stays short only where the next page opens with a picture or table that did
+not fit, and the last page is left as it falls. In two columns each block's
+first line goes on the grid of body lines both columns share, and the slack
+goes in whole lines, over headings first. Nothing moves from page to page,
+so what fits where is WeasyPrint's decision alone.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Flow:
     share starts."""
     room: float = 0
     """How low the run may reach when its lines are put on the grid."""
-    group: int = 0
+    group: tuple = ()
     """Runs side by side (the columns of one set) share it."""
 
 
@@ -71,7 +72,10 @@ def fill(page_boxes: list, line_px: float, move_down) -> None:
 
 @dataclass
 class GridPlan:
+    """Where a column's blocks go to stand on the grid."""
+
     parts: list
+    """The column's blocks, those of a FAQ and a list one by one."""
     shifts: list[float]
     """How far down each block goes to stand on the grid."""
     bottom: float
@@ -218,7 +222,7 @@ def _flows(page_box, last: bool):
             room = foot if k + 1 < len(sets) else page_foot
         for column in column_set:
             yield Flow([b for b in column.children if hasattr(b, "translate")],
-                       None if last else foot, column.position_y, room, id(column_set))
+                       None if last else foot, column.position_y, room, (id(page_box), k))
 
 
 OPEN_CONTAINERS = ("section", "ul", "ol", "div")

@@ -37,6 +37,7 @@ _CLOSING = {closing: opening for opening, closing in _OPENING.items()}
 # algorithm would reorder; a date or a ratio ("10:30", "1/2") it keeps whole.
 _OPERATORS = frozenset("*=^|~\\<>{}")
 _SPACES = frozenset(" \u00a0")
+_SIGNS = frozenset("+-\u2212\u00b1")
 _OPAQUE = "\ufffc"  # an image or a break: never part of a run
 
 
@@ -94,14 +95,23 @@ def _runs_in(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
         return []
     start, end = anchors[0], anchors[-1] + 1
     if not any(_strong_ltr(text[k]) for k in anchors):
-        # digits alone are a run only when written as code ("{{ 7*7 }}")
-        if not any(text[k] in _OPERATORS for k in range(start, end)):
+        # digits alone are a run only when written as code ("{{ 7*7 }}") or
+        # signed ("-24.1%"): alone, UAX #9 sets a number's sign after it
+        if not (_signed(text, start, lo) or any(text[k] in _OPERATORS for k in range(start, end))):
             return []
     while end < hi and _class(text[end]) == "NSM":
         end += 1  # "cafe\u0301": an accent stays on its letter
     start, end = _attached(text, start, end, lo, hi)
     start, end = _paired(text, start, end, lo, hi)
     return [(start, end)]
+
+
+def _signed(text: str, start: int, lo: int) -> bool:
+    """The number at ``start`` opens with a plus or minus sign of its own, one
+    not between two numbers ("5-10" is a range)."""
+    sign = start - 1
+    return sign >= lo and text[sign] in _SIGNS and (
+        sign == lo or text[sign - 1] in _SPACES or text[sign - 1] in _OPENING)
 
 
 def _attached(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:

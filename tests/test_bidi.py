@@ -43,6 +43,10 @@ from conftest import write_source
     ("المعادلة abc (1*2) هنا.", ["abc (1*2)"]),
     ("قال ((hello) نص) ثم.", ["(hello)"]),  # the outer pair holds Arabic: it stays out
     ("بسعر USD $5 فقط", ["USD $5"]),
+    # a number's own sign stands before it, not after it as UAX #9 alone sets it
+    ("-24.1%", ["-24.1%"]),
+    ("انخفض بنسبة -3.5% و+2 نقطة (−7) هنا", ["-3.5%", "+2", "(−7)"]),
+    ("من 5-10 أيام", []),  # a range, no sign
 ])
 def test_runs(text, runs):
     assert [text[a:b] for a, b in ltr_runs(text)] == runs

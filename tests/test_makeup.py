@@ -305,3 +305,19 @@ def test_config_says_the_digits_come_from_the_articles_numbers(tmp_path):
     [digits] = [line.split(None, 2) for line in out.splitlines() if line.startswith("digits")]
     assert digits[1:] == ["arabic-indic",
                           "default (the digits the article's numbers are written in)"]
+
+
+def test_a_signed_number_in_a_table_keeps_its_sign_before_it(tmp_path):
+    """"-24.1%" in a right-to-left cell: the minus stands left of the digits
+    as written, not after the number where UAX #9 alone would set it."""
+    source = tmp_path / "signed.md"
+    source.write_text("---\ntitle: أرقام\nlang: ar\n---\n\n| الباب | التغير |\n|---|---:|\n"
+                      "| المباني | -24.1% |\n| الطرق | +3.5% |\n", encoding="utf-8")
+    _build(source, tmp_path / "out")
+    with _open(tmp_path / "out" / "signed.pdf") as doc:
+        chars = [(c["c"], c["bbox"][0]) for b in doc[0].get_text("rawdict")["blocks"]
+                 for line in b.get("lines", []) for s in line["spans"] for c in s["chars"]]
+    for sign, digit in (("-", "2"), ("+", "3")):
+        sign_x = next(x for c, x in chars if c == sign)
+        digit_x = next(x for c, x in chars if c == digit)
+        assert sign_x < digit_x, (sign, sign_x, digit_x)

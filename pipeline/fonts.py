@@ -111,6 +111,8 @@ def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
 @functools.lru_cache(maxsize=4096)
 def shaped_width_em(word: str, path: Path) -> float:
     """How wide ``word`` is set in the font at ``path``, in ems (HarfBuzz, kerned)."""
+    if not word:
+        return 0.0  # HarfBuzz gives an empty buffer no positions at all (an empty cell)
     import uharfbuzz as hb
     face = _hb_face(path)
     buffer = hb.Buffer()

@@ -15,7 +15,7 @@ from pipeline.building.builder import BuildSettings, build
 from pipeline.errors import PipelineError
 from pipeline.reader import parse_article, read_article
 
-from conftest import ROOT, write_source
+from conftest import ROOT, require_tool, write_source
 
 
 def refused(tmp_path, body="نص.\n", front='title: "t"', formats=("epub",), files=None,
@@ -361,3 +361,18 @@ def test_a_long_footnote_called_over_and_over_is_refused():
     article, _ = read_article("---\ntitle: t\n---\n\n" + "نص[^a] " * 3 + "\n\n[^a]: قصيرة\n")
     notes = [n for n in article.blocks[0].content if type(n).__name__ == "Note"]
     assert [n.number for n in notes] == [1, 2, 3] and notes[0].blocks is notes[2].blocks
+
+
+def test_a_table_with_an_empty_cell_and_a_short_row_builds_in_every_format(tmp_path):
+    """Results tables have empty cells: measuring a table's width shaped an
+    empty word and the PDF failed with an internal TypeError."""
+    body = "| أ | ب | ج |\n|---|---|---|\n| ١ |  | ٣ |\n| ٤ | ٥ |\n"
+    assert refused(tmp_path, body, formats=("pdf", "docx", "epub")) is None
+    import docx
+    table = docx.Document(str(tmp_path / "out" / "article.docx")).tables[0]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["أ", "ب", "ج"], ["١", "", "٣"], ["٤", "٥", ""]]
+    pdftotext = require_tool("pdftotext", "apt-get install poppler-utils")
+    text = subprocess.run([pdftotext, str(tmp_path / "out" / "article.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert all(digit in text for digit in "١٣٤٥")

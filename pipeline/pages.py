@@ -85,13 +85,24 @@ def measure_em(paper: str, columns: int = 1, across: bool = False) -> float:
     return width_mm * 72 / 25.4 / measure.body_pt
 
 
-def table_setting(needed_em: float, column_em: float, block_em: float) -> str:
+SMALL_TABLE_TYPE = 0.78
+"""A too-wide table's type against a table's (print.css.j2: ``table.wide``)."""
+
+
+def table_setting(needed_em: float, column_em: float, block_em: float,
+                  narrowest_em: float = 0.0) -> str:
     """How a table whose words need ``needed_em`` (wrapped at every space, in
     ems of the body type) is set: ``column`` where the measure holds it (the
     text block, or one column of two); ``across`` both columns where only the
     whole text block does; ``small`` where nothing does (smaller type, long
-    words broken, and across both columns in a two-column page). The PDF
-    writer sets it so and the build warns of ``small`` by this one rule."""
+    words broken, and across both columns in a two-column page); ``stacked``
+    where even that is wider than the text block (``narrowest_em``: every
+    word broken down to its widest letter, in the small type) — each row
+    then stands as "header: value" lines, never past the page. The PDF
+    writer sets it so and the build warns of ``small`` and ``stacked`` by
+    this one rule."""
     if needed_em <= column_em:
         return "column"
-    return "across" if needed_em <= block_em else "small"
+    if needed_em <= block_em:
+        return "across"
+    return "stacked" if narrowest_em > block_em else "small"

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from typing import Iterator
 
+from .pages import SMALL_TABLE_TYPE, TABLE_TYPE, table_setting
 from .model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
@@ -90,6 +91,29 @@ def table_min_width_em(table: Table, width_em=None) -> float:
             longest = max(width_em(w, row is table.head) for w in words)
             columns[n] = max(columns.get(n, 0.0), longest)
     return sum(longest + 1.0 for longest in columns.values())
+
+
+def table_narrowest_em(table: Table, width_em=None) -> float:
+    """About how narrow ``table`` can be set at all, in ems of its type: each
+    word broken down to its widest letter (the print stylesheet breaks a
+    too-wide table's words anywhere), and the cells' padding, in the smaller
+    type such a table gets (``pages.SMALL_TABLE_TYPE``)."""
+    width_em = width_em or (lambda word, bold: 0.5 * len(word))
+    columns: dict[int, float] = {}
+    for row in (table.head, *table.rows):
+        for n, cell in enumerate(row.cells):
+            letters = set(plain_text(cell.content).replace(" ", ""))
+            widest = max((width_em(ch, row is table.head) for ch in letters), default=0.0)
+            columns[n] = max(columns.get(n, 0.0), widest)
+    return sum(widest + 0.6 for widest in columns.values()) * SMALL_TABLE_TYPE
+
+
+def fit_table(table: Table, column_em: float, block_em: float, width_em=None) -> str:
+    """How the PDF sets ``table`` on a page whose column and text block are
+    ``column_em`` and ``block_em`` wide (body ems): ``pages.table_setting``
+    on the table's measured words, for the build's warning and the writer alike."""
+    return table_setting(table_min_width_em(table, width_em) * TABLE_TYPE, column_em, block_em,
+                         table_narrowest_em(table, width_em) * TABLE_TYPE)
 
 
 def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:

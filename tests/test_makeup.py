@@ -5,12 +5,15 @@ and pages that run to the foot of the text block."""
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from pipeline.building.builder import BuildSettings, build
 from pipeline.pages import PAPERS, layout
+from pipeline.regional import number as in_digits
 
-from conftest import BUNDLED, FIXTURES
+from conftest import BUNDLED, FIXTURES, require_tool
 
 MM = 72 / 25.4
 NEWS = FIXTURES / "news" / "election-results.md"
@@ -321,3 +324,41 @@ def test_a_signed_number_in_a_table_keeps_its_sign_before_it(tmp_path):
         sign_x = next(x for c, x in chars if c == sign)
         digit_x = next(x for c, x in chars if c == digit)
         assert sign_x < digit_x, (sign, sign_x, digit_x)
+
+
+@pytest.mark.parametrize("paper, columns", [("a4", 1), ("a4", 2), ("a5", 1)])
+def test_a_sixty_column_table_stands_inside_the_text_block_with_every_cell(tmp_path, paper,
+                                                                          columns):
+    """No type helps 60 columns onto a page: each row is set as "header:
+    value" lines, every one inside the text block, and the build says so."""
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    heads = [f"بند{letters[k // 28]}{letters[k % 28]}" for k in range(60)]
+    rows = [[in_digits(f"{r}{k}", "ar", "arabic-indic") for k in range(60)] for r in range(1, 4)]
+    source = tmp_path / "wide.md"
+    source.write_text(
+        "---\ntitle: جدول عريض\nlang: ar\n---\n\nفقرة قبل الجدول.\n\n"
+        + "| " + " | ".join(heads) + " |\n" + "|---" * 60 + "|\n"
+        + "".join("| " + " | ".join(row) + " |\n" for row in rows)
+        + "\nفقرة بعد الجدول.\n", encoding="utf-8")
+    result = _build(source, tmp_path / "out", paper=paper, columns=columns)
+    assert any("60 columns" in str(d) and "'header: value'" in str(d)
+               for d in result.warnings), result.warnings
+    measure = layout(paper, columns)
+    with _open(tmp_path / "out" / "wide.pdf") as doc:
+        for number, page in enumerate(doc, start=1):
+            left_page = number % 2 == 1
+            left = (measure.outer_mm if left_page else measure.inner_mm) * MM
+            right = page.rect.width - (measure.inner_mm if left_page else measure.outer_mm) * MM
+            for x0, y0, x1, y1, text, *_ in page.get_text("words"):
+                if y0 > measure.top_mm * MM:  # the folio and running head aside
+                    assert left - 0.5 <= x0 and x1 <= right + 0.5, (number, text, x0, x1)
+    pdftotext = require_tool("pdftotext", "apt-get install poppler-utils")
+    text = subprocess.run([pdftotext, str(tmp_path / "out" / "wide.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    fields = {(head, cell) for row in rows for head, cell in zip(heads, row)}
+    read = set()
+    for line in text.splitlines():  # each field a line: its label and value on it
+        tokens = "".join(ch if ch.isalnum() else " " for ch in line).split()
+        if len(tokens) == 2:
+            read.add(tuple(sorted(tokens, key=lambda t: not t.startswith("بند"))))
+    assert fields <= read, sorted(fields - read)[:5]

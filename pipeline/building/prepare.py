@@ -22,9 +22,9 @@ from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
 from ..regional import digit_style, written_digits
 from ..resources import load_images, locate
 from ..schema import ARTICLE_DEFAULTS
-from ..pages import PAPERS, TABLE_TYPE, measure_em, table_setting
+from ..pages import PAPERS, TABLE_TYPE, measure_em
 from ..transforms import (
-    assign_ids, attach_pause_marks, images, iter_nodes, plain_text, table_min_width_em,
+    assign_ids, attach_pause_marks, images, fit_table, iter_nodes, plain_text, table_min_width_em,
 )
 from .jobs import BuildSettings
 
@@ -182,17 +182,28 @@ def wide_tables(article: Article, paper: str, columns: int,
     too wide for a column of two only is set across both, unsaid)."""
     column, block = measure_em(paper, columns), measure_em(paper, columns, across=True)
     found = []
+    def width_em(word: str, bold: bool) -> float:
+        return fonts.word_width_em(word, fonts_dir, bold)
+
     for table in (n for n in iter_nodes(article) if isinstance(n, Table)):
-        needed = table_min_width_em(
-            table, lambda word, bold: fonts.word_width_em(word, fonts_dir, bold)) * TABLE_TYPE
-        if table_setting(needed, column, block) == "small":
-            head = " | ".join(plain_text(c.content) for c in table.head.cells)
+        setting = fit_table(table, column, block, width_em)
+        if setting not in ("small", "stacked"):
+            continue
+        head = " | ".join(plain_text(c.content) for c in table.head.cells)
+        needed = table_min_width_em(table, width_em) * TABLE_TYPE
+        if setting == "small":
             found.append(Diagnostic(
                 f"the table '{head[:60]}' is wider than the page ({needed:.0f} em of "
                 f"{block:.0f}): the PDF sets it in smaller type and breaks long words",
                 severity="warning",
                 hint="shorten its longest words or split it into two tables; "
                      "landscape pages are not made"))
+        else:
+            found.append(Diagnostic(
+                f"the table '{head[:60]}' ({len(table.head.cells)} columns) is wider than the "
+                f"page even in smaller type: the PDF sets each of its rows as "
+                f"'header: value' lines", severity="warning",
+                hint="split it into tables of fewer columns to keep a grid"))
     return found
 
 

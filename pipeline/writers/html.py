@@ -20,16 +20,16 @@ from markupsafe import Markup
 
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
-from ..pages import TABLE_TYPE, table_setting
 from ..regional import number as in_digits
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
-    Strong, Table, TableRow, Text, ThematicBreak,
+    Strong, Table, Text, ThematicBreak,
 )
 from ..transforms import (
-    block_direction, block_text, item_text, iter_nodes, plain_text, table_min_width_em,
+    block_direction, block_text, item_text, iter_nodes, plain_text,
 )
+from .html_tables import table_html
 from .breaks import (
     address_html, is_address, keep_names_whole, tie_last_words, unwrap_last_token,
 )
@@ -44,9 +44,6 @@ from .paragraphs import (
 LIST_INDENT_EM = 1.6
 QUOTE_INDENT_EM = 3.0
 ANSWER_INDENT_EM = 1.8
-
-WHOLE_TABLE_ROWS = 10
-"""A table of this many rows or fewer is never split over pages or columns."""
 
 # Link targets a reader may follow; anything else (javascript:, file:, data:…)
 # prints as plain text.
@@ -309,37 +306,7 @@ class HtmlTranslator:
                 f'<ol class="footnotes">\n{items}</ol>\n</section>\n')
 
     def table(self, table: Table) -> str:
-        """A table in the document's direction (its first column on the
-        start side), header cells scoped to their columns, numbers set in
-        figures of one width."""
-        def cells(row: TableRow, tag: str) -> str:
-            out = []
-            for k, cell in enumerate(row.cells):
-                align = table.aligns[k] if k < len(table.aligns) else ""
-                numeric = k < len(table.numeric) and table.numeric[k]
-                classes = " ".join(filter(None, ("num" if numeric and tag == "td" else "",
-                                                 f"align-{align}" if align else "")))
-                attrs = (' scope="col"' if tag == "th" else "") + \
-                    (f' class="{classes}"' if classes else "")
-                out.append(f"<{tag}{attrs}>{self.inlines(cell.content)}</{tag}>")
-            return "<tr>" + "".join(out) + "</tr>\n"
-
-        body = "".join(cells(r, "td") for r in table.rows)
-        block_em = self.block_em or self.measure_em
-        setting = table_setting(table_min_width_em(table, self.width_em) * TABLE_TYPE,
-                                self.measure_em, block_em) if self.measure_em else "column"
-        classes = " ".join(filter(None, ("wide" if setting == "small" else "",
-                                         "whole" if len(table.rows) <= WHOLE_TABLE_ROWS else "")))
-        classes = f' class="{classes}"' if classes else ""
-        table_html = (f'<table dir="{self.base_dir}"{classes}>\n<thead>\n{cells(table.head, "th")}'
-                      f"</thead>\n<tbody>\n{body}</tbody>\n</table>\n")
-        if self.measure_em:  # a page: the print stylesheet fits it to the measure
-            if setting != "column" and block_em > self.measure_em:
-                # across both columns (column-span holds for a block, not a table)
-                return f'<div class="across">\n{table_html}</div>\n'
-            return table_html
-        # a screen: a wide table scrolls on its own, the page does not
-        return f'<div class="table-scroll">\n{table_html}</div>\n'
+        return table_html(self, table)
 
     def figure(self, figure: Figure) -> str:
         """The picture with its caption and, set apart, its credit."""

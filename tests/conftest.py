@@ -8,7 +8,6 @@ a missing judge fails instead.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -28,23 +27,8 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "article.txt"
 CORPUS = SHARED / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.py
-
-
-def require(what: str, available: bool, install: str) -> None:
-    """Skip (or, in CI, fail) when a judge is not installed."""
-    if available:
-        return
-    message = f"{what} is not installed ({install})"
-    if os.environ.get("PIPELINE_REQUIRE_JUDGES") == "1":
-        pytest.fail(message + " and PIPELINE_REQUIRE_JUDGES=1")
-    pytest.skip(message)
-
-
-def require_tool(name: str, install: str) -> str:
-    path = shutil.which(name)
-    require(name, path is not None, install)
-    return path
+sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.py, judges.py
+from judges import close_epubcheck, require, require_tool  # noqa: E402,F401 (re-exported)
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +82,10 @@ def _release_pdf_fonts():
     pdf.font_config.cache_clear()
     drawings._faces.cache_clear()  # the DOCX's drawings keep one too
     gc.collect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _epubcheck_jvm():
+    """EPUBCheck's JVM lives for the session; stop it with the session."""
+    yield
+    close_epubcheck()

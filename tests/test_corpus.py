@@ -9,9 +9,7 @@ import pytest
 from pipeline.building.builder import build
 
 from conftest import CORPUS
-from test_epub import assert_clean, epubcheck
-from test_pdf import SHIPPED_FAMILIES, family, pdffonts
-from test_words_in_order import docx_text, epub_text
+from judges import SHIPPED_FAMILIES, assert_clean, docx_text, epub_text, epubcheck, family, pdffonts
 from words import missing_in_order, source_words, words
 
 ARTICLES = sorted(p.name for p in CORPUS.glob("*.md") if p.name != "SOURCES.md") \

@@ -21,6 +21,7 @@ from pipeline.writers.docx.ooxml import obfuscate
 from conftest import (
     BUNDLED, build_with_drawing, pdftotext, require, require_tool, write_source,
 )
+from judges import pandoc_path
 from words import missing_in_order, seed_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -313,16 +314,8 @@ def test_libreoffice_uses_the_embedded_font(built, tmp_path):
     assert "نتنياهو" in pdftotext(pdf)
 
 
-def _pandoc() -> str:
-    try:
-        import pypandoc
-        return pypandoc.get_pandoc_path()
-    except (ImportError, OSError):
-        require("pandoc", False, "pip install pypandoc-binary")
-
-
 def test_pandoc_reads_back_headings_list_items_and_words(built, seed_text):
-    pandoc = _pandoc()
+    pandoc = pandoc_path()
     doc = json.loads(subprocess.run([pandoc, "-f", "docx", "-t", "json", str(built["docx"])],
                                     capture_output=True, text=True, check=True).stdout)
     counts = {"Header": 0, "items": 0}
@@ -380,7 +373,7 @@ def test_a_footnotes_links_are_links_for_word_pandoc_and_the_importer(tmp_path):
     r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     found = {targets[h.get(r_id)]: "".join(h.itertext()) for h in notes.iter(w + "hyperlink")}
     assert found == NOTE_LINKS
-    markdown = subprocess.run([_pandoc(), "-f", "docx", "-t", "markdown", "--wrap=none",
+    markdown = subprocess.run([pandoc_path(), "-f", "docx", "-t", "markdown", "--wrap=none",
                                str(result.outputs["docx"])],
                               capture_output=True, text=True, check=True).stdout
     for url, text in NOTE_LINKS.items():

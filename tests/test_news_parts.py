@@ -22,10 +22,8 @@ from pipeline.reader import read_article
 from pipeline.transforms import plain_text
 
 from conftest import FIXTURES, pdftotext, require, require_tool, write_source
+from judges import assert_clean, epubcheck, pandoc_path, struct_elements
 from readers import _IGNORED, normalise
-from test_docx import _pandoc
-from test_epub import assert_clean, epubcheck
-from test_pdf import struct_elements
 
 NEWS = FIXTURES / "news" / "election-results.md"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -284,7 +282,7 @@ def test_libreoffice_sets_the_table_right_to_left_and_the_notes_at_the_page_foot
 
 
 def test_pandoc_reads_the_tables_notes_and_strikeout(news):
-    pandoc = _pandoc()
+    pandoc = pandoc_path()
     doc = json.loads(subprocess.run([pandoc, "-f", "docx", "-t", "json", str(news["docx"])],
                                     capture_output=True, text=True, check=True).stdout)
     kinds: dict[str, int] = {}

@@ -31,13 +31,33 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.
 from judges import close_epubcheck, require, require_tool  # noqa: E402,F401 (re-exported)
 
 
+# Every format, the web page included, so one build serves every reader.
+SHARED_FORMATS = ("pdf", "docx", "epub", "html")
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> dict[str, Path]:
+def article_build(tmp_path_factory):
+    """``article_build(source)``: the article's BuildResult in every format on
+    the default settings, built the first time a test asks and then shared by
+    every test that only reads the outputs (copy a file before changing it)."""
+    from pipeline.building.builder import BuildSettings
+    made = {}
+
+    def article(source: Path):
+        source = Path(source)
+        if source not in made:
+            out = tmp_path_factory.mktemp(f"shared-{source.stem}")
+            [made[source]] = build([source], out, BuildSettings(formats=SHARED_FORMATS))
+        return made[source]
+    return article
+
+
+@pytest.fixture(scope="session")
+def built(article_build) -> dict[str, Path]:
     """The bundled article in all three formats."""
-    out = tmp_path_factory.mktemp("out")
-    [result] = build([BUNDLED], out)
+    result = article_build(BUNDLED)
     assert result.ok, result.error
-    return result.outputs
+    return {fmt: result.outputs[fmt] for fmt in ("pdf", "docx", "epub")}
 
 
 @pytest.fixture(scope="session")

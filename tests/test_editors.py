@@ -66,8 +66,8 @@ def _shape(source: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def bundled_docx(tmp_path_factory) -> Path:
-    return _build(BUNDLED, tmp_path_factory.mktemp("bundled")).outputs["docx"]
+def bundled_docx(built) -> Path:
+    return built["docx"]
 
 
 # --- references ------------------------------------------------------------------

@@ -37,9 +37,8 @@ CALLS = ("استمر", "مؤتمر", "ارتفعت")
 
 
 @pytest.fixture(scope="module")
-def news(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("news")
-    [result] = build([NEWS], out, BuildSettings(formats=("pdf", "docx", "epub", "html")))
+def news(article_build) -> dict[str, Path]:
+    result = article_build(NEWS)
     assert result.ok, result.error
     return result.outputs
 

@@ -22,7 +22,7 @@ from pipeline.reader import read_article
 from pipeline.transforms import plain_text
 
 from conftest import FIXTURES, pdftotext, require, require_tool, write_source
-from judges import assert_clean, epubcheck, pandoc_path, struct_elements
+from judges import assert_clean, epubcheck, libreoffice_convert, pandoc_path, struct_elements
 from readers import _IGNORED, normalise
 
 NEWS = FIXTURES / "news" / "election-results.md"
@@ -262,11 +262,7 @@ def test_docx_has_real_footnotes_strikethrough_caption_credit_and_kicker(news):
 
 def test_libreoffice_sets_the_table_right_to_left_and_the_notes_at_the_page_foot(news, tmp_path):
     import pymupdf
-    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(news["docx"])],
-                   capture_output=True, check=True, timeout=180)
-    pdf = tmp_path / (news["docx"].stem + ".pdf")
+    [pdf] = libreoffice_convert([news["docx"]], "pdf", tmp_path, profile=tmp_path / "profile")
     pages = _libreoffice_pages(pdf)
     _notes_at_the_foot_of_their_page(pages)
     with pymupdf.open(pdf) as document:

@@ -246,3 +246,23 @@ def _spine(z: zipfile.ZipFile) -> list[str]:
     base = opf_name.decode().rsplit("/", 1)[0] + "/"
     hrefs = {i.get("id"): i.get("href") for i in opf.findall("o:manifest/o:item", ns)}
     return [base + hrefs[r.get("idref")] for r in opf.findall("o:spine/o:itemref", ns)]
+
+
+# LibreOffice ---------------------------------------------------------------
+
+def libreoffice_convert(files, target: str, outdir: Path, profile: Path | None = None,
+                        env: dict | None = None) -> list[Path]:
+    """``files`` converted by one LibreOffice run to ``target`` (``pdf``,
+    ``docx:MS Word 2007 XML``) in ``outdir``; the converted files, in order.
+    One run converts many files for little more than the cost of one. Its
+    profile is ``profile`` or a folder in ``outdir``: never the user's own,
+    which another LibreOffice may hold."""
+    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
+    files = [Path(f) for f in files]
+    outdir.mkdir(parents=True, exist_ok=True)
+    profile = profile or outdir / "lo-profile"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{profile}",
+                    "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
+                   env=env, capture_output=True, check=True, timeout=180)
+    suffix = "." + target.split(":", 1)[0]
+    return [outdir / (f.stem + suffix) for f in files]

@@ -8,7 +8,6 @@ a missing judge fails instead.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -28,32 +27,37 @@ SHARED = ROOT.parent / "shared"
 SEED = SHARED / "seed" / "article.txt"
 CORPUS = SHARED / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.py
+sys.path.insert(0, str(Path(__file__).resolve().parent / "helpers"))  # readers.py, judges.py
+from judges import close_epubcheck, require, require_tool  # noqa: E402,F401 (re-exported)
 
 
-def require(what: str, available: bool, install: str) -> None:
-    """Skip (or, in CI, fail) when a judge is not installed."""
-    if available:
-        return
-    message = f"{what} is not installed ({install})"
-    if os.environ.get("PIPELINE_REQUIRE_JUDGES") == "1":
-        pytest.fail(message + " and PIPELINE_REQUIRE_JUDGES=1")
-    pytest.skip(message)
-
-
-def require_tool(name: str, install: str) -> str:
-    path = shutil.which(name)
-    require(name, path is not None, install)
-    return path
+# Every format, the web page included, so one build serves every reader.
+SHARED_FORMATS = ("pdf", "docx", "epub", "html")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> dict[str, Path]:
+def article_build(tmp_path_factory):
+    """``article_build(source)``: the article's BuildResult in every format on
+    the default settings, built the first time a test asks and then shared by
+    every test that only reads the outputs (copy a file before changing it)."""
+    from pipeline.building.builder import BuildSettings
+    made = {}
+
+    def article(source: Path):
+        source = Path(source)
+        if source not in made:
+            out = tmp_path_factory.mktemp(f"shared-{source.stem}")
+            [made[source]] = build([source], out, BuildSettings(formats=SHARED_FORMATS))
+        return made[source]
+    return article
+
+
+@pytest.fixture(scope="session")
+def built(article_build) -> dict[str, Path]:
     """The bundled article in all three formats."""
-    out = tmp_path_factory.mktemp("out")
-    [result] = build([BUNDLED], out)
+    result = article_build(BUNDLED)
     assert result.ok, result.error
-    return result.outputs
+    return {fmt: result.outputs[fmt] for fmt in ("pdf", "docx", "epub")}
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +102,10 @@ def _release_pdf_fonts():
     pdf.font_config.cache_clear()
     drawings._faces.cache_clear()  # the DOCX's drawings keep one too
     gc.collect()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _epubcheck_jvm():
+    """EPUBCheck's JVM lives for the session; stop it with the session."""
+    yield
+    close_epubcheck()

@@ -24,10 +24,8 @@ def run(*args):
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("check")
-    [r] = build([BUNDLED], folder)
-    return r.outputs
+def outputs(built):
+    return built
 
 
 def test_check_passes_good_outputs(outputs):

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.building.builder import build
-
 from conftest import CORPUS
-from test_epub import assert_clean, epubcheck
-from test_pdf import SHIPPED_FAMILIES, family, pdffonts
-from test_words_in_order import docx_text, epub_text
+from judges import SHIPPED_FAMILIES, assert_clean, docx_text, epub_text, epubcheck, family, pdffonts
 from words import missing_in_order, source_words, words
 
 ARTICLES = sorted(p.name for p in CORPUS.glob("*.md") if p.name != "SOURCES.md") \
@@ -19,12 +15,10 @@ ARTICLES = sorted(p.name for p in CORPUS.glob("*.md") if p.name != "SOURCES.md")
 
 
 @pytest.fixture(scope="module")
-def corpus_builds(tmp_path_factory):
+def corpus_builds(article_build):
     if not ARTICLES:
         pytest.skip(f"the corpus is not at {CORPUS}")
-    out = tmp_path_factory.mktemp("corpus")
-    results = build([CORPUS / name for name in ARTICLES], out)
-    return {r.source.name: r for r in results}
+    return {name: article_build(CORPUS / name) for name in ARTICLES}
 
 
 @pytest.mark.parametrize("name", ARTICLES)

@@ -21,6 +21,7 @@ from pipeline.writers.docx.ooxml import obfuscate
 from conftest import (
     BUNDLED, build_with_drawing, pdftotext, require, require_tool, write_source,
 )
+from judges import libreoffice_convert, pandoc_path
 from words import missing_in_order, seed_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -290,7 +291,7 @@ def test_bad_reference_docx_is_a_clear_error(tmp_path):
 
 
 def test_libreoffice_uses_the_embedded_font(built, tmp_path):
-    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
+    require_tool("soffice", "apt-get install libreoffice-writer-nogui")
     require_tool("pdffonts", "apt-get install poppler-utils")
     dejavu = Path("/usr/share/fonts/truetype/dejavu")
     require("DejaVu fonts", dejavu.is_dir(), "apt-get install fonts-dejavu-core")
@@ -302,10 +303,8 @@ def test_libreoffice_uses_the_embedded_font(built, tmp_path):
     env = {**os.environ, "FONTCONFIG_FILE": str(conf), "HOME": str(tmp_path)}
     listed = subprocess.run(["fc-list"], env=env, capture_output=True, text=True).stdout
     assert "Amiri" not in listed  # the machine offers LibreOffice no Amiri
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(built["docx"])],
-                   env=env, capture_output=True, check=True, timeout=180)
-    pdf = tmp_path / (built["docx"].stem + ".pdf")
+    [pdf] = libreoffice_convert([built["docx"]], "pdf", tmp_path, profile=tmp_path / "profile",
+                                env=env)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
     assert any(n.startswith("Amiri") for n in names), names
@@ -313,16 +312,8 @@ def test_libreoffice_uses_the_embedded_font(built, tmp_path):
     assert "نتنياهو" in pdftotext(pdf)
 
 
-def _pandoc() -> str:
-    try:
-        import pypandoc
-        return pypandoc.get_pandoc_path()
-    except (ImportError, OSError):
-        require("pandoc", False, "pip install pypandoc-binary")
-
-
 def test_pandoc_reads_back_headings_list_items_and_words(built, seed_text):
-    pandoc = _pandoc()
+    pandoc = pandoc_path()
     doc = json.loads(subprocess.run([pandoc, "-f", "docx", "-t", "json", str(built["docx"])],
                                     capture_output=True, text=True, check=True).stdout)
     counts = {"Header": 0, "items": 0}
@@ -380,7 +371,7 @@ def test_a_footnotes_links_are_links_for_word_pandoc_and_the_importer(tmp_path):
     r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
     found = {targets[h.get(r_id)]: "".join(h.itertext()) for h in notes.iter(w + "hyperlink")}
     assert found == NOTE_LINKS
-    markdown = subprocess.run([_pandoc(), "-f", "docx", "-t", "markdown", "--wrap=none",
+    markdown = subprocess.run([pandoc_path(), "-f", "docx", "-t", "markdown", "--wrap=none",
                                str(result.outputs["docx"])],
                               capture_output=True, text=True, check=True).stdout
     for url, text in NOTE_LINKS.items():

@@ -7,7 +7,6 @@ from __future__ import annotations
 import copy
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -27,7 +26,8 @@ from pipeline.reader import read_article
 from pipeline.transforms import iter_nodes
 from pipeline.writers.docx.styles import PARAGRAPH_STYLES
 
-from conftest import BUNDLED, FIXTURES, pdftotext, require_tool
+from conftest import BUNDLED, FIXTURES, pdftotext
+from judges import libreoffice_convert
 from words import missing_in_order, source_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -48,12 +48,9 @@ def _part(path: Path, name: str):
 
 def _libreoffice_resave(path: Path, folder: Path) -> Path:
     """``path`` opened and saved again as DOCX by LibreOffice."""
-    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
-    folder.mkdir(parents=True, exist_ok=True)
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
-                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder),
-                    str(path)], capture_output=True, check=True, timeout=180)
-    return folder / path.name
+    [resaved] = libreoffice_convert([path], "docx:MS Word 2007 XML", folder,
+                                    profile=folder / "profile")
+    return resaved
 
 
 def _shape(source: Path) -> dict:
@@ -66,8 +63,8 @@ def _shape(source: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def bundled_docx(tmp_path_factory) -> Path:
-    return _build(BUNDLED, tmp_path_factory.mktemp("bundled")).outputs["docx"]
+def bundled_docx(built) -> Path:
+    return built["docx"]
 
 
 # --- references ------------------------------------------------------------------

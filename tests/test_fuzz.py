@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pipeline.building.builder import BuildSettings, build_article
 
-from test_epub import assert_clean, epubcheck
+from judges import assert_clean, epubcheck
 
 WORD_CHARS = st.characters(
     categories=["L", "M", "N", "P", "S", "Zs", "Cc", "Cf", "Co"],

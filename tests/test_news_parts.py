@@ -22,10 +22,8 @@ from pipeline.reader import read_article
 from pipeline.transforms import plain_text
 
 from conftest import FIXTURES, pdftotext, require, require_tool, write_source
+from judges import assert_clean, epubcheck, libreoffice_convert, pandoc_path, struct_elements
 from readers import _IGNORED, normalise
-from test_docx import _pandoc
-from test_epub import assert_clean, epubcheck
-from test_pdf import struct_elements
 
 NEWS = FIXTURES / "news" / "election-results.md"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -39,9 +37,8 @@ CALLS = ("استمر", "مؤتمر", "ارتفعت")
 
 
 @pytest.fixture(scope="module")
-def news(tmp_path_factory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("news")
-    [result] = build([NEWS], out, BuildSettings(formats=("pdf", "docx", "epub", "html")))
+def news(article_build) -> dict[str, Path]:
+    result = article_build(NEWS)
     assert result.ok, result.error
     return result.outputs
 
@@ -265,11 +262,7 @@ def test_docx_has_real_footnotes_strikethrough_caption_credit_and_kicker(news):
 
 def test_libreoffice_sets_the_table_right_to_left_and_the_notes_at_the_page_foot(news, tmp_path):
     import pymupdf
-    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(news["docx"])],
-                   capture_output=True, check=True, timeout=180)
-    pdf = tmp_path / (news["docx"].stem + ".pdf")
+    [pdf] = libreoffice_convert([news["docx"]], "pdf", tmp_path, profile=tmp_path / "profile")
     pages = _libreoffice_pages(pdf)
     _notes_at_the_foot_of_their_page(pages)
     with pymupdf.open(pdf) as document:
@@ -284,7 +277,7 @@ def test_libreoffice_sets_the_table_right_to_left_and_the_notes_at_the_page_foot
 
 
 def test_pandoc_reads_the_tables_notes_and_strikeout(news):
-    pandoc = _pandoc()
+    pandoc = pandoc_path()
     doc = json.loads(subprocess.run([pandoc, "-f", "docx", "-t", "json", str(news["docx"])],
                                     capture_output=True, text=True, check=True).stdout)
     kinds: dict[str, int] = {}

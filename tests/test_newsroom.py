@@ -14,7 +14,7 @@ from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import BulletList, Faq, Heading
 
 from conftest import BUNDLED, ROOT, SEED, pdftotext, require_tool, write_source
-from test_words_in_order import docx_text, epub_text
+from judges import docx_text, epub_text
 from words import missing_in_order, seed_words, words
 
 

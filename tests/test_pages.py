@@ -25,9 +25,12 @@ CASES = [(paper, bleed) for paper in ("a4", "a5", "letter") for bleed in (0, 3)]
 
 
 @pytest.fixture(scope="module")
-def pdfs(tmp_path_factory):
-    out = {}
+def pdfs(tmp_path_factory, article_build):
+    # A4 without bleed is the default: the shared builds are those PDFs
+    out = {(source.stem, "a4", 0): article_build(source).outputs["pdf"] for source in ARTICLES}
     for paper, bleed in CASES:
+        if (paper, bleed) == ("a4", 0):
+            continue
         folder = tmp_path_factory.mktemp(f"{paper}-{bleed}")
         settings = BuildSettings(formats=("pdf",), paper=paper, bleed_mm=bleed,
                                  marks=bool(bleed), force=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 
 import pikepdf
 import pytest
@@ -11,42 +10,10 @@ import pytest
 from pipeline.building.builder import BuildSettings, build, load_article
 from pipeline.model import Faq, Heading
 
-from conftest import BUNDLED, ROOT, build_with_drawing, pdftotext, require_tool, write_source
+from conftest import BUNDLED, build_with_drawing, pdftotext, write_source
+from judges import SHIPPED_FAMILIES, family, pdffonts, struct_elements
 from words import missing_in_order, seed_words, words
 
-
-
-def _shipped_families() -> set[str]:
-    """The family names of the fonts in fonts/, as a PDF writes them (no spaces)."""
-    from fontTools.ttLib import TTFont
-    names = set()
-    for path in (ROOT / "fonts").glob("*.ttf"):
-        with TTFont(path, lazy=True) as font:
-            for name_id in (1, 16):
-                if value := font["name"].getDebugName(name_id):
-                    names |= {value.replace(" ", "-"), value.replace(" ", "")}
-    return names
-
-
-SHIPPED_FAMILIES = _shipped_families()
-_STYLE_SUFFIX = re.compile(r"-(Regular|Bold|Italic|BoldItalic|Bold-Italic|Slanted|BoldSlanted)$")
-
-
-def pdffonts(pdf) -> list[dict]:
-    require_tool("pdffonts", "apt-get install poppler-utils")
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout.splitlines()[2:]
-    rows = []
-    for line in out:
-        cols = line.split()
-        # name type… encoding emb sub uni object ID: the flags are the 5th–3rd from the end
-        rows.append({"name": cols[0], "emb": cols[-5], "sub": cols[-4], "uni": cols[-3]})
-    return rows
-
-
-def family(font_name: str) -> str:
-    """``ABCDEF+Amiri-Bold`` → ``Amiri``: the subset tag and the style dropped."""
-    return _STYLE_SUFFIX.sub("", font_name.split("+", 1)[-1])
 
 
 def test_fonts_embedded_subset_and_only_shipped(built):
@@ -167,20 +134,6 @@ def test_udhr_text_layer_is_exact(tmp_path):
     expected = source_words(src.read_text(encoding="utf-8"))
     assert len(expected) > 1300
     assert missing_in_order(expected, words(pdftotext(r.outputs["pdf"]))) == []
-
-
-def struct_elements(pdf):
-    """Every structure element of the tagged PDF, in the tree's order."""
-    def walk(node):
-        if isinstance(node, pikepdf.Array):
-            for kid in node:
-                yield from walk(kid)
-        elif isinstance(node, pikepdf.Dictionary):
-            if "/S" in node:
-                yield node
-            if "/K" in node:
-                yield from walk(node.K)
-    yield from walk(pdf.Root.StructTreeRoot.K)
 
 
 def _struct_tags(pdf) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.building.builder import BuildSettings, build, load_article
+from pipeline.building.builder import load_article
 from pipeline.options import PdfOptions, WriterOptions
 from pipeline.writers import pdf as pdf_writer
 
@@ -57,9 +57,8 @@ def _reader_available(name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def article_pdfs(tmp_path_factory):
-    out = tmp_path_factory.mktemp("textlayer")
-    results = build(ARTICLES, out, BuildSettings(formats=("pdf",), force=True))
+def article_pdfs(article_build):
+    results = [article_build(source) for source in ARTICLES]
     for result in results:
         assert result.ok, result.error
     return {r.source.stem: r.outputs["pdf"] for r in results}

@@ -22,7 +22,7 @@ from pipeline.errors import PipelineError
 from pipeline.reader import MAX_SOURCE_BYTES, decode_source, parse_article
 
 from conftest import BUNDLED, ROOT, pdftotext, require_tool, write_source
-from test_words_in_order import docx_text, epub_text
+from judges import docx_text, epub_text
 
 
 def build_one(tmp_path, body="نص.\n", front='title: "t"', formats=("pdf", "docx", "epub"),

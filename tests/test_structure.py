@@ -125,3 +125,41 @@ def test_every_reach_into_a_library_private_name_is_in_compat():
                     continue
                 reaches.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .{node.attr}")
     assert reaches == []
+
+
+TESTS = Path(__file__).resolve().parent
+
+
+def modules_importing_a_test_module(folder: Path = TESTS) -> dict[str, list[str]]:
+    """Python file under ``folder`` → the test modules (test_*.py) it imports."""
+    found = {}
+    for path in folder.rglob("*.py"):
+        if "node_modules" in path.parts:
+            continue
+        names = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names += [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names.append(node.module or "")
+                if not node.module:  # from . import test_x
+                    names += [a.name for a in node.names]
+        if tests := [n for n in names if n.rsplit(".", 1)[-1].startswith("test_")]:
+            found[str(path.relative_to(folder))] = tests
+    return found
+
+
+def test_no_test_module_imports_another():
+    """A checker two test modules share lives in tests/helpers/ (the judges)
+    or conftest.py: importing a test module runs its module-level code and
+    collects its tests twice over in the reader's mind."""
+    assert modules_importing_a_test_module() == {}
+
+
+def test_the_import_rule_catches_each_spelling(tmp_path):
+    for n, line in enumerate(["from test_epub import epubcheck", "import test_pdf",
+                              "from tests.test_docx import x", "from .test_epub import y",
+                              "from . import test_words_in_order"]):
+        (tmp_path / f"m{n}.py").write_text(line + "\n")
+    (tmp_path / "fine.py").write_text("from judges import epubcheck\nimport testing\n")
+    assert sorted(modules_importing_a_test_module(tmp_path)) == [f"m{n}.py" for n in range(5)]

@@ -12,7 +12,7 @@ import threading
 import time
 
 from conftest import ROOT, write_source
-from test_words_in_order import epub_text
+from judges import epub_text
 
 
 class Watcher:

@@ -16,7 +16,6 @@ import pytest
 from lxml import etree
 
 from pipeline.bidi import LRI, PDI
-from pipeline.building.builder import BuildSettings, build
 
 from conftest import FIXTURES, require, require_tool
 from words import source_words, words
@@ -33,9 +32,8 @@ _NOT_ITS_OWN_EDGE = re.compile(r"^[\s.,:;!?،؛؟]|[\s.,:;!?،؛؟]$")
 
 
 @pytest.fixture(scope="module")
-def wire(tmp_path_factory):
-    [result] = build([WIRE], tmp_path_factory.mktemp("wire"),
-                     BuildSettings(formats=("pdf", "docx", "epub", "html"), force=True))
+def wire(article_build):
+    result = article_build(WIRE)
     assert result.ok, result.error
     return result.outputs
 

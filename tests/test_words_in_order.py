@@ -4,38 +4,9 @@ word/document.xml and the EPUB's XHTML."""
 
 from __future__ import annotations
 
-import re
-import zipfile
-
-from lxml import etree
-
 from conftest import pdftotext
+from judges import docx_text, epub_text
 from words import missing_in_order, seed_words, words
-
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def docx_text(path) -> str:
-    with zipfile.ZipFile(path) as z:
-        root = etree.fromstring(z.read("word/document.xml"))
-    paragraphs = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
-    return "\n".join(paragraphs)
-
-
-def epub_text(path) -> str:
-    with zipfile.ZipFile(path) as z:
-        spine = _spine(z)
-        # inline elements (a Latin run's span) join their text; blocks end in newlines
-        return "\n".join("".join(etree.fromstring(z.read(name)).itertext()) for name in spine)
-
-
-def _spine(z: zipfile.ZipFile) -> list[str]:
-    opf_name = re.search(rb'full-path="([^"]+)"', z.read("META-INF/container.xml")).group(1)
-    opf = etree.fromstring(z.read(opf_name.decode()))
-    ns = {"o": "http://www.idpf.org/2007/opf"}
-    base = opf_name.decode().rsplit("/", 1)[0] + "/"
-    hrefs = {i.get("id"): i.get("href") for i in opf.findall("o:manifest/o:item", ns)}
-    return [base + hrefs[r.get("idref")] for r in opf.findall("o:spine/o:itemref", ns)]
 
 
 def test_pdf_text_layer_has_every_word_in_order(built, seed_text):

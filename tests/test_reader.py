@@ -160,3 +160,40 @@ def test_markdown_the_format_does_not_have_is_named_with_its_line():
     assert all(d.severity == "warning" and d.hint for d in warnings)
     _, none = read_article("---\ntitle: t\n---\n\nنص عادي فيه 3 < 5 و a|b.\n")
     assert none == []
+
+
+def test_cells_past_the_header_are_named_with_their_line():
+    """A pipe table leaves out a row's cells past its header's count (GFM):
+    each such row is a warning with its line, not a silent loss."""
+    from pipeline.reader import read_article
+    source = ("---\ntitle: t\n---\n\n| أ | ب |\n|---|---|\n| ١ | ٢ | ٣ | ٤ |\n| ٥ | ٦ |\n"
+              "| ٧ | a \\| b |\n\n> | س |\n> |---|\n> | ١ | ٢ |\n")
+    article, warnings = read_article(source)
+    assert [(d.line, d.message) for d in warnings] == [
+        (7, "this table row has 4 cells and its header 2: the 2 past the header are left out"),
+        (13, "this table row has 2 cells and its header 1: the 1 past the header are left out")]
+    assert all(d.severity == "warning" and d.hint for d in warnings)
+
+
+@pytest.mark.parametrize("braces, credit, warned", [
+    ('{credit="تصوير: فلان\nالفلاني"}', "تصوير: فلان الفلاني", None),  # wrapped onto a second line
+    ("{credit='تصوير: فلان'}", "تصوير: فلان", None),  # single quotes
+    ('{credit="وكالة {أ}"}', "وكالة {أ}", None),  # braces inside the value
+    ('{credit="أ" credit="ب"}', "ب", "image attribute 'credit' is given twice: the last is used"),
+    ('{credit="أ" width=3}', "أ", "image attribute 'width' is not used"),
+    ('{credit="أ" ?}', "أ", "the image's braces hold '?'"),
+])
+def test_a_figures_braces_are_read_as_written(braces, credit, warned):
+    from pipeline.model import Figure, Text
+    from pipeline.reader import read_article
+    article, warnings = read_article(f'---\ntitle: t\n---\n\n![صورة](p.png "تعليق"){braces}\n')
+    [figure] = article.blocks
+    assert isinstance(figure, Figure) and figure.credit == (Text(credit),)
+    assert [d.message[:len(warned)] for d in warnings] == ([warned] if warned else [])
+
+
+def test_a_note_call_in_a_caption_is_named():
+    from pipeline.reader import read_article
+    _, warnings = read_article('---\ntitle: t\n---\n\n![صورة](p.png "تعليق[^1]")\n\n[^1]: حاشية\n')
+    assert any(d.message == "a footnote call in a caption is not read: [^1] prints as written"
+               and d.line == 5 for d in warnings), warnings

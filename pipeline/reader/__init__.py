@@ -24,7 +24,8 @@ from .frontmatter import (
     FRONT_MATTER_KEYS, MAX_ID_CHARS, MAX_TITLE_CHARS, PAPER_SIZES, load_yaml, meta_from,
 )
 from .checks import (
-    MAX_INLINE_NESTING, check_nesting, link_target, uncalled_notes, unsupported_syntax,
+    MAX_INLINE_NESTING, cells_past_the_header, check_nesting, link_target, uncalled_notes,
+    unsupported_syntax,
 )
 from .markdown import MD, BodyReader, balance_bidi
 from .text import MAX_SOURCE_BYTES, decode_source, read_source
@@ -72,7 +73,8 @@ def read_article(text: str, overrides: dict[str, str] | None = None
                                          marks.get(written, (fm_first_line, None))[0])
         warnings += found
     check_nesting(tokens)
-    warnings += unsupported_syntax(tokens) + uncalled_notes(env, text)
+    warnings += unsupported_syntax(tokens) + uncalled_notes(env, text) \
+        + cells_past_the_header(tokens, text)
     body = BodyReader()
     with _collector_paused():
         blocks = body.body(SyntaxTreeNode(tokens[1:]).children)

@@ -135,3 +135,31 @@ def never_called(label: str, line: int | None) -> Diagnostic:
     return Diagnostic(f"footnote [^{label}] is never called: left out", line=line,
                       severity="warning",
                       hint=f"call it with [^{label}] where it belongs, or delete it")
+
+
+_CELL_BAR = re.compile(r"(?<!\\)\|")
+
+
+def cells_past_the_header(tokens: list[Token], text: str) -> list[Diagnostic]:
+    """A warning for each table row written with more cells than its header:
+    a pipe table leaves those cells out (GFM), and they would vanish unsaid."""
+    lines = text.split("\n")
+    found, header = [], 0
+    for tok in tokens:
+        if tok.type == "thead_open":
+            header = -1  # counting the header row's cells
+        elif tok.type == "th_open" and header < 0:
+            header -= 1
+        elif tok.type == "thead_close":
+            header = -header - 1
+        elif tok.type == "tr_open" and tok.map and header > 0 and tok.map[0] < len(lines):
+            row = lines[tok.map[0]].lstrip(" >\t").strip()
+            cells = len(_CELL_BAR.split(row.removeprefix("|").removesuffix("|")))
+            if cells > header:
+                found.append(Diagnostic(
+                    f"this table row has {cells} cells and its header {header}: "
+                    f"the {cells - header} past the header are left out",
+                    line=tok.map[0] + 1, severity="warning",
+                    hint="add the missing header cells, or write a | inside a cell as \\|"))
+    return found
+

@@ -24,6 +24,7 @@ from ..model import (
 )
 from ..transforms import block_text, plain_text
 from .checks import allowed, image_path, link_target, never_called
+from .figures import braces_alone, figure_attributes, read_figure
 from .tables import read_table
 from .text import describe
 
@@ -32,8 +33,6 @@ MAX_NOTES = 1_000
 MAX_NOTE_CHARS = 2_000_000
 """Nor may the notes of all calls add up to more characters than a source may
 hold: a note is set again at each call."""
-FIGURE_ATTRIBUTES = ("credit",)
-"""What an image's braces may say (``![…](p.jpg "caption"){credit="…"}``)."""
 
 _EDITORS_NOTE = re.compile(r"<!--(?:(?!-->).)*-->", re.S)
 _FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
@@ -112,7 +111,8 @@ class BodyReader:
             if _EDITORS_NOTE.fullmatch(node.children[0].content.strip()):
                 return None  # <!-- … -->: a note for editors (pipeline import --keep-comments)
             content = self.inline(node.children[0])
-            if len(content) == 1 and isinstance(content[0], Image) and not self._in_note:
+            if (len(content) == 1 and isinstance(content[0], Image) or braces_alone(content)) \
+                    and not self._in_note:
                 return self.figure(node.children[0], content[0])
             self._credit_unused(node.children[0])
             return Paragraph(content)
@@ -136,21 +136,13 @@ class BodyReader:
         return None
 
     def figure(self, inline: SyntaxTreeNode, image: Image) -> Figure:
-        """An image alone in its paragraph: its title is the caption, its
-        ``credit`` attribute the credit."""
+        """An image alone in its paragraph, or with braces only (``figures``)."""
         [img] = [n for n in inline.children if n.type == "image"]
         line = _line(inline)
-        for key in img.attrs:
-            if key not in ("src", "alt", "title", *FIGURE_ATTRIBUTES):
-                self.warnings.append(Diagnostic(
-                    f"image attribute {key!r} is not used: only credit=\"…\" is",
-                    line=line, severity="warning",
-                    hint='write ![what it shows](photo.jpg "caption"){credit="…"}'))
-        credit = allowed(str(img.attrs.get("credit") or "").strip(), line)
-        caption = image.title.strip()
-        return Figure(image=Image(src=image.src, alt=image.alt),
-                      caption=self.balance((Text(caption),), line) if caption else (),
-                      credit=self.balance((Text(credit),), line) if credit else ())
+        attrs, found = figure_attributes(inline.content, img.attrs, line)
+        figure, more = read_figure(image, attrs, line, self.balance)
+        self.warnings += found + more
+        return figure
 
     def _credit_unused(self, inline: SyntaxTreeNode) -> None:
         for n in inline.walk():

@@ -197,3 +197,17 @@ def test_a_note_call_in_a_caption_is_named():
     _, warnings = read_article('---\ntitle: t\n---\n\n![صورة](p.png "تعليق[^1]")\n\n[^1]: حاشية\n')
     assert any(d.message == "a footnote call in a caption is not read: [^1] prints as written"
                and d.line == 5 for d in warnings), warnings
+
+
+def test_an_override_inside_a_code_span_is_closed_there():
+    """An RLO typed in a code span reversed the rest of the line in
+    LibreOffice ("5678" read "8765"): it is closed at the span's end, warned."""
+    from pipeline.model import Code
+    from pipeline.reader import read_article
+    article, warnings = read_article(
+        "---\ntitle: t\n---\n\nالمبلغ `1234 USD\u202e` ثم 5678 هنا.\n")
+    [code] = [n for n in article.blocks[0].content if isinstance(n, Code)]
+    assert code.text == "1234 USD\u202e\u202c"
+    assert [(d.line, d.message) for d in warnings] == [
+        (5, "unbalanced bidi control U+202E RIGHT-TO-LEFT OVERRIDE left open: "
+            "closed at the end of the code span")]

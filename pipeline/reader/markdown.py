@@ -285,10 +285,12 @@ class BodyReader:
             return list(children)
         return [Link(children, target)]
 
-    def balance(self, nodes: tuple[Inline, ...], line: int | None) -> tuple[Inline, ...]:
+    def balance(self, nodes: tuple[Inline, ...], line: int | None,
+                end: str = "the paragraph") -> tuple[Inline, ...]:
         """Drop bidi closers that close nothing and close what is left open at the
-        end of the block, so that no override leaks into the text after it."""
-        if not any(_BIDI_ANY.search(n.text) for n in _texts(nodes)):
+        end of the block (of a code span, for one inside it), so that no
+        override leaks into the text after it."""
+        if not any(_BIDI_ANY.search(n.text) for n in _texts(nodes, code=True)):
             return nodes
         opened: list[str] = []  # the openers still waiting for their closer
 
@@ -320,12 +322,16 @@ class BodyReader:
                     n = type(n)(walk(n.children))
                 elif isinstance(n, Link):
                     n = Link(walk(n.children), n.target)
+                elif isinstance(n, Code) and _BIDI_ANY.search(n.text):
+                    # "1234 USD\u202e … 5678" would show reversed: balanced in the span
+                    n = Code("".join(t.text for t in _texts(
+                        self.balance((Text(n.text),), line, "the code span"))))
                 result.append(n)
             return tuple(result)
 
         fixed = walk(nodes)
         if opened:
-            warn(opened[-1], "left open: closed at the end of the paragraph")
+            warn(opened[-1], f"left open: closed at the end of {end}")
             fixed = _merge([*fixed, Text("".join(_BIDI_OPEN[o] for o in reversed(opened)))])
         return fixed
 
@@ -362,12 +368,12 @@ def _first_line(node: SyntaxTreeNode) -> int | None:
     return None
 
 
-def _texts(nodes: tuple[Inline, ...]):
+def _texts(nodes: tuple[Inline, ...], code: bool = False):
     for n in nodes:
-        if isinstance(n, Text):
+        if isinstance(n, Text) or code and isinstance(n, Code):
             yield n
         elif isinstance(n, (Strong, Emphasis, Strikeout, Link)):
-            yield from _texts(n.children)
+            yield from _texts(n.children, code)
 
 
 def _image(node: SyntaxTreeNode, line: int | None) -> Image:

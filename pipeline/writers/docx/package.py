@@ -14,6 +14,7 @@ from lxml import etree
 
 from ...compat.docx import package_entries
 from ...zipfix import deflated, normalize_zip, write_zip
+from .schema import tree_in_schema_order
 
 
 def package_bytes(document, timestamp) -> bytes:
@@ -29,6 +30,17 @@ def package_bytes(document, timestamp) -> bytes:
     # the embedded fonts are the same bytes in every document: deflated once
     return write_zip(((name, deflated(blob) if name.endswith(".odttf") else blob)
                       for name, blob in entries), timestamp)
+
+
+def parts_in_schema_order(document) -> None:
+    """Every XML part python-docx holds as a tree (document, styles,
+    numbering, settings, footnotes, headers, footers, comments) in schema
+    order, whatever made or mended its elements: the writer, python-docx's
+    template or a reference's styles."""
+    for part in document.part.package.iter_parts():
+        element = getattr(part, "element", None)
+        if element is not None:
+            tree_in_schema_order(element)
 
 
 def clip(text: str, limit: int) -> str:

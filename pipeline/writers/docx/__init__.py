@@ -357,12 +357,18 @@ class _DocxBuilder:
             paper, measure = PAPERS[self.options.pdf.paper], self.layout
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = Mm(paper.width_mm), Mm(paper.height_mm)
-            # Mirrored margins (w:mirrorMargins): w:left is the inside margin.
-            section.left_margin, section.right_margin = Mm(measure.inner_mm), Mm(measure.outer_mm)
+            # Mirrored margins (w:mirrorMargins) put w:left on page 1's left; a
+            # right-to-left article is bound on the right, its outer margin there.
+            inner, outer = Mm(measure.inner_mm), Mm(measure.outer_mm)
+            section.left_margin, section.right_margin = (outer, inner) if self.rtl \
+                else (inner, outer)
             section.top_margin, section.bottom_margin = Mm(measure.top_mm), Mm(measure.bottom_mm)
             mirror_margins(self.doc)
         sect_pr = section_properties(section)
         set_section_rtl(sect_pr, self.rtl)
+        if self.rtl:  # Word's model of the binding side: the gutter on the right
+            child(sect_pr, "w:rtlGutter")
+            in_schema_order(sect_pr)
         pg = sect_pr.find(qn("w:pgNumType"))
         if pg is None:
             pg = OxmlElement("w:pgNumType")

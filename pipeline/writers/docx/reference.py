@@ -10,7 +10,9 @@ article, mended here once, each mend reported in one line:
 - Word's font dialog sets a size or a font for one script: ``w:sz`` without
   ``w:szCs`` leaves Arabic at its old size, ``w:ascii`` without ``w:cs``
   leaves it in the old face. What is given for one script is carried to the
-  other unless the reference sets both.
+  other unless the reference sets both; two sizes that differ become the
+  Latin one (a style of this tool's reference, resized the usual way, has
+  both, the complex-script one still old).
 - Theme fonts (``w:asciiTheme``, ``w:cstheme``…) name the theme's Latin
   faces, which have no Arabic; they become the house font.
 """
@@ -146,6 +148,13 @@ def _carry_scripts(rpr, owner: str, family: str) -> list[str]:
         rpr.insert(list(rpr).index(sz) + 1, _element("w:szCs", sz.get(qn("w:val"))))
         mends.append(f"{owner}: size {_points(sz)} pt was set for Latin text only: "
                      "Arabic text takes it too")
+    elif sz is not None and sz_cs is not None and sz.get(qn("w:val")) != sz_cs.get(qn("w:val")):
+        # Both set, apart: python-docx and Word's Latin font dialog changed
+        # w:sz on a style that had both, so Latin words would drop to the new
+        # size inside Arabic lines that keep the old one.
+        mends.append(f"{owner}: size {_points(sz)} pt was set for Latin text, "
+                     f"{_points(sz_cs)} pt for Arabic: Arabic text takes {_points(sz)} pt")
+        sz_cs.set(qn("w:val"), sz.get(qn("w:val"), ""))
     elif sz_cs is not None and sz is None:
         sz_cs.addprevious(_element("w:sz", sz_cs.get(qn("w:val"))))
         mends.append(f"{owner}: size {_points(sz_cs)} pt was set for Arabic text only: "

@@ -29,6 +29,7 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from ...ziplimits import open_docx
+from .schema import tree_in_schema_order
 from .styles import CHARACTER_STYLES, PARAGRAPH_STYLES, TABLE_STYLE
 
 USED_STYLES = frozenset((*PARAGRAPH_STYLES, *CHARACTER_STYLES, TABLE_STYLE))
@@ -85,6 +86,7 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
         section = source.sections[0]
         page = tuple((name, _value(section, name)) for name in PAGE_SETUP)
         paper = _paper_words(section) if all(v is not None for _, v in page[1:3]) else ""
+    tree_in_schema_order(styles)  # Word's order, whatever saved the reference
     return Reference(etree.tostring(styles), page, paper, tuple(mends))
 
 

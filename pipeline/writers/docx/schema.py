@@ -170,7 +170,7 @@ def in_schema_order(element) -> None:
     children keep their order); a child the sequence does not know, a comment
     or a processing instruction travels with the known child before it."""
     ranks = child_ranks(element)
-    if ranks is None or len(ranks) < 2:
+    if ranks is None or _in_order(ranks):
         return
     groups: list[tuple[int, list]] = []  # (rank, [known child, its followers…])
     for node, rank in zip(list(element), ranks):
@@ -182,12 +182,20 @@ def in_schema_order(element) -> None:
         else:
             groups.append((rank, [node]))
     ordered = sorted(groups, key=lambda g: g[0])
-    if ordered == groups:
-        return
     for node in list(element):
         element.remove(node)
     for _, nodes in ordered:
         element.extend(nodes)
+
+
+def _in_order(ranks: list[int | None]) -> bool:
+    highest = -1
+    for rank in ranks:
+        if rank is not None:
+            if rank < highest:
+                return False
+            highest = rank
+    return True
 
 
 def tree_in_schema_order(root) -> None:

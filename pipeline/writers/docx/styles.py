@@ -18,7 +18,7 @@ from lxml import etree
 from ...compat.docx import replace_part_element
 from ...compat.docx import styles_part as compat_styles_part
 from .ooxml import child, set_paragraph_rtl, set_run_fonts
-from .schema import in_schema_order
+from .schema import in_schema_order, tree_in_schema_order
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ def defined_styles(family: str, lang_bidi: str, rtl: bool, body_pt: float) -> by
     from docx import Document
     document = Document()
     _apply_styles(document, family, lang_bidi, rtl, True, body_pt / BODY_PT)
+    tree_in_schema_order(compat_styles_part(document).element)
     return etree.tostring(compat_styles_part(document).element)
 
 

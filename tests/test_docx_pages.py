@@ -141,3 +141,19 @@ def test_a_house_reference_resized_through_python_docx_sets_arabic_at_that_size(
                         size = round(span["size"], 1)
                         sizes[size] = sizes.get(size, 0) + len(span["text"])
     assert max(sizes, key=sizes.get) == 12.0, sizes
+
+
+def test_each_mended_style_of_a_word_reference_is_one_warning_line(tmp_path):
+    house = docx.Document()  # Word's template: theme fonts, sizes for both scripts
+    house.styles["Heading 1"].font.size = docx.shared.Pt(20)  # w:sz alone changes
+    house.save(tmp_path / "house.docx")
+    [r] = build([BUNDLED], tmp_path / "out",
+                BuildSettings(formats=("docx",), reference_docx=tmp_path / "house.docx"))
+    assert r.ok, r.error
+    lines = [w.message for w in r.warnings if "style 'Heading 1'" in w.message]
+    assert len(lines) == 1, lines
+    assert "size 20 pt was set for Latin text, 14 pt for Arabic: Arabic text takes 20 pt" \
+        in lines[0] and "theme fonts have no Arabic" in lines[0], lines
+    heading = _part(r.outputs["docx"], "word/styles.xml").find(
+        "w:style[@w:styleId='Heading1']/w:rPr", NS)
+    assert heading.find("w:szCs", NS).get(f"{{{W}}}val") == "40"

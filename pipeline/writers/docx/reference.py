@@ -75,8 +75,9 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
             name.set(qn("w:val"), internal)  # the spelling python-docx and Word look up
     for rpr, owner, used in _run_properties(styles):
         found = _carry_scripts(rpr, owner, family)
-        if used:  # every style is mended; those the writer sets are reported
-            mends += found
+        if used and found:  # every style is mended; those the writer sets are
+            # reported, one line a style: "style 'Title': size …; theme fonts …"
+            mends.append("; ".join([found[0], *(f.split(": ", 1)[1] for f in found[1:])]))
     for fonts in styles.iter(qn("w:rFonts")):  # table styles' parts, and the rest
         if any(fonts.get(qn(a)) is not None for a in _THEME):
             _carry_scripts(fonts.getparent(), "", family)

@@ -157,3 +157,19 @@ def test_each_mended_style_of_a_word_reference_is_one_warning_line(tmp_path):
     heading = _part(r.outputs["docx"], "word/styles.xml").find(
         "w:style[@w:styleId='Heading1']/w:rPr", NS)
     assert heading.find("w:szCs", NS).get(f"{{{W}}}val") == "40"
+
+
+def test_a_build_on_a_reference_libreoffice_saved_is_in_schema_order(bundled, tmp_path):
+    """LibreOffice writes its own styles part (its order, its extensions):
+    the output mends it into Word's order."""
+    from schema_order import assert_schema_order
+    soffice = require_tool("soffice", "apt-get install libreoffice-writer-nogui")
+    folder = tmp_path / "resaved"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{folder}/profile",
+                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(folder),
+                    str(bundled["docx"])], capture_output=True, check=True, timeout=180)
+    reference = folder / bundled["docx"].name
+    [r] = build([BUNDLED], tmp_path / "out",
+                BuildSettings(formats=("docx",), reference_docx=reference))
+    assert r.ok, r.error
+    assert_schema_order(r.outputs["docx"])

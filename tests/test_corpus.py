@@ -29,6 +29,12 @@ def test_builds_without_warnings(corpus_builds, name):
 
 
 @pytest.mark.parametrize("name", ARTICLES)
+def test_docx_is_in_schema_order(corpus_builds, name):
+    from schema_order import assert_schema_order
+    assert_schema_order(corpus_builds[name].outputs["docx"])
+
+
+@pytest.mark.parametrize("name", ARTICLES)
 def test_docx_and_epub_keep_every_word_in_order(corpus_builds, name):
     result = corpus_builds[name]
     expected = source_words((CORPUS / name).read_text(encoding="utf-8"))

@@ -22,6 +22,7 @@ from conftest import (
     BUNDLED, build_with_drawing, pdftotext, require, require_tool, write_source,
 )
 from judges import libreoffice_convert, pandoc_path
+from schema_order import assert_schema_order
 from words import missing_in_order, seed_words, words
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -408,3 +409,57 @@ def test_an_svg_drawing_is_a_picture_in_the_docx(tmp_path):
                          "wordprocessingDrawing}docPr")
     assert doc_pr.get("descr") == "رسم بياني للمشاركة"
     assert "[رسم بياني للمشاركة]" not in "".join(body.itertext())
+
+
+# --- Word's schema order -----------------------------------------------------
+
+
+def test_every_part_of_the_bundled_docx_is_in_schema_order(built):
+    assert_schema_order(built["docx"])
+
+
+def test_a_build_on_a_reference_is_in_schema_order(tmp_path):
+    """A reference made by this tool, and one python-docx restyled (its own
+    template's styles, a tab stop and a size for Latin text only)."""
+    from pipeline.commands.editors import write_reference
+    house = tmp_path / "house.docx"
+    write_reference(house)
+    assert_schema_order(house)
+    edited = docx.Document(str(house))
+    edited.styles["Normal"].font.size = docx.shared.Pt(12)
+    edited.styles["Heading 1"].paragraph_format.tab_stops.add_tab_stop(docx.shared.Cm(2))
+    edited.save(tmp_path / "edited.docx")
+    for reference in (house, tmp_path / "edited.docx"):
+        [r] = build([BUNDLED], tmp_path / reference.stem,
+                    BuildSettings(formats=("docx",), reference_docx=reference))
+        assert r.ok, r.error
+        assert_schema_order(r.outputs["docx"])
+
+
+def test_the_ordering_keeps_unknown_children_in_place():
+    from pipeline.writers.docx.schema import in_schema_order, out_of_order
+    ppr = etree.fromstring(
+        f'<w:pPr xmlns:w="{W}" xmlns:x="urn:x"><w:spacing/><w:tabs/><x:ext/><w:bidi/>'
+        '<w:pStyle w:val="a"/></w:pPr>')
+    assert out_of_order(ppr)
+    in_schema_order(ppr)
+    assert [etree.QName(c).localname for c in ppr] == ["pStyle", "tabs", "ext", "bidi",
+                                                        "spacing"]
+    assert not out_of_order(ppr)
+
+
+@pytest.mark.parametrize("tag", ["w:pPr", "w:rPr", "w:sectPr", "w:style",
+                                 "w:tblPr", "w:tcPr"])
+def test_the_schema_table_agrees_with_python_docx(tag):
+    """Each child python-docx models (CT_PPr, CT_RPr, CT_SectPr…), added
+    through its own inserters in reverse order, lands where python-docx's
+    declared sequence puts it; the table must find that order right."""
+    from docx.oxml import OxmlElement
+
+    from pipeline.writers.docx.schema import out_of_order
+    made = OxmlElement(tag)
+    adders = sorted(a for a in dir(type(made)) if a.startswith("_add_") and a[5:6].islower())
+    for name in reversed(adders):
+        getattr(made, name)()
+    assert len(made) >= 3, adders
+    assert not out_of_order(made), [etree.QName(c).localname for c in made]

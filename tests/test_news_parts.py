@@ -217,6 +217,11 @@ def _docx_part(path: Path, name: str):
         return etree.fromstring(z.read(name))
 
 
+def test_docx_is_in_schema_order(news):
+    from schema_order import assert_schema_order
+    assert_schema_order(news["docx"])
+
+
 def test_docx_has_real_right_to_left_tables_with_a_repeated_header(news):
     document = _docx_part(news["docx"], "word/document.xml")
     tables = document.findall(".//w:tbl", NS)

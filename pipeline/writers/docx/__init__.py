@@ -28,16 +28,18 @@ from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
 from .package import (
     core_properties, front_matter_property, kept_front_matter, package_bytes,
+    parts_in_schema_order,
 )
 from .pictures import picture_run, word_picture
 from .reference import read_reference, take_styles
 from .runs import by_font, by_script
 from .tables import cell_alignment, table_element
 from .ooxml import (
-    FAQ_BOOKMARK, PPR_ORDER, RPR_ORDER, add_abstract_list, add_list_instance, child,
-    drop_template_leftovers, embed_fonts, mirror_margins, ordered, page_field, set_numbering,
-    set_paragraph_rtl, set_section_rtl, span_bookmark,
+    FAQ_BOOKMARK, add_abstract_list, add_list_instance, child, drop_template_leftovers,
+    embed_fonts, mirror_margins, page_field, set_numbering, set_paragraph_rtl, set_section_rtl,
+    span_bookmark,
 )
+from .schema import in_schema_order
 from .styles import TABLE_STYLE, apply_styles
 
 HEADING_STYLE = {2: "Heading 1", 3: "Heading 2"}
@@ -114,6 +116,7 @@ class _DocxBuilder:
             emoji = [f for f in shipped_faces(self.options.fonts_dir) if f.family != TEXT_FAMILY]
             embed_fonts(doc, emoji[0].family, emoji[:1])
         drop_template_leftovers(doc)
+        parts_in_schema_order(doc)
         return package_bytes(doc, self.options.timestamp)
 
     # --- blocks --------------------------------------------------------------
@@ -154,7 +157,7 @@ class _DocxBuilder:
         ppr = paragraph_element(self.paragraph("Normal", (figure.image,))).get_or_add_pPr()
         child(ppr, "w:keepNext")
         child(ppr, "w:jc", w_val="center")
-        ordered(ppr, PPR_ORDER)
+        in_schema_order(ppr)
         if figure.caption:
             self.paragraph("Caption", figure.caption)
         if figure.credit:
@@ -172,7 +175,7 @@ class _DocxBuilder:
                 if jc := cell_alignment(table, column, self.rtl):
                     ppr = p.get_or_add_pPr()
                     child(ppr, "w:jc", w_val=jc)
-                    ordered(ppr, PPR_ORDER)
+                    in_schema_order(ppr)
 
     def note(self, parent, note: Note) -> None:
         """A real footnote: its reference here, its paragraphs in footnotes.xml."""
@@ -318,7 +321,7 @@ class _DocxBuilder:
             if rtl:
                 child(rpr, "w:rtl")
             if len(rpr):
-                ordered(rpr, RPR_ORDER)
+                in_schema_order(rpr)
                 run.append(rpr)
             t = OxmlElement("w:t")
             t.set(qn("xml:space"), "preserve")
@@ -354,12 +357,18 @@ class _DocxBuilder:
             paper, measure = PAPERS[self.options.pdf.paper], self.layout
             section.orientation = WD_ORIENT.PORTRAIT
             section.page_width, section.page_height = Mm(paper.width_mm), Mm(paper.height_mm)
-            # Mirrored margins (w:mirrorMargins): w:left is the inside margin.
-            section.left_margin, section.right_margin = Mm(measure.inner_mm), Mm(measure.outer_mm)
+            # Mirrored margins (w:mirrorMargins) put w:left on page 1's left; a
+            # right-to-left article is bound on the right, its outer margin there.
+            inner, outer = Mm(measure.inner_mm), Mm(measure.outer_mm)
+            section.left_margin, section.right_margin = (outer, inner) if self.rtl \
+                else (inner, outer)
             section.top_margin, section.bottom_margin = Mm(measure.top_mm), Mm(measure.bottom_mm)
             mirror_margins(self.doc)
         sect_pr = section_properties(section)
         set_section_rtl(sect_pr, self.rtl)
+        if self.rtl:  # Word's model of the binding side: the gutter on the right
+            child(sect_pr, "w:rtlGutter")
+            in_schema_order(sect_pr)
         pg = sect_pr.find(qn("w:pgNumType"))
         if pg is None:
             pg = OxmlElement("w:pgNumType")

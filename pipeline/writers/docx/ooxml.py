@@ -18,6 +18,7 @@ from lxml import etree
 
 from ...compat.docx import paragraph_element, set_part_blob
 from ...regional import LIST_SUFFIX
+from .schema import in_schema_order
 
 OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 
@@ -39,27 +40,6 @@ def _insert_first(parent, tag: str):
     return el
 
 
-# Element order inside w:rPr and w:pPr matters to strict consumers (Word):
-# these are the schema sequences for the elements this module writes.
-RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:strike", "w:color",
-             "w:sz", "w:szCs", "w:u", "w:vertAlign", "w:rtl", "w:cs", "w:lang")
-PPR_ORDER = ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:widowControl",
-             "w:numPr", "w:pBdr", "w:shd", "w:spacing", "w:ind", "w:bidi", "w:jc",
-             "w:outlineLvl")
-
-
-def ordered(parent, order: tuple[str, ...]) -> None:
-    """Sort the known children of ``parent`` into schema order; others keep their place after."""
-    rank = {qn(t): i for i, t in enumerate(order)}
-    kids = list(parent)
-    known = sorted((k for k in kids if k.tag in rank), key=lambda k: rank[k.tag])
-    others = [k for k in kids if k.tag not in rank]
-    for k in kids:
-        parent.remove(k)
-    for k in known + others:
-        parent.append(k)
-
-
 def set_run_fonts(rpr, family: str, size_pt: float | None = None, lang: str = "ar-SA") -> None:
     """Latin and complex-script faces both ``family`` (no theme font overriding
     them), sizes for both, and the complex-script language."""
@@ -72,32 +52,18 @@ def set_run_fonts(rpr, family: str, size_pt: float | None = None, lang: str = "a
         child(rpr, "w:sz", w_val=round(size_pt * 2))
         child(rpr, "w:szCs", w_val=round(size_pt * 2))
     child(rpr, "w:lang", w_bidi=lang)
-    ordered(rpr, RPR_ORDER)
+    in_schema_order(rpr)
 
 
 def set_paragraph_rtl(ppr, rtl: bool = True) -> None:
     child(ppr, "w:bidi", w_val="1" if rtl else "0")
-    ordered(ppr, PPR_ORDER)
+    in_schema_order(ppr)
 
 
 def set_section_rtl(sect_pr, rtl: bool = True) -> None:
     """``w:bidi`` in the section: page order, columns and header/footer direction."""
-    bidi = sect_pr.find(qn("w:bidi"))
-    if bidi is None:
-        bidi = etree.Element(qn("w:bidi"))
-        # w:bidi comes after these, the nearest first
-        anchor = None
-        for tag in ("w:textDirection", "w:titlePg", "w:noEndnote", "w:vAlign", "w:formProt",
-                    "w:cols", "w:pgNumType", "w:lnNumType", "w:pgBorders", "w:paperSrc",
-                    "w:pgMar", "w:pgSz"):
-            anchor = sect_pr.find(qn(tag))
-            if anchor is not None:
-                break
-        if anchor is not None:
-            anchor.addnext(bidi)
-        else:
-            sect_pr.append(bidi)
-    bidi.set(qn("w:val"), "1" if rtl else "0")
+    child(sect_pr, "w:bidi", w_val="1" if rtl else "0")
+    in_schema_order(sect_pr)
 
 
 def page_field(paragraph) -> None:
@@ -156,8 +122,8 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
     num_pr = child(ppr, "w:numPr")
     child(num_pr, "w:ilvl", w_val=level)
     child(num_pr, "w:numId", w_val=num_id)
-    ordered(num_pr, ("w:ilvl", "w:numId"))
-    ordered(ppr, PPR_ORDER)
+    in_schema_order(num_pr)
+    in_schema_order(ppr)
 
 
 # --- embedded fonts ----------------------------------------------------------
@@ -209,9 +175,7 @@ def embed_fonts(document, family: str, faces) -> None:
         embed = etree.SubElement(font, qn(EMBED_TAGS[(face.bold, face.italic)]))
         embed.set(qn("r:id"), r_id)
         embed.set(qn("w:fontKey"), key)
-    ordered(font, ("w:altName", "w:panose1", "w:charset", "w:family", "w:notTrueType",
-                   "w:pitch", "w:sig", "w:embedRegular", "w:embedBold", "w:embedItalic",
-                   "w:embedBoldItalic"))
+    in_schema_order(font)
     set_part_blob(font_table, etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                              standalone=True))
     settings = document.settings.element
@@ -220,24 +184,9 @@ def embed_fonts(document, family: str, faces) -> None:
         _add_setting(settings, "w:embedTrueTypeFonts")
 
 
-# The head of CT_Settings' sequence, as far as the elements added here: each
-# goes in after the last of those before it that the document has.
-_SETTINGS_SEQUENCE = (
-    "w:writeProtection", "w:view", "w:zoom", "w:removePersonalInformation",
-    "w:removeDateAndTime", "w:doNotDisplayPageBoundaries", "w:displayBackgroundShape",
-    "w:printPostScriptOverText", "w:printFractionalCharacterWidth", "w:printFormsData",
-    "w:embedTrueTypeFonts", "w:embedSystemFonts", "w:saveSubsetFonts", "w:saveFormsData",
-    "w:mirrorMargins",
-)
-
-
 def _add_setting(settings, tag: str) -> None:
-    before = {qn(t) for t in _SETTINGS_SEQUENCE[:_SETTINGS_SEQUENCE.index(tag)]}
-    index = 0
-    for i, el in enumerate(settings):
-        if el.tag in before:
-            index = i + 1
-    settings.insert(index, etree.Element(qn(tag)))
+    etree.SubElement(settings, qn(tag))
+    in_schema_order(settings)
 
 
 # --- the package ---------------------------------------------------------------

@@ -10,7 +10,9 @@ article, mended here once, each mend reported in one line:
 - Word's font dialog sets a size or a font for one script: ``w:sz`` without
   ``w:szCs`` leaves Arabic at its old size, ``w:ascii`` without ``w:cs``
   leaves it in the old face. What is given for one script is carried to the
-  other unless the reference sets both.
+  other unless the reference sets both; two sizes that differ become the
+  Latin one (a style of this tool's reference, resized the usual way, has
+  both, the complex-script one still old).
 - Theme fonts (``w:asciiTheme``, ``w:cstheme``…) name the theme's Latin
   faces, which have no Arabic; they become the house font.
 """
@@ -27,6 +29,7 @@ from docx.styles import BabelFish
 from lxml import etree
 
 from ...ziplimits import open_docx
+from .schema import tree_in_schema_order
 from .styles import CHARACTER_STYLES, PARAGRAPH_STYLES, TABLE_STYLE
 
 USED_STYLES = frozenset((*PARAGRAPH_STYLES, *CHARACTER_STYLES, TABLE_STYLE))
@@ -72,8 +75,9 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
             name.set(qn("w:val"), internal)  # the spelling python-docx and Word look up
     for rpr, owner, used in _run_properties(styles):
         found = _carry_scripts(rpr, owner, family)
-        if used:  # every style is mended; those the writer sets are reported
-            mends += found
+        if used and found:  # every style is mended; those the writer sets are
+            # reported, one line a style: "style 'Title': size …; theme fonts …"
+            mends.append("; ".join([found[0], *(f.split(": ", 1)[1] for f in found[1:])]))
     for fonts in styles.iter(qn("w:rFonts")):  # table styles' parts, and the rest
         if any(fonts.get(qn(a)) is not None for a in _THEME):
             _carry_scripts(fonts.getparent(), "", family)
@@ -83,6 +87,7 @@ def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
         section = source.sections[0]
         page = tuple((name, _value(section, name)) for name in PAGE_SETUP)
         paper = _paper_words(section) if all(v is not None for _, v in page[1:3]) else ""
+    tree_in_schema_order(styles)  # Word's order, whatever saved the reference
     return Reference(etree.tostring(styles), page, paper, tuple(mends))
 
 
@@ -146,6 +151,13 @@ def _carry_scripts(rpr, owner: str, family: str) -> list[str]:
         rpr.insert(list(rpr).index(sz) + 1, _element("w:szCs", sz.get(qn("w:val"))))
         mends.append(f"{owner}: size {_points(sz)} pt was set for Latin text only: "
                      "Arabic text takes it too")
+    elif sz is not None and sz_cs is not None and sz.get(qn("w:val")) != sz_cs.get(qn("w:val")):
+        # Both set, apart: python-docx and Word's Latin font dialog changed
+        # w:sz on a style that had both, so Latin words would drop to the new
+        # size inside Arabic lines that keep the old one.
+        mends.append(f"{owner}: size {_points(sz)} pt was set for Latin text, "
+                     f"{_points(sz_cs)} pt for Arabic: Arabic text takes {_points(sz)} pt")
+        sz_cs.set(qn("w:val"), sz.get(qn("w:val"), ""))
     elif sz_cs is not None and sz is None:
         sz_cs.addprevious(_element("w:sz", sz_cs.get(qn("w:val"))))
         mends.append(f"{owner}: size {_points(sz_cs)} pt was set for Arabic text only: "

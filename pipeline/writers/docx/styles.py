@@ -17,7 +17,8 @@ from lxml import etree
 
 from ...compat.docx import replace_part_element
 from ...compat.docx import styles_part as compat_styles_part
-from .ooxml import PPR_ORDER, child, ordered, set_paragraph_rtl, set_run_fonts
+from .ooxml import child, set_paragraph_rtl, set_run_fonts
+from .schema import in_schema_order, tree_in_schema_order
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ def defined_styles(family: str, lang_bidi: str, rtl: bool, body_pt: float) -> by
     from docx import Document
     document = Document()
     _apply_styles(document, family, lang_bidi, rtl, True, body_pt / BODY_PT)
+    tree_in_schema_order(compat_styles_part(document).element)
     return etree.tostring(compat_styles_part(document).element)
 
 
@@ -139,7 +141,7 @@ def _apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: 
             child(rpr, "w:u", w_val="single")
         if spec.get("superscript"):
             child(rpr, "w:vertAlign", w_val="superscript")
-        ordered(rpr, ("w:rFonts", "w:color", "w:sz", "w:u", "w:vertAlign"))
+        in_schema_order(rpr)
     if TABLE_STYLE not in existing:
         _define_table_style(styles.add_style(TABLE_STYLE, WD_STYLE_TYPE.TABLE), rtl)
 
@@ -177,7 +179,7 @@ def _define(style, styles, spec: StyleSpec, family: str, lang_bidi: str, rtl: bo
         child(ppr, "w:jc", w_val="start")
     if spec.outline is not None:
         child(ppr, "w:outlineLvl", w_val=spec.outline)
-    ordered(ppr, PPR_ORDER)
+    in_schema_order(ppr)
 
     rpr = el.get_or_add_rPr()
     for tag in ("w:b", "w:bCs", "w:i", "w:iCs", "w:color", "w:caps", "w:spacing", "w:kern"):

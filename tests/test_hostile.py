@@ -376,3 +376,33 @@ def test_a_table_with_an_empty_cell_and_a_short_row_builds_in_every_format(tmp_p
     text = subprocess.run([pdftotext, str(tmp_path / "out" / "article.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert all(digit in text for digit in "١٣٤٥")
+
+
+def test_a_table_faq_and_figure_inside_a_note_keep_their_words_in_every_format(tmp_path):
+    """A note is set as lines: what no note can hold as it is becomes its
+    lines, warned, instead of vanishing from all four formats."""
+    import zipfile
+    from judges import epub_text
+    (tmp_path / "phone.png").write_bytes((ROOT / "tests/fixtures/news/phone.png").read_bytes())
+    body = ("\nنص فيه حاشية[^t] وأخرى[^f] وثالثة[^p].\n\n"
+            "[^t]: جدول:\n\n    | أ | ب |\n    |---|---|\n    | خليةأولى | خليةثانية |\n\n"
+            "[^f]: أسئلة:\n\n    ::: faq\n    ### سؤالالحاشية؟\n    جوابالحاشية.\n    :::\n\n"
+            '[^p]: صورة:\n\n    ![صورة](phone.png "تعليقالحاشية"){credit="مصدرالحاشية"}\n')
+    src = write_source(tmp_path, body)
+    [result] = build([src], tmp_path / "out", BuildSettings(
+        formats=("pdf", "docx", "epub", "html")))
+    assert result.ok, result.error
+    assert sorted(str(d).split(": warning: ")[1].split(" inside")[0] for d in result.warnings) == [
+        "a FAQ", "a figure", "a table"]
+    pdftotext = require_tool("pdftotext", "apt-get install poppler-utils")
+    texts = {
+        "pdf": subprocess.run([pdftotext, str(result.outputs["pdf"]), "-"], capture_output=True,
+                              text=True, check=True).stdout,
+        "docx": zipfile.ZipFile(result.outputs["docx"]).read("word/footnotes.xml").decode(),
+        "epub": epub_text(result.outputs["epub"]),
+        "html": result.outputs["html"].read_text(encoding="utf-8"),
+    }
+    for name, text in texts.items():
+        for word in ("خليةأولى", "خليةثانية", "سؤالالحاشية", "جوابالحاشية", "تعليقالحاشية",
+                     "مصدرالحاشية"):
+            assert word in text, (name, word)

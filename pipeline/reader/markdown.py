@@ -24,6 +24,7 @@ from ..model import (
 )
 from ..transforms import block_text, plain_text
 from .checks import allowed, image_path, link_target, never_called
+from .notes import note_blocks
 from .figures import braces_alone, figure_attributes, read_figure
 from .tables import read_table
 from .text import describe
@@ -111,8 +112,7 @@ class BodyReader:
             if _EDITORS_NOTE.fullmatch(node.children[0].content.strip()):
                 return None  # <!-- … -->: a note for editors (pipeline import --keep-comments)
             content = self.inline(node.children[0])
-            if (len(content) == 1 and isinstance(content[0], Image) or braces_alone(content)) \
-                    and not self._in_note:
+            if len(content) == 1 and isinstance(content[0], Image) or braces_alone(content):
                 return self.figure(node.children[0], content[0])
             self._credit_unused(node.children[0])
             return Paragraph(content)
@@ -176,7 +176,9 @@ class BodyReader:
         if ident not in self._read_notes:  # a note called twice is read once
             self._in_note = True
             try:
-                self._read_notes[ident] = tuple(self.blocks(children))
+                blocks, found = note_blocks(self.blocks(children), _line_ or line)
+                self._read_notes[ident] = blocks
+                self.warnings += found
             finally:
                 self._in_note = False
         self._note_chars += sum(len(block_text(b)) for b in self._read_notes[ident])

@@ -406,3 +406,19 @@ def test_a_table_faq_and_figure_inside_a_note_keep_their_words_in_every_format(t
         for word in ("خليةأولى", "خليةثانية", "سؤالالحاشية", "جوابالحاشية", "تعليقالحاشية",
                      "مصدرالحاشية"):
             assert word in text, (name, word)
+
+
+def test_a_pdf_counts_a_notes_every_call_and_a_tables_cells(tmp_path):
+    """Within the source's limits, a 2,000-character note called 1,000 times
+    was 1,000 pages (134 s, 511 MB) and 30 × 2,900 cells 130 s and 2.19 GB:
+    both are refused for the PDF before any layout, and build for the EPUB."""
+    note = "كلمة " * 400
+    body = "نص[^a] " * 1000 + f"\n\n[^a]: {note}\n"
+    assert refused(tmp_path, body, formats=("pdf",)).endswith(
+        "error: the article has 2,001,999 characters to set, each note counted at each call: "
+        "a PDF is made of up to 500,000 — split the article, or build --to docx,epub")
+    assert refused(tmp_path, body, formats=("epub",)) is None
+    table = "| " + " | ".join("أ" * 30) + " |\n" + "|---" * 30 + "|\n" + \
+        ("| " + " | ".join("١" * 30) + " |\n") * 400
+    assert "error: the article has 12,030 table cells: a PDF is made of up to 10,000 —" in \
+        refused(tmp_path, table, formats=("pdf",))

@@ -15,7 +15,9 @@ from .. import fonts
 from ..bidi import isolate_article
 from ..errors import Diagnostic, PipelineError
 from ..facts import article_facts
-from ..model import Article, CodeBlock, Figure, Heading, ListItem, Paragraph, Table, TableRow
+from ..model import (
+    Article, Code, CodeBlock, Figure, Heading, ListItem, Paragraph, Table, TableRow, Text,
+)
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
@@ -81,10 +83,14 @@ MAX_BLEED_MM = 25
 """Bleed past this is refused: printers ask for 3–5 mm."""
 MAX_PDF_SOURCE_BYTES = 800 * 1024
 MAX_PDF_BLOCKS = 3_000
-"""A PDF is not made of a source larger than 800 KB or of more than 3,000
-paragraphs, headings, list items, table rows and figures: WeasyPrint holds
-the whole laid-out document (some 36 KB of memory a paragraph, and a tagging
-step quadratic in pages); such a text is a book, not an article."""
+MAX_PDF_CELLS = 10_000
+MAX_PDF_CHARS = 500_000
+"""A PDF is not made of a source larger than 800 KB, of more than 3,000
+paragraphs, headings, list items, table rows and figures, of more than
+10,000 table cells, or of more than 500,000 characters to set (a note
+counts at each of its calls): WeasyPrint holds the whole laid-out document
+(some 36 KB of memory a paragraph, and a tagging step quadratic in pages);
+such a text is a book, not an article."""
 MAX_STEM_BYTES = 150
 """A source whose name (less ``.md``) is longer than this is refused: the
 outputs, their temporary files and a web page's folder are named after it,
@@ -207,6 +213,25 @@ def wide_tables(article: Article, paper: str, columns: int,
     return found
 
 
+def check_pdf_size(article: Article) -> None:
+    """Refuse, before any layout, an article too large for one PDF."""
+    blocks = cells = chars = 0
+    for n in iter_nodes(article):
+        if isinstance(n, (Paragraph, Heading, ListItem, CodeBlock, TableRow, Figure)):
+            blocks += 1
+            if isinstance(n, TableRow):
+                cells += len(n.cells)
+        elif isinstance(n, (Text, Code)):
+            chars += len(n.text)
+    for count, limit, what in (
+            (blocks, MAX_PDF_BLOCKS, "paragraphs, headings, list items, table rows and figures"),
+            (cells, MAX_PDF_CELLS, "table cells"),
+            (chars, MAX_PDF_CHARS, "characters to set, each note counted at each call")):
+        if count > limit:
+            raise PipelineError(f"the article has {count:,} {what}: a PDF is made of up to "
+                                f"{limit:,}", hint="split the article, or build --to docx,epub")
+
+
 def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> ArticleJob:
     """Read, parse and check one source and its images (cheap; done where the
     outputs are written). Raises PipelineError."""
@@ -217,13 +242,8 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
                             hint="split the article, or build --to docx,epub")
     text = decode_source(raw)
     article, found = read_article(text, dict(settings.metadata))
-    if "pdf" in settings.formats and (blocks := sum(
-            isinstance(n, (Paragraph, Heading, ListItem, CodeBlock, TableRow, Figure))
-            for n in iter_nodes(article))
-            ) > MAX_PDF_BLOCKS:
-        raise PipelineError(f"the article has {blocks:,} paragraphs, headings, list items, "
-                            f"table rows and figures: a PDF is made of up to {MAX_PDF_BLOCKS:,}",
-                            hint="split the article, or build --to docx,epub")
+    if "pdf" in settings.formats:
+        check_pdf_size(article)
     article = model_passes(article)
     found += uncovered_characters(text, fonts.coverage(settings.fonts_dir))
     found += [Diagnostic(f"image {image.src!r} has no alt text",

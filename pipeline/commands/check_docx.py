@@ -19,8 +19,8 @@ TEXT_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes|
 REVISIONS = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
              "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "numberingChange")
 """Word's tracked changes: each waits for an editor to accept or reject it."""
-FETCHING_FIELDS = re.compile(r'^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK)\b\s*(?:\\\w\s*)*'
-                             r'(?:"([^"]*)"|(\S+))', re.I)
+FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK)\b", re.I)
+ARGUMENT = re.compile(r'"([^"]*)"|(\S+)')
 RUNNING_FIELDS = re.compile(r"^\s*(DDEAUTO|DDE)\b", re.I)
 REMOTE = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\|//)", re.I)
 """A field target with a scheme (http:, file:, ftp:…) or a UNC path (\\\\host\\share)."""
@@ -122,10 +122,16 @@ def _check_fields(texts: dict, report: Report) -> None:
             if m := RUNNING_FIELDS.match(instruction):
                 report.problems.append(f"has a {m.group(1).upper()} field, which starts "
                                        f"another program ({name})")
-            elif (m := FETCHING_FIELDS.match(instruction)) and REMOTE.match(
-                    target := m.group(2) or m.group(3) or ""):
-                report.problems.append(f"has an {m.group(1).upper()} field fetching "
+            elif (m := FETCHING_FIELDS.match(instruction)) and (target := next(
+                    (a for a in _arguments(instruction[m.end():]) if REMOTE.match(a)), None)):
+                report.problems.append(f"has {_article(m.group(1))} field fetching "
                                        f"{target[:80]!r} ({name})")
+
+
+def _arguments(text: str):
+    """A field's arguments, quoted or not (LINK names a program, then a file)."""
+    for quoted, bare in ARGUMENT.findall(text):
+        yield quoted or bare
 
 
 def _check_draft(texts: dict, extended, report: Report) -> None:
@@ -177,3 +183,8 @@ def _check_layout(document, styles, core, report: Report) -> None:
             report.problems.append("no complex-script font in the document defaults")
         if len(report.problems) == before:
             report.passed.append(f"right-to-left ({language})")
+
+
+def _article(field_name: str) -> str:
+    name = field_name.upper()
+    return f"an {name}" if name[0] in "AEIOU" else f"a {name}"

@@ -86,6 +86,11 @@ class Comment:
     ident: str
 
 
+ANCHOR_CHARS = 200
+"""A comment's anchor is quoted by its first words: text past this many
+characters is not gathered."""
+
+
 def comments(comments_root, body) -> list[Comment]:
     """The comments of a document, in the order of their anchors."""
     if comments_root is None:
@@ -111,8 +116,10 @@ def comments(comments_root, body) -> list[Comment]:
             order.append(element.get(qn("w:id")))
             anchors[element.get(qn("w:id"))] = []
         elif element.tag == qn("w:t") and element.text:
-            for ident in open_:
-                anchors[ident].append(element.text)
+            for ident in list(open_):
+                anchors[ident].append(element.text[:ANCHOR_CHARS])
+                if sum(map(len, anchors[ident])) >= ANCHOR_CHARS:
+                    open_.discard(ident)  # enough to quote: a range never closed costs no more
     return [Comment(*said[i], anchor=" ".join("".join(anchors.get(i, [])).split()), ident=i)
             for i in dict.fromkeys(order) if i in said]
 

@@ -156,3 +156,120 @@ def test_ole_packages_and_activex_fail(tmp_path, kind, target, name, expected):
                                                   else b"\xd0\xcf\x11\xe0" + b"\0" * 60)],
                      relationships=[relationship("rIdX", kind, target)])
     assert any(p.startswith(expected) for p in check(docx).problems), check(docx).problems
+
+
+# --- XML and streams within bounds, under a memory cap ----------------------------
+
+def many_paragraphs(path, count: int):
+    """A DOCX of ``count`` empty paragraphs, two spellings drawn at random so
+    that its ZIP ratio (about 150) stays inside the ZIP limits."""
+    rng = random.Random(1)
+    return docx_with(path, "".join("<w:p/>" if rng.random() < 0.985 else "<w:p></w:p>"
+                                   for _ in range(count)))
+
+
+def test_millions_of_empty_paragraphs_are_counted_not_parsed(tmp_path):
+    docx = many_paragraphs(tmp_path / "many.docx", 24_000_000)
+    assert docx.stat().st_size < 1_200_000  # 146 MB of XML inside
+    article = write_source(tmp_path, "نص.\n")
+    for args in (("check", docx), ("import", docx),
+                 ("build", article, "-f", "docx", "--reference-docx", docx, "-o",
+                  tmp_path / "out")):
+        message = one_line_refusal(capped(*args))
+        assert "holds more than 1,000,000 XML elements" in message, message
+
+
+def test_comment_ranges_that_never_close_cost_no_memory(tmp_path):
+    n = 70_000  # an 800 KB DOCX; each range took every later word: 1.5 GB and a MemoryError
+    body = ("<w:p>" + "".join(f'<w:commentRangeStart w:id="{i}"/>' for i in range(n))
+            + "</w:p>" + "<w:p><w:r><w:t>كلمة</w:t></w:r></w:p>" * n)
+    docx = docx_with(tmp_path / "ranges.docx", body, parts=[("word/comments.xml",
+                                                             comments_part(n))],
+                     relationships=[relationship("rIdC", "comments", "comments.xml")],
+                     types=[COMMENTS_TYPE])
+    message = one_line_refusal(capped("import", docx, timeout=120))
+    assert "no title" in message, message  # the import's own verdict, reached
+
+
+def test_a_pdf_whose_font_inflates_to_a_gigabyte_is_refused_unread(tmp_path):
+    import pikepdf
+    [r] = build([write_source(tmp_path, "نص عربي.\n")], tmp_path / "out",
+                BuildSettings(formats=("pdf",)))
+    deflater = zlib.compressobj(9)
+    bomb = b"".join(deflater.compress(bytes(1 << 20)) for _ in range(1024)) + deflater.flush()
+    with pikepdf.open(r.outputs["pdf"]) as pdf:
+        font = next(o for o in pdf.objects
+                    if isinstance(o, pikepdf.Dictionary) and "/FontFile2" in o)
+        font.FontFile2.write(bomb, filter=pikepdf.Name.FlateDecode)
+        pdf.save(tmp_path / "bomb.pdf")
+    assert (tmp_path / "bomb.pdf").stat().st_size < 1_200_000
+    message = one_line_refusal(capped("check", tmp_path / "bomb.pdf"))
+    assert "inflates past 268,435,456 bytes" in message, message
+
+
+# --- web pages -------------------------------------------------------------------
+
+PAGE = '<!DOCTYPE html><html lang="ar" dir="rtl"><head>{head}</head><body><p>نص</p>{body}' \
+       '</body></html>'
+
+
+@pytest.mark.parametrize("head, body, expected", [
+    ("", '<img src="p.png" onerror="steal()">', "has an event handler (onerror on <img>)"),
+    ("", '<svg onload="x()"></svg>', "has an event handler (onload on <svg>)"),
+    ("", '<a href="javascript:alert(1)">هنا</a>', "has a script link ('javascript:alert(1)'"),
+    ("", '<iframe src="p.html"></iframe>', "embeds another document (<iframe>)"),
+    ('<meta http-equiv="Refresh" content="0; url=https://e.example/">', "",
+     "sends the reader elsewhere"),
+    ("", '<img src="https://tracker.example/p.png" alt="">',
+     "1 files it loads come from the network: https://tracker.example/p.png"),
+    ('<link rel="stylesheet" href="//cdn.example/s.css">', "",
+     "1 files it loads come from the network"),
+    ('<style>@import url("https://cdn.example/f.css");</style>', "",
+     "1 files it loads come from the network"),
+    ("", '<img src="/etc/hostname" alt="">', "1 files it loads are outside its folder: /etc/h"),
+    ("", '<img src="../../../../../../etc/hostname" alt="">', "1 files it loads are outside its folder: ../"),
+])
+def test_a_web_page_that_runs_or_fetches_fails(tmp_path, head, body, expected):
+    page = tmp_path / "a.html"
+    page.write_text(PAGE.format(head="", body=""), encoding="utf-8")
+    assert check(page).ok, check(page).problems
+    page.write_text(PAGE.format(head=head, body=body), encoding="utf-8")
+    problems = check(page).problems
+    assert any(p.startswith(expected) for p in problems), problems
+    assert all("\n" not in p for p in problems)
+
+
+def test_a_web_page_keeps_its_hyperlinks_and_files_beside_it(tmp_path):
+    (tmp_path / "p.png").write_bytes(b"\x89PNG")
+    page = tmp_path / "a.html"
+    page.write_text(PAGE.format(head='<link rel="canonical" href="https://e.example/a">',
+                                body='<a href="https://e.example/">رابط</a><img src="p.png">'),
+                    encoding="utf-8")
+    assert check(page).ok, check(page).problems
+
+
+# --- EPUB and SVG ------------------------------------------------------------------
+
+def test_an_epub_without_a_rootfile_fails_in_one_line(tmp_path):
+    book = tmp_path / "b.epub"
+    with zipfile.ZipFile(book, "w") as z:
+        z.writestr("mimetype", "application/epub+zip")
+        z.writestr("META-INF/container.xml",
+                   '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container" '
+                   'version="1.0"><rootfiles/></container>')
+    problems = check(book).problems
+    assert any(p.startswith("no package document") for p in problems), problems
+    assert not any("AttributeError" in p or "unreadable" in p for p in problems)
+
+
+def test_a_chain_of_2000_uses_is_refused_not_a_recursion_error(tmp_path):
+    chain = '<rect id="u0" width="1" height="1"/>' + "".join(
+        f'<use id="u{i}" xlink:href="#u{i - 1}"/>' for i in range(1, 2001))
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/'
+           f'xlink" width="10" height="10"><defs>{chain}</defs><use xlink:href="#u2000"/></svg>')
+    (tmp_path / "p.svg").write_text(svg, encoding="utf-8")
+    [result] = build([write_source(tmp_path, "![رسم](p.svg)\n")], tmp_path / "out",
+                     BuildSettings(formats=("epub",)))
+    message = str(result.error)
+    assert "nests <use> over 64 deep" in message and "internal failure" not in message
+    assert "\n" not in message

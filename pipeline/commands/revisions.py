@@ -103,6 +103,7 @@ def comments(comments_root, body) -> list[Comment]:
     anchors: dict[str, list[str]] = {}
     order: list[str] = []
     open_: set[str] = set()
+    gathered: dict[str, int] = {}
     for element in body.iter():
         if element.tag == qn("w:commentRangeStart"):
             ident = element.get(qn("w:id"))
@@ -115,10 +116,12 @@ def comments(comments_root, body) -> list[Comment]:
                 element.get(qn("w:id")) not in anchors:
             order.append(element.get(qn("w:id")))
             anchors[element.get(qn("w:id"))] = []
-        elif element.tag == qn("w:t") and element.text:
+        elif element.tag == qn("w:t") and open_ and (text := element.text):
+            text = text[:ANCHOR_CHARS]
             for ident in list(open_):
-                anchors[ident].append(element.text[:ANCHOR_CHARS])
-                if sum(map(len, anchors[ident])) >= ANCHOR_CHARS:
+                anchors[ident].append(text)
+                gathered[ident] = gathered.get(ident, 0) + len(text)
+                if gathered[ident] >= ANCHOR_CHARS:
                     open_.discard(ident)  # enough to quote: a range never closed costs no more
     return [Comment(*said[i], anchor=" ".join("".join(anchors.get(i, [])).split()), ident=i)
             for i in dict.fromkeys(order) if i in said]

@@ -19,11 +19,10 @@ MAX_RATIO = 200
 """A member that claims to inflate more than this many times is refused
 (text compresses 3 to 10 times; a bomb thousands of times)."""
 MAX_XML_ELEMENTS = 1_000_000
-"""A package whose XML parts hold more elements than this, together, is
+"""A package whose members hold more XML elements than this, together, is
 refused before any part is parsed into a tree: a tree costs a few hundred bytes
 an element, so millions of empty paragraphs inside the ZIP limits would take
 gigabytes. A 300-page book is about 200,000."""
-XML_SUFFIXES = (".xml", ".rels", ".opf", ".xhtml", ".html", ".ncx", ".svg")
 
 
 def open_package(path: Path, what: str) -> zipfile.ZipFile:
@@ -78,15 +77,16 @@ class _TooMany(Exception):
 
 
 def check_xml(package: zipfile.ZipFile, what: str) -> None:
-    """Count the elements of every XML part by streaming it through a parser
+    """Count the elements of every XML member by streaming it through a parser
     that keeps nothing (constant memory), before python-docx or lxml build a
     tree of any part; refuse the package past ``MAX_XML_ELEMENTS``. Parts that
     are not well-formed are left to the reader, which says so in its words."""
     from lxml import etree
     counter = _Counter(MAX_XML_ELEMENTS)
+    # every member, whatever its name: a package names its parts' types in
+    # [Content_Types].xml, so XML may hide under any name (an image or a font
+    # stops the parser at its first bytes)
     for member in package.infolist():
-        if not member.filename.lower().endswith(XML_SUFFIXES):
-            continue
         parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True,
                                  huge_tree=False)
         try:

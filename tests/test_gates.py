@@ -273,3 +273,13 @@ def test_a_chain_of_2000_uses_is_refused_not_a_recursion_error(tmp_path):
     message = str(result.error)
     assert "nests <use> over 64 deep" in message and "internal failure" not in message
     assert "\n" not in message
+
+
+def test_xml_under_another_name_is_counted_too(tmp_path, monkeypatch):
+    from pipeline import ziplimits
+    monkeypatch.setattr(ziplimits, "MAX_XML_ELEMENTS", 50_000)
+    docx = docx_with(tmp_path / "hidden.docx",
+                     parts=[("word/media/image1.png", "<a>" + "<b/>" * 60_000 + "</a>")])
+    assert "holds more than 50,000 XML elements (counted to word/media/image1.png)" in \
+        check(docx).problems[0]
+    assert not any("XML elements" in p for p in check(docx_with(tmp_path / "plain.docx")).problems)

@@ -22,8 +22,9 @@ REVISIONS = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sect
 FETCHING_FIELDS = re.compile(r"^\s*(INCLUDEPICTURE|INCLUDETEXT|LINK)\b", re.I)
 ARGUMENT = re.compile(r'"([^"]*)"|(\S+)')
 RUNNING_FIELDS = re.compile(r"^\s*(DDEAUTO|DDE)\b", re.I)
-REMOTE = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|\\\\|//)", re.I)
-"""A field target with a scheme (http:, file:, ftp:…) or a UNC path (\\\\host\\share)."""
+REMOTE = re.compile(r"^\s*([a-z][a-z0-9+.-]+:|\\\\|//)", re.I)
+"""A field target with a scheme (http:, file:, ftp:…) or a UNC path
+(\\\\host\\share); a drive letter (C:\\…) is a path on the reader's own machine."""
 ACTIVE_RELATIONSHIPS = {"oleObject": "an OLE object", "package": "an embedded package",
                         "control": "an ActiveX control", "activeXControlBinary":
                         "an ActiveX control"}

@@ -130,7 +130,7 @@ def test_open_comments_fail_and_resolved_ones_do_not(tmp_path):
      "has a LINK field fetching 'https://example.com/x.xls'"),
     (field(' DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc.exe" '),
      "has a DDEAUTO field, which starts another program"),
-    (f'<w:p><w:fldSimple w:instr=" DDE excel x "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>',
+    ('<w:p><w:fldSimple w:instr=" DDE excel x "><w:r><w:t>x</w:t></w:r></w:fldSimple></w:p>',
      "has a DDE field"),
 ])
 def test_fields_that_fetch_or_run_fail(tmp_path, content, expected):

@@ -30,6 +30,10 @@ MAX_TOTAL_IMAGE_BYTES = 40 * 1024 * 1024
 MAX_SVG_ELEMENTS = 10_000
 """An SVG drawing more elements than this, counting what each ``<use>`` repeats,
 is refused: a few hundred bytes of nested ``<use>`` can ask for millions."""
+MAX_SVG_USE_DEPTH = 64
+"""A ``<use>`` repeating a ``<use>`` that repeats another… is refused past this
+many levels: renderers follow such chains by recursion (a chart's markers and
+symbols nest two or three deep)."""
 
 RASTER_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
                 "WEBP": "image/webp"}
@@ -214,7 +218,8 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
                          "point each <use> at an element of the drawing")
     if _svg_elements(root, ids) > MAX_SVG_ELEMENTS:
         raise refuse(f"draws over {MAX_SVG_ELEMENTS:,} elements once its <use> "
-                     f"copies are counted", "simplify the drawing")
+                     f"copies are counted, or nests <use> over {MAX_SVG_USE_DEPTH} deep",
+                     "simplify the drawing")
     return ImageResource(src, path, data, SVG, _svg_length(root.get("width")),
                          _svg_length(root.get("height")))
 
@@ -229,37 +234,51 @@ _SVG_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
 
 def _svg_elements(root, ids: dict) -> int:
     """Elements drawn, each ``<use>`` counting what it repeats; stops counting
-    (returns the limit + 1) as soon as the limit is passed or a ``<use>``
-    repeats one of its own ancestors."""
+    (returns the limit + 1) as soon as the limit is passed, a ``<use>`` repeats
+    one of its own ancestors or ``<use>`` nests deeper than ``MAX_SVG_USE_DEPTH``.
+    A walk with its own stack: a long chain of ``<use>`` must not exhaust
+    Python's."""
     from lxml import etree
+    limit = MAX_SVG_ELEMENTS + 1
+
+    def is_use(element) -> bool:
+        return etree.QName(element).localname == "use"
+
+    def drawn(element):
+        """What an element draws besides itself: its target, then its children."""
+        if is_use(element):
+            href = next((v for a, v in element.attrib.items()
+                         if etree.QName(a).localname == "href"), "")
+            if (target := ids.get(href.strip()[1:])) is not None:
+                yield target
+        yield from element.iterchildren(etree.Element)
+
     # keyed on the elements themselves: holding them keeps lxml's proxies (and
     # so their identity) alive
     counted: dict = {}
-    limit = MAX_SVG_ELEMENTS + 1
-
-    def count(element, open_: frozenset) -> int:
-        if element in counted:
-            return counted[element]
-        if element in open_:
-            return limit
-        open_ = open_ | {element}
-        total = 1
-        if etree.QName(element).localname == "use":
-            href = next((v for a, v in element.attrib.items()
-                         if etree.QName(a).localname == "href"), "")
-            target = ids.get(href.strip()[1:])
-            if target is not None:
-                total += count(target, open_)
-        for child in element.iterchildren(etree.Element):
-            total += count(child, open_)
-            if total >= limit:
-                break
+    on_path = {root}
+    uses = int(is_use(root))
+    stack = [[root, drawn(root), 1]]  # element, what is left to count, count so far
+    while True:
+        frame = stack[-1]
+        following = next(frame[1], None) if frame[2] < limit else None
+        if following is not None:
+            if following in counted:
+                frame[2] += counted[following]
+            elif following in on_path or uses + is_use(following) > MAX_SVG_USE_DEPTH:
+                frame[2] = limit
+            else:
+                on_path.add(following)
+                uses += is_use(following)
+                stack.append([following, drawn(following), 1])
+            continue
+        element, _, total = stack.pop()
+        on_path.discard(element)
+        uses -= is_use(element)
         counted[element] = total = min(total, limit)
-        return total
-
-    # iterative depth first would be safer still; lxml's own depth limit (256
-    # levels without huge_tree) bounds this recursion
-    return count(root, frozenset())
+        if not stack:
+            return total
+        stack[-1][2] += total
 
 
 def _svg_length(value: str | None) -> int:

@@ -18,6 +18,11 @@ MAX_INFLATED_BYTES = 200 * 1024 * 1024
 MAX_RATIO = 200
 """A member that claims to inflate more than this many times is refused
 (text compresses 3 to 10 times; a bomb thousands of times)."""
+MAX_XML_ELEMENTS = 1_000_000
+"""A package whose members hold more XML elements than this, together, is
+refused before any part is parsed into a tree: a tree costs a few hundred bytes
+an element, so millions of empty paragraphs inside the ZIP limits would take
+gigabytes. A 300-page book is about 200,000."""
 
 
 def open_package(path: Path, what: str) -> zipfile.ZipFile:
@@ -29,6 +34,7 @@ def open_package(path: Path, what: str) -> zipfile.ZipFile:
         raise PipelineError(f"{what} {path} is not a readable ZIP package: {exc}") from None
     try:
         check_limits(package, f"{what} {path}")
+        check_xml(package, f"{what} {path}")
     except PipelineError:
         package.close()
         raise
@@ -48,6 +54,54 @@ def check_limits(package: zipfile.ZipFile, what: str) -> None:
         if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
             raise PipelineError(f"{what}: {m.filename} inflates {m.file_size:,} bytes from "
                                 f"{m.compress_size:,}", hint="a ZIP bomb?")
+
+
+class _Counter:
+    """An lxml parser target that builds no tree: it counts elements and stops
+    the parse past the limit."""
+
+    def __init__(self, budget: int):
+        self.budget = budget
+
+    def start(self, tag, attrib):
+        self.budget -= 1
+        if self.budget < 0:
+            raise _TooMany
+
+    def close(self):
+        return None
+
+
+class _TooMany(Exception):
+    pass
+
+
+def check_xml(package: zipfile.ZipFile, what: str) -> None:
+    """Count the elements of every XML member by streaming it through a parser
+    that keeps nothing (constant memory), before python-docx or lxml build a
+    tree of any part; refuse the package past ``MAX_XML_ELEMENTS``. Parts that
+    are not well-formed are left to the reader, which says so in its words."""
+    from lxml import etree
+    counter = _Counter(MAX_XML_ELEMENTS)
+    # every member, whatever its name: a package names its parts' types in
+    # [Content_Types].xml, so XML may hide under any name (an image or a font
+    # stops the parser at its first bytes)
+    for member in package.infolist():
+        parser = etree.XMLParser(target=counter, resolve_entities=False, no_network=True,
+                                 huge_tree=False)
+        try:
+            with package.open(member) as stream:
+                while chunk := stream.read(1 << 16):
+                    parser.feed(chunk)
+            parser.close()
+        except _TooMany:
+            raise PipelineError(f"{what} holds more than {MAX_XML_ELEMENTS:,} XML elements "
+                                f"(counted to {member.filename})",
+                                hint="a document this size is built from several") from None
+        except etree.XMLSyntaxError:
+            continue
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise PipelineError(f"{what}: {member.filename} cannot be read: {exc}") from None
 
 
 def open_docx(path, what: str):

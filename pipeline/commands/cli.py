@@ -105,9 +105,11 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="check outputs with the judges that are installed",
                        description="EPUB: EPUBCheck, right-to-left pages, language, fonts "
                                    "inside. PDF: objects, fonts, tags, language, direction, "
-                                   "text layer. DOCX: right-to-left, fonts embedded, no macros "
-                                   "or remote templates. HTML: language, direction, no "
-                                   "scripts, its files. One line per file (every problem "
+                                   "text layer. DOCX: right-to-left, fonts embedded, no macros, "
+                                   "remote templates or fields, DDE, OLE or ActiveX, no "
+                                   "pending changes or open comments. HTML: language, "
+                                   "direction, no scripts, handlers or frames, its files "
+                                   "beside it. One line per file (every problem "
                                    "with -v); exit status 1 if any fails.")
     c.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                    help="outputs, or folders of them")
@@ -115,6 +117,9 @@ def parser() -> argparse.ArgumentParser:
                    help="list every problem of a file, not only the first")
     c.add_argument("--json", action="store_true",
                    help="print the reports as JSON (path, ok, problems, passed, skipped)")
+    c.add_argument("--allow-changes", action="store_true",
+                   help="let a DOCX with pending tracked changes or open comments pass "
+                        "(a draft, not a deliverable)")
 
     s = sub.add_parser("serve", help="render over HTTP from warm workers (FastAPI on uvicorn)",
                        description="POST /build with the Markdown source (or a multipart form "
@@ -350,7 +355,7 @@ def _check(args: argparse.Namespace) -> int:
         raise PipelineError("no PDF, DOCX or EPUB to check", hint="name files or a folder")
     reports = []
     for path in paths:  # each file on its own: a damaged one fails, the rest are checked
-        reports.append(report := check(path))
+        reports.append(report := check(path, args.allow_changes))
         if not args.json:
             for line in report.lines() if args.verbose else [report.line()]:
                 print(line, file=sys.stdout if report.ok else sys.stderr)

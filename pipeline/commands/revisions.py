@@ -86,6 +86,11 @@ class Comment:
     ident: str
 
 
+ANCHOR_CHARS = 200
+"""A comment's anchor is quoted by its first words: text past this many
+characters is not gathered."""
+
+
 def comments(comments_root, body) -> list[Comment]:
     """The comments of a document, in the order of their anchors."""
     if comments_root is None:
@@ -98,6 +103,7 @@ def comments(comments_root, body) -> list[Comment]:
     anchors: dict[str, list[str]] = {}
     order: list[str] = []
     open_: set[str] = set()
+    gathered: dict[str, int] = {}
     for element in body.iter():
         if element.tag == qn("w:commentRangeStart"):
             ident = element.get(qn("w:id"))
@@ -110,9 +116,13 @@ def comments(comments_root, body) -> list[Comment]:
                 element.get(qn("w:id")) not in anchors:
             order.append(element.get(qn("w:id")))
             anchors[element.get(qn("w:id"))] = []
-        elif element.tag == qn("w:t") and element.text:
-            for ident in open_:
-                anchors[ident].append(element.text)
+        elif element.tag == qn("w:t") and open_ and (text := element.text):
+            text = text[:ANCHOR_CHARS]
+            for ident in list(open_):
+                anchors[ident].append(text)
+                gathered[ident] = gathered.get(ident, 0) + len(text)
+                if gathered[ident] >= ANCHOR_CHARS:
+                    open_.discard(ident)  # enough to quote: a range never closed costs no more
     return [Comment(*said[i], anchor=" ".join("".join(anchors.get(i, [])).split()), ident=i)
             for i in dict.fromkeys(order) if i in said]
 

@@ -14,7 +14,7 @@ import dataclasses
 import re
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .errors import PipelineError
 
@@ -58,6 +58,9 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
         raise PipelineError(f"the text holds U+{ord(text[exc.start]):04X} at character "
                             f"{exc.start}, which is not a character",
                             hint="decode the source as UTF-8 without surrogateescape") from None
+    if images is not None and not isinstance(images, Mapping):
+        raise TypeError(f"images must map the names the article uses to bytes, "
+                        f"not a {type(images).__name__}")
     job_settings = BuildSettings(formats=formats, force=True, **settings)
     with tempfile.TemporaryDirectory(prefix="pipeline-render-") as folder:
         source = Path(folder) / f"{name}.md"

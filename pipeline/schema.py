@@ -8,6 +8,7 @@ README's settings table are all made from ``SCHEMA``.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,9 @@ class Option:
     """The front-matter key that sets it per article, if any."""
     field: str | None = None
     """The ``BuildSettings`` field it fills (None: not a build setting)."""
+    exists: str = ""
+    """A path that must be there when given: ``file`` (a regular file, read
+    whole: never /dev/zero or a FIFO) or ``folder``."""
 
     @property
     def dest(self) -> str:
@@ -86,17 +90,17 @@ SCHEMA: tuple[Option, ...] = (
     Option("reference-docx", "path", None,
            "take the DOCX styles from this document (a newsroom's house styles, saved by "
            "Word, LibreOffice or this tool; `pipeline reference-docx` writes one to start from)",
-           ("--reference-docx",), metavar="PATH", field="reference_docx"),
+           ("--reference-docx",), metavar="PATH", field="reference_docx", exists="file"),
     Option("reference-page", "flag", False,
            "take the DOCX's paper and margins from the reference DOCX too (else the "
            "article's paper stands)", ("--reference-page",), field="reference_page"),
     Option("template-dir", "paths", [],
            "templates here (article.html.j2, print.css.j2, epub.css, web.css…) override the "
            "defaults of the same name", ("--template-dir",), metavar="DIR",
-           field="template_dirs"),
+           field="template_dirs", exists="folder"),
     Option("fonts", "path", None,
            "use the fonts in DIR instead of the shipped fonts/ (same file names)",
-           ("--fonts",), metavar="DIR", field="fonts_dir"),
+           ("--fonts",), metavar="DIR", field="fonts_dir", exists="folder"),
 )
 
 DEFAULTS: dict[str, Any] = {o.key: o.default for o in SCHEMA}
@@ -116,7 +120,9 @@ def build_value(option: Option, value: Any) -> Any:
     from .errors import PipelineError
 
     def refuse(expected: str):
-        raise PipelineError(f"setting '{option.field}' must be {expected}, not {value!r}")
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        raise PipelineError(f"setting '{option.field}' must be {expected}, not {shown}")
 
     if value is None and option.default is None:
         return None
@@ -138,7 +144,13 @@ def build_value(option: Option, value: Any) -> Any:
     if kind == "length":  # the field holds millimetres
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             refuse("a number of millimetres")
-        return float(value)
+        try:
+            millimetres = float(value)
+        except OverflowError:
+            millimetres = math.inf
+        if not math.isfinite(millimetres):
+            refuse("a number of millimetres")
+        return millimetres
     if kind == "text":
         if not isinstance(value, str):
             refuse("text")
@@ -146,12 +158,22 @@ def build_value(option: Option, value: Any) -> Any:
     if kind == "path":
         if not isinstance(value, (str, os.PathLike)):
             refuse("a path")
-        return Path(value)
+        return _existing(option, Path(value))
     items = (value,) if isinstance(value, (str, os.PathLike)) else value  # paths
     if not isinstance(items, (list, tuple)) or any(
             not isinstance(item, (str, os.PathLike)) for item in items):
         refuse("a folder or a list of folders")
-    return tuple(Path(item) for item in items)
+    return tuple(_existing(option, Path(item)) for item in items)
+
+
+def _existing(option: Option, path: Path) -> Path:
+    from .errors import PipelineError
+    if option.exists == "file" and not path.is_file():  # /dev/zero is read without end
+        raise PipelineError(f"{option.key} is not a file: {path}",
+                            hint="give the path of an existing file")
+    if option.exists == "folder" and not path.is_dir():
+        raise PipelineError(f"{option.key} folder not found: {path}")
+    return path
 
 
 def markdown_table() -> str:

@@ -422,3 +422,27 @@ def test_a_pdf_counts_a_notes_every_call_and_a_tables_cells(tmp_path):
         ("| " + " | ".join("١" * 30) + " |\n") * 400
     assert "error: the article has 12,030 table cells: a PDF is made of up to 10,000 —" in \
         refused(tmp_path, table, formats=("pdf",))
+
+
+@pytest.mark.parametrize("settings, message", [
+    ({"reference_docx": "/dev/zero"}, "reference-docx is not a file: /dev/zero"),
+    ({"bleed_mm": 10 ** 400}, "setting 'bleed_mm' must be a number of millimetres, not 1000"),
+    ({"bleed_mm": float("inf")}, "setting 'bleed_mm' must be a number of millimetres, not inf"),
+    ({"template_dirs": ["/no/such/templates"]},
+     "template-dir folder not found: /no/such/templates"),
+])
+def test_render_refuses_settings_that_would_read_without_end_or_fail_inside(settings, message):
+    """render() checks what the command checks, in the same words: /dev/zero
+    was read to 3.8 GB, a huge bleed raised OverflowError, a missing template
+    folder was accepted."""
+    from pipeline.api import render
+    with pytest.raises(PipelineError) as refused:
+        render("---\ntitle: t\n---\n\nنص.\n", "docx", **settings)
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+
+
+def test_render_says_what_images_must_be():
+    from pipeline.api import render
+    with pytest.raises(TypeError, match="images must map the names the article uses to bytes, "
+                                        "not a list"):
+        render("---\ntitle: t\n---\n\nنص.\n", "docx", images=[("p.png", b"")])

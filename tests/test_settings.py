@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
-from pathlib import Path
 
 import pytest
 
@@ -39,13 +38,15 @@ def test_every_build_setting_has_a_field_and_every_field_a_setting():
 
 
 def test_the_command_line_is_made_from_the_schema(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()  # a template folder must be there
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     args = parser.parse_args(["-f", "pdf,docx", "--to", "epub", "--paper", "a5", "--columns", "2",
-                              "--marks", "--template-dir", "a", "--template-dir", "b"])
+                              "--marks", "--template-dir", str(a), "--template-dir", str(b)])
     typed = from_arguments(args)
     assert typed["formats"] == ["pdf", "docx", "epub"] and typed["columns"] == 2
-    assert typed["marks"] is True and typed["template-dir"] == [Path("a"), Path("b")]
+    assert typed["marks"] is True and typed["template-dir"] == [a, b]
     in_force = resolve(typed, cwd=tmp_path)
     from pipeline.commands.cli import length_mm
     settings = BuildSettings(**build_fields(in_force, length_mm))

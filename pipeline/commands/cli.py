@@ -281,12 +281,8 @@ def _sources(sources: list[str]) -> list[Path] | None:
 
 
 def _check_paths(settings) -> None:
-    if settings.reference_docx and not Path(settings.reference_docx).is_file():
-        raise PipelineError(f"reference DOCX not found: {settings.reference_docx}",
-                            hint="give the path of an existing .docx")
-    for folder in settings.template_dirs:
-        if not Path(folder).is_dir():
-            raise PipelineError(f"template folder not found: {folder}")
+    # the reference DOCX and template folders are checked with every setting
+    # (schema.build_value), for render() and the service too
     if not Path(settings.fonts_dir).is_dir():
         raise PipelineError(f"fonts folder not found: {settings.fonts_dir}")
 

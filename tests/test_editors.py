@@ -312,7 +312,7 @@ def test_hostile_picture_names_and_properties_stay_inside(bundled_docx, tmp_path
         for name, data in entries.items():
             z.writestr(name, data)
     imported = import_docx(hostile)
-    assert list(imported.images) == ["image-01.png"]
+    assert list(imported.images) == ["hostile-1.png"]  # named for the article
     assert "template" not in imported.source and "../" not in imported.source
     assert "columns" not in imported.source  # a list where text belongs: left out
 

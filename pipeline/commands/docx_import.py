@@ -13,8 +13,8 @@ and the custom property the writer left (``writers.docx.package``).
 from __future__ import annotations
 
 import re
+from pathlib import PurePath
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -25,15 +25,17 @@ from .docx_package import (
     STRUCTURAL, faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
+from .docx_pictures import image_extension, picture_name
 from .docx_text import (
-    clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
-    link_path, on, plain, rtl,
+    clip, column_rule, document_front_matter, escape, escape_start, join, link_path, on,
+    plain, rtl,
 )
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
 
 _BIDI_CONTROLS = re.compile("[\u2066-\u2069]")  # the writer's isolates around Latin runs
-_SAFE_NAME = re.compile(r"[\w\-. ]+(/[\w\-. ]+){0,3}")
+_A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
 
 
@@ -52,9 +54,12 @@ class Imported:
     """Tracked changes resolved."""
 
 
-def import_docx(path, changes: str | None = None, keep_comments: bool = False) -> Imported:
+def import_docx(path, changes: str | None = None, keep_comments: bool = False,
+                article: str | None = None) -> Imported:
     """The DOCX at ``path`` as a Markdown source. ``changes`` is ``accept`` or
-    ``reject``; a document with tracked changes and no ``changes`` is refused."""
+    ``reject``; a document with tracked changes and no ``changes`` is refused.
+    ``article``: the source's name without ``.md``, which names the pictures
+    the document does not name itself (the DOCX's name when None)."""
     from ..ziplimits import open_docx
     document = open_docx(path, "edited DOCX")
     body = document.element.body
@@ -74,6 +79,7 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
             resolve_changes(root, accept=changes == "accept")
     said = read_comments(comments_root, body)
     reader = _Reader(document, notes, said if keep_comments else [])
+    reader.stem = article or PurePath(str(path)).stem
     if notes_part is not None:
         reader.note_links = notes_part.rels
     markdown = reader.read(body)
@@ -124,7 +130,7 @@ class _Reader:
         self.note_elements = {} if self.notes is None else {
             n.get(qn("w:id")): n for n in reversed(self.notes.findall(qn("w:footnote")))}
         notes = [self.note(label, ident) for label, ident in enumerate(self.note_ids, 1)]
-        return self.front_matter() + "\n" + "\n\n".join(blocks) + "\n" + \
+        return document_front_matter(self.document, self.meta) + "\n" + "\n\n".join(b for b in blocks if b) + "\n" + \
             ("\n" + "\n".join(notes) + "\n" if notes else "")
 
     def element(self, elements: list, k: int, blocks: list[str]) -> int:
@@ -264,6 +270,8 @@ class _Reader:
     def figure(self, paragraph, caption: str, credit: str) -> str:
         [drawing] = paragraph.iter(qn("w:drawing"))  # is_picture: exactly one
         name, alt = self.picture(drawing)
+        if not name:
+            return escape_start(escape(alt))  # the picture left out (a warning says so)
         quoted = plain(caption).replace("\\", "\\\\").replace('"', '\\"')
         title = f' "{quoted}"' if caption else ""
         attrs = f'{{credit="{plain(credit).replace(chr(34), chr(8221))}"}}' if credit else ""
@@ -271,12 +279,9 @@ class _Reader:
 
     def picture(self, drawing) -> tuple[str, str]:
         """The picture's file name beside the source (its bytes kept in
-        ``images``) and its alt text; no name when the drawing holds none."""
-        blip = next(drawing.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"),
-                    None)
-        doc_pr = next(drawing.iter(
-            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"),
-            None)
+        ``images``) and its alt text; no name when the drawing holds no image."""
+        blip = next(drawing.iter(f"{{{_A}}}blip"), None)
+        doc_pr = next(drawing.iter(f"{{{_WP}}}docPr"), None)
         alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
         wanted = (doc_pr.get("name") or "") if doc_pr is not None else ""
         part = self.document.part.related_parts.get(blip.get(qn("r:embed"))) \
@@ -285,14 +290,17 @@ class _Reader:
             return "", alt
         if part.partname in self.picture_names:  # the same picture met again
             return self.picture_names[part.partname], alt
-        extension = part.partname.ext
-        if PurePosixPath(wanted).name and PurePosixPath(wanted).suffix.lower()[1:] not in (
-                extension, "jpg", "jpeg"):  # chart.svg drawn as a PNG comes back as chart.png
-            wanted = str(PurePosixPath(wanted).with_suffix(f".{extension}"))
-        name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") \
-            else f"image-{len(self.images) + 1:02d}.{extension}"
+        extension = image_extension(part.blob)
+        if extension is None:
+            self.warnings.append(Diagnostic(
+                f"a picture ({clip(wanted or str(part.partname), 40)!r}) is not a PNG, JPEG, "
+                "GIF or WebP image: left out", severity="warning",
+                hint="insert the picture again as an image file"))
+            self.picture_names[part.partname] = ""
+            return "", alt
+        name = picture_name(wanted, extension, self.stem, len(self.images) + 1)
         if self.images.get(name, part.blob) != part.blob:
-            name = f"image-{len(self.images) + 1:02d}.{extension}"
+            name = picture_name("", extension, self.stem, len(self.images) + 1)
         self.images[name] = part.blob
         self.picture_names[part.partname] = name
         return name, alt
@@ -377,24 +385,3 @@ class _Reader:
                 if name:
                     pieces.append((f"\0![{escape(alt)}]({link_path(name)})",
                                    (False, False, False), None))
-
-    # --- the front matter --------------------------------------------------------
-
-    def front_matter(self) -> str:
-        props = self.document.core_properties
-        kept = kept_properties(self.document.part.package)
-        values: dict[str, object] = {
-            "title": self.meta.get("title") or props.title or "",
-            "description": self.meta.get("description") or "",
-            "section": self.meta.get("section") or "",
-            "author": props.author or "",
-        }
-        if "keywords" not in kept and props.keywords:
-            kept["keywords"] = [k.strip() for k in props.keywords.split(",") if k.strip()]
-        if "lang" not in kept and props.language:
-            kept["lang"] = props.language
-        values.update(kept)
-        if not values["title"]:
-            raise PipelineError("the document has no title",
-                                hint="give its first line the Title style")
-        return front_matter_text(values)

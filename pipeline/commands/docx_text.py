@@ -143,3 +143,26 @@ def column_rule(paragraphs, rtl: bool) -> str:
     if rtl:
         value = {"left": "right", "right": "left", "start": "right", "end": "left"}.get(value, "")
     return {"left": ":--", "right": "--:"}.get(value, "---")
+
+
+def document_front_matter(document, read: dict[str, object]) -> str:
+    """The front matter from the title block ``read`` in the body, the core
+    properties and the custom property the writer left."""
+    from ..errors import PipelineError
+    props = document.core_properties
+    kept = kept_properties(document.part.package)
+    values: dict[str, object] = {
+        "title": read.get("title") or props.title or "",
+        "description": read.get("description") or "",
+        "section": read.get("section") or "",
+        "author": props.author or "",
+    }
+    if "keywords" not in kept and props.keywords:
+        kept["keywords"] = [k.strip() for k in props.keywords.split(",") if k.strip()]
+    if "lang" not in kept and props.language:
+        kept["lang"] = props.language
+    values.update(kept)
+    if not values["title"]:
+        raise PipelineError("the document has no title",
+                            hint="give its first line the Title style")
+    return front_matter_text(values)

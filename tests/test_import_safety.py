@@ -118,3 +118,97 @@ def test_an_articles_own_picture_name_comes_back_as_written(tmp_path):
     imported = import_docx(docx)
     assert list(imported.images) == ["polling-station.png"]
     assert read_article(imported.source)[0].blocks == read_article(FIGURE)[0].blocks
+
+
+# --- every word kept, or warned -----------------------------------------------------
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+LOSSY = ("---\ntitle: نص\n---\n\nفقرة أولى فيها كلمة.\n\n| عمود | رقم |\n|---|---|\n"
+         "| خلية | 1 |\n\nفقرة فيها حاشية[^1].\n\n[^1]: نص الحاشية.\n")
+
+
+def _xml(fragment: str):
+    from lxml import etree
+    return etree.fromstring(
+        f'<w:wrap xmlns:w="{W}" xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'{fragment}</w:wrap>')[0]
+
+
+def _run(text: str) -> str:
+    return f"<w:r><w:t>{text}</w:t></w:r>"
+
+
+def _first_paragraph(body):
+    return next(p for p in body.iter(f"{{{W}}}p") if "أولى" in "".join(p.itertext()))
+
+
+def _add_to_paragraph(fragment):
+    return lambda body: _first_paragraph(body).append(_xml(fragment))
+
+
+def _nested_table(body):
+    cell = next(body.iter(f"{{{W}}}tc"))
+    cell.append(_xml(f"<w:tbl><w:tr><w:tc><w:p>{_run('متداخل')}</w:p></w:tc></w:tr></w:tbl>"))
+    cell.append(_xml("<w:p/>"))  # a cell ends with a paragraph
+
+
+def _alt_chunk(body):
+    body.insert(0, _xml('<w:altChunk r:id="rId999"/>'))
+
+
+def _missing_note(body):
+    next(body.iter(f"{{{W}}}footnoteReference")).set(f"{{{W}}}id", "999")
+
+
+LOSSES = {
+    "a nested table": (_nested_table, "متداخل", "a table inside a table cell"),
+    "a text box": (_add_to_paragraph(
+        "<w:r><w:pict><v:shape><v:textbox><w:txbxContent><w:p>" + _run("صندوق")
+        + "</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"),
+        None, "'صندوق'"),
+    "w:dir": (_add_to_paragraph(f'<w:dir w:val="rtl">{_run("اتجاه")}</w:dir>'), "اتجاه", None),
+    "w:bdo": (_add_to_paragraph(f'<w:bdo w:val="ltr">{_run("معكوس")}</w:bdo>'), "معكوس", None),
+    "an equation": (_add_to_paragraph("<m:oMath><m:r><m:t>x=42</m:t></m:r></m:oMath>"),
+                    "x=42", "an equation is kept as its text"),
+    "ruby": (_add_to_paragraph(
+        "<w:r><w:ruby><w:rubyPr/><w:rt>" + _run("قراءة") + "</w:rt><w:rubyBase>"
+        + _run("أساس") + "</w:rubyBase></w:ruby></w:r>"), "أساس", "'قراءة'"),
+    "altChunk": (_alt_chunk, None, "embeds another document (altChunk)"),
+    "a call to a missing note": (_missing_note, None, "note '999', which the document does "
+                                                      "not hold"),
+}
+
+
+@pytest.mark.parametrize("case", LOSSES)
+def test_text_the_importer_cannot_read_is_kept_or_warned(case, tmp_path):
+    import docx
+    change, kept, warned = LOSSES[case]
+    built = _built_docx(tmp_path / "a", LOSSY)
+    document = docx.Document(str(built))
+    change(document.element.body)
+    document.save(str(tmp_path / "edited.docx"))
+    imported = import_docx(tmp_path / "edited.docx")
+    messages = " / ".join(w.message for w in imported.warnings)
+    if kept:
+        assert kept in imported.source.replace("\\", "")
+    if warned:
+        assert warned in messages
+    else:
+        assert not imported.warnings, messages
+    read_article(imported.source)  # and the source reads
+
+
+@pytest.mark.parametrize("name", ["election-results.md", "desk-report.md", "wire-story.md"])
+def test_an_unedited_round_trip_warns_of_nothing(name, tmp_path):
+    source = (NEWS / name).read_text(encoding="utf-8")
+    imported = import_docx(_built_docx(tmp_path, source, name))
+    assert not imported.warnings, [w.message for w in imported.warnings]
+
+
+def test_the_bundled_article_round_trip_warns_of_nothing(tmp_path):
+    from conftest import BUNDLED
+    [result] = build([BUNDLED], tmp_path, BuildSettings(formats=("docx",), force=True))
+    imported = import_docx(result.outputs["docx"])
+    assert not imported.warnings, [w.message for w in imported.warnings]

@@ -26,14 +26,16 @@ from .docx_package import (
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
 from .docx_pictures import image_extension, picture_name
+from .docx_words import dropped_parts, shown_text, unread_words
 from .docx_text import (
-    clip, column_rule, document_front_matter, escape, escape_start, join, link_path, on,
-    plain, rtl,
+    clip, document_front_matter, escape, escape_start, join, link_path, on, plain,
+    table_source,
 )
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
 
 _BIDI_CONTROLS = re.compile("[\u2066-\u2069]")  # the writer's isolates around Latin runs
+_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
@@ -83,6 +85,13 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False,
     if notes_part is not None:
         reader.note_links = notes_part.rels
     markdown = reader.read(body)
+    shown = shown_text(body, lambda p: reader.style_of(p) == "byline")
+    for ident in dict.fromkeys(reader.note_ids):
+        if (note := reader.note_elements.get(ident)) is not None:
+            shown += shown_text(note)
+    reader.warnings += dropped_parts(body)
+    if (unread := unread_words(shown, markdown)) is not None:
+        reader.warnings.append(unread)
     return Imported(source=markdown, images=reader.images, warnings=reader.warnings,
                     comments=[f'comment by {c.author} on "{clip(c.anchor)}": {c.text}'
                               for c in said], changes=found)
@@ -250,22 +259,7 @@ class _Reader:
             self.faq = False
 
     def table(self, table) -> str:
-        rows = []
-        aligns: list[str] = []
-        for n, tr in enumerate(table.findall(qn("w:tr"))):
-            cells = []
-            for tc in tr.findall(qn("w:tc")):
-                paragraphs = tc.findall(qn("w:p"))
-                text = " ".join(self.inlines(p).strip() for p in paragraphs)
-                cells.append(text.replace("|", "\\|").replace("\n", " "))
-                if n == 1:
-                    aligns.append(column_rule(paragraphs, rtl(table)))
-            rows.append("| " + " | ".join(cells) + " |")
-        if not rows:
-            return ""
-        width = rows[0].count(" | ") + 1
-        aligns = (aligns + ["---"] * width)[:width]
-        return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])
+        return table_source(table, self.inlines, self.once)
 
     def figure(self, paragraph, caption: str, credit: str) -> str:
         [drawing] = paragraph.iter(qn("w:drawing"))  # is_picture: exactly one
@@ -311,8 +305,15 @@ class _Reader:
         paragraphs = [self.inlines(p, self.note_links).strip()
                       for p in element.findall(qn("w:p"))] \
             if element is not None else []
+        if element is None:
+            self.once(f"a note call names note {ident!r}, which the document does not hold: "
+                      "its text is '…'", "delete the call, or write the note again in Word")
         paragraphs = [p for p in paragraphs if p] or ["…"]
         return f"[^{label}]: " + "\n\n    ".join(paragraphs)
+
+    def once(self, message: str, hint: str) -> None:
+        if all(w.message != message for w in self.warnings):
+            self.warnings.append(Diagnostic(message, severity="warning", hint=hint))
 
     def kept_comments(self, paragraph) -> list[str]:
         out = []
@@ -356,8 +357,13 @@ class _Reader:
                         target = rel.target_ref if rel.is_external else None
                     walk(child, target)
                 elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"),
-                             qn("w:sdt"), qn("w:sdtContent")):
-                    walk(child, link)
+                             qn("w:sdt"), qn("w:sdtContent"), qn("w:dir"), qn("w:bdo")):
+                    walk(child, link)  # (w:dir, w:bdo: a run of set direction)
+                elif tag in (f"{{{_MATH}}}oMath", f"{{{_MATH}}}oMathPara"):
+                    self.once("an equation is kept as its text (the article has no "
+                              "equations)", "set it as text, or as a picture")
+                    pieces.append(("".join(t.text or "" for t in child.iter(f"{{{_MATH}}}t")),
+                                   (False, False, False), link))
         walk(paragraph, None)
         return join(pieces)
 
@@ -375,6 +381,10 @@ class _Reader:
                 pieces.append((" ", form, link))
             elif child.tag in (qn("w:br"), qn("w:cr")):
                 pieces.append(("\n", (False, False, False), None))
+            elif child.tag == qn("w:ruby"):  # the base text; its reading is warned of
+                base = child.find(qn("w:rubyBase"))
+                for node in base.iter(qn("w:t")) if base is not None else ():
+                    pieces.append((node.text or "", form, link))
             elif child.tag == qn("w:noBreakHyphen"):
                 pieces.append(("-", form, link))
             elif child.tag == qn("w:footnoteReference"):

@@ -166,3 +166,26 @@ def document_front_matter(document, read: dict[str, object]) -> str:
         raise PipelineError("the document has no title",
                             hint="give its first line the Title style")
     return front_matter_text(values)
+
+
+def table_source(table, inlines, warn) -> str:
+    """A table as a GFM table: each cell's paragraphs (a table inside a cell
+    among them, with a warning) as one line of ``inlines``."""
+    rows = []
+    aligns: list[str] = []
+    for n, tr in enumerate(table.findall(qn("w:tr"))):
+        cells = []
+        for tc in tr.findall(qn("w:tc")):
+            if tc.find(f".//{qn('w:tbl')}") is not None:
+                warn("a table inside a table cell is read as the cell's text",
+                     "set the inner table beside the outer one")
+            text = " ".join(inlines(p).strip() for p in tc.iter(qn("w:p")))
+            cells.append(text.replace("|", "\\|").replace("\n", " "))
+            if n == 1:
+                aligns.append(column_rule(tc.findall(qn("w:p")), rtl(table)))
+        rows.append("| " + " | ".join(cells) + " |")
+    if not rows:
+        return ""
+    width = rows[0].count(" | ") + 1
+    aligns = (aligns + ["---"] * width)[:width]
+    return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])

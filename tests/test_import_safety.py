@@ -212,3 +212,36 @@ def test_the_bundled_article_round_trip_warns_of_nothing(tmp_path):
     [result] = build([BUNDLED], tmp_path, BuildSettings(formats=("docx",), force=True))
     imported = import_docx(result.outputs["docx"])
     assert not imported.warnings, [w.message for w in imported.warnings]
+
+
+def test_a_comment_kept_on_a_list_item_leaves_the_list_whole(tmp_path):
+    import docx
+    source = ("---\ntitle: قائمة\n---\n\nمقدمة.\n\n1. أول\n2. ثان\n3. ثالث\n4. رابع\n\n"
+              "- نقطة أ\n- نقطة ب\n- نقطة ج\n")
+    document = docx.Document(str(_built_docx(tmp_path / "a", source)))
+    for word in ("ثان", "نقطة ب"):
+        item = next(p for p in document.paragraphs if p.text == word)
+        document.add_comment(item.runs[:1], text=f"راجع {word}", author="محرر")
+    document.save(str(tmp_path / "commented.docx"))
+    imported = import_docx(tmp_path / "commented.docx", keep_comments=True)
+    assert imported.source.count("<!-- comment by محرر") == 2
+    assert read_article(imported.source)[0].blocks == read_article(source)[0].blocks
+
+
+def test_the_plain_text_import_keeps_an_entity_written_as_text():
+    from pipeline.commands.importer import import_text
+    from pipeline.transforms import article_text
+    text = "العنوان\n\nكتب المحرر &copy; و&#169; و&amp; حرفيًا، وAT&T كما هي.\n"
+    source, _ = import_text(text)
+    assert "&copy; و&#169; و&amp;" in article_text(read_article(source)[0])
+
+
+def test_an_entity_written_as_text_in_the_docx_comes_back_as_text(tmp_path):
+    import docx
+    document = docx.Document(str(_built_docx(tmp_path / "a", LOSSY)))
+    paragraph = next(p for p in document.paragraphs if "أولى" in p.text)
+    paragraph.add_run(" &copy; &#169;")
+    document.save(str(tmp_path / "entity.docx"))
+    from pipeline.transforms import article_text
+    back = read_article(import_docx(tmp_path / "entity.docx").source)[0]
+    assert "&copy; &#169;" in article_text(back)

@@ -31,6 +31,7 @@ from .docx_text import (
     clip, document_front_matter, escape, escape_start, join, link_path, on, plain,
     table_source,
 )
+from .revisions import comment_lines
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
 
@@ -38,6 +39,7 @@ _BIDI_CONTROLS = re.compile("[\u2066-\u2069]")  # the writer's isolates around L
 _MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_ITEM = re.compile(r"\s*(-|\d+\.) ")
 _LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
 
 
@@ -164,13 +166,19 @@ class _Reader:
                 k += 1
             self.close(blocks)
             blocks.append(self.figure(element, caption, credit))
-            blocks.extend(self.kept_comments(element))
+            blocks.extend(comment_lines(element, self.comment_after))
             return k
         style, text = self.style_of(element), self.inlines(element)
         if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
             return k
         self.block(style, text, blocks, element)
-        blocks.extend(self.kept_comments(element))
+        said = comment_lines(element, self.comment_after)
+        items = [m for line in blocks[-1].split("\n") if (m := _ITEM.match(line))] \
+            if said and self.lists else []
+        if items:  # inside the item, so that the list goes on after it
+            blocks[-1] += "".join(f"\n\n{' ' * items[-1].end()}{c}" for c in said)
+        else:
+            blocks.extend(said)
         return k
 
     def block(self, style: str, text: str, blocks: list[str], element) -> None:
@@ -246,7 +254,7 @@ class _Reader:
         start = self.starts.get(num_id, 1) if opens and kind == "number" else 1
         marker = f"{start}." if kind == "number" else "-"
         line = f"{indent}{marker} {text.strip()}"
-        if blocks and re.match(r"\s*(-|\d+\.) ", blocks[-1].split("\n")[-1]) and len(self.lists):
+        if blocks and _ITEM.match(blocks[-1].split("\n")[-1]) and len(self.lists):
             blocks[-1] += "\n" + line  # a tight list: items on consecutive lines
         else:
             blocks.append(line)
@@ -314,16 +322,6 @@ class _Reader:
     def once(self, message: str, hint: str) -> None:
         if all(w.message != message for w in self.warnings):
             self.warnings.append(Diagnostic(message, severity="warning", hint=hint))
-
-    def kept_comments(self, paragraph) -> list[str]:
-        out = []
-        for end in paragraph.iter(qn("w:commentRangeEnd"), qn("w:commentReference")):
-            comment = self.comment_after.pop(end.get(qn("w:id")), None)
-            if comment is not None:
-                text = f'comment by {comment.author} on "{clip(comment.anchor)}": ' \
-                       f'{comment.text}'.replace("--", "—")
-                out.append(f"<!-- {text} -->")
-        return out
 
     # --- paragraphs and runs -----------------------------------------------------
 

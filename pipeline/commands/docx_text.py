@@ -89,7 +89,7 @@ def join(pieces) -> str:
 def escape(text: str) -> str:
     """Text that reads as itself in Markdown; an underscore inside a word
     (CODE_OF_CONDUCT) cannot open emphasis and stays as written."""
-    text = re.sub(r"([\\`*\[\]<>~|])", r"\\\1", text)
+    text = re.sub(r"([\\`*\[\]<>~|]|&(?=#?\w+;))", r"\\\1", text)
     return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
 

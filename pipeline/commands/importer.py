@@ -146,12 +146,13 @@ def _kind(line: str) -> str:
 
 # Markdown would read these as markup; a backslash keeps them as text.
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+_ENTITY = re.compile(r"&(?=#?\w+;)")  # "&copy;" would be read as ©
 _LINE_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|:::|=+\s*$|-{3,}\s*$)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(\s)")
 
 
 def _escape(text: str) -> str:
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY.sub(r"\\&", _INLINE_SPECIAL.sub(r"\\\1", text))
     if _LINE_START.match(text):
         text = "\\" + text
     # "1. text" would start a numbered list; only punctuation can be escaped

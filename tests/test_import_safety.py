@@ -245,3 +245,16 @@ def test_an_entity_written_as_text_in_the_docx_comes_back_as_text(tmp_path):
     from pipeline.transforms import article_text
     back = read_article(import_docx(tmp_path / "entity.docx").source)[0]
     assert "&copy; &#169;" in article_text(back)
+
+
+def test_the_plain_text_import_writes_through_the_markdown_writer():
+    from pipeline.commands.importer import import_text
+    from pipeline.writers.markdown import write
+    text = ("C++ [تقنية] _خاص_\nMeta: وصف\n1. سطر يبدأ برقم وينتهي بنقطة.\n"
+            "::: سطر يبدأ بثلاث نقاط رأسية وفيه {أقواس} و<وسم> و|عمود|.\n"
+            "- **مصطلح**: شرح فيه نجمة * وشرطة مائلة \\ حرفيًا.\n"
+            "الأسئلة الشائعة\nسؤال يبدأ بـ # ؟\n# جواب يبدأ بعلامة عنوان.\n")
+    source, report = import_text(text)
+    article = read_article(source)[0]
+    assert write(article) == source
+    assert article.meta.title == "C++ [تقنية] _خاص_" and report.faq_entries == 1

@@ -174,7 +174,7 @@ LOSSES = {
                     "x=42", "an equation is kept as its text"),
     "ruby": (_add_to_paragraph(
         "<w:r><w:ruby><w:rubyPr/><w:rt>" + _run("قراءة") + "</w:rt><w:rubyBase>"
-        + _run("أساس") + "</w:rubyBase></w:ruby></w:r>"), "أساس", "'قراءة'"),
+        + _run("أساس") + "</w:rubyBase></w:ruby></w:r>"), "أساس", "قراءة"),
     "altChunk": (_alt_chunk, None, "embeds another document (altChunk)"),
     "a call to a missing note": (_missing_note, None, "note '999', which the document does "
                                                       "not hold"),

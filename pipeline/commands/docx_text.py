@@ -1,9 +1,9 @@
-"""Word runs as Markdown text, and the front matter an edited DOCX still holds."""
+"""What an edited DOCX still says besides its runs: the front matter it holds,
+its run properties, a table column's alignment."""
 
 from __future__ import annotations
 
 import json
-import re
 
 from docx.oxml.ns import qn
 
@@ -44,69 +44,9 @@ def on(props, tag: str) -> bool:
     return element is not None and element.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
-def join(pieces) -> str:
-    """Runs → Markdown, one emphasis span for each stretch of equal formatting,
-    the spaces at its edges outside the marks (``** x**`` is not emphasis)."""
-    out: list[str] = []
-    k = 0
-    while k < len(pieces):
-        text, form, link = pieces[k]
-        j = k + 1
-        while j < len(pieces) and pieces[j][1] == form and pieces[j][2] == link \
-                and not pieces[j][0].startswith("\0") and not text.startswith("\0"):
-            text += pieces[j][0]
-            j += 1
-        k = j
-        if text.startswith("\0"):
-            out.append(text[1:])
-            continue
-        if text == "\n":
-            out.append("\\\n")
-            continue
-        core = text.strip()
-        if not core:
-            out.append(text)
-            continue
-        lead, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        marked = escape(core)
-        bold, italic, strike = form
-        if strike:
-            marked = f"~~{marked}~~"
-        if italic:
-            marked = f"*{marked}*"
-        if bold:
-            marked = f"**{marked}**"
-        if link:
-            # a target with spaces or brackets in the angle-bracket form,
-            # which Markdown reads whole (the reader then judges it)
-            target = f"<{link.replace('<', '%3C').replace('>', '%3E')}>" \
-                if re.search(r"[\s()<>]", link) else link
-            marked = f"[{marked}]({target})"
-        out.append(lead + marked + tail)
-    return re.sub(r"[ \t]+", " ", "".join(out))
 
 
-def escape(text: str) -> str:
-    """Text that reads as itself in Markdown; an underscore inside a word
-    (CODE_OF_CONDUCT) cannot open emphasis and stays as written."""
-    text = re.sub(r"([\\`*\[\]<>~|]|&(?=#?\w+;))", r"\\\1", text)
-    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
-
-def escape_start(text: str) -> str:
-    """A paragraph that would read as other Markdown at its start, escaped."""
-    if text == r"\* \* \*":
-        return "* * *"  # the writer's scene break
-    return re.sub(r"^(#|>|[-+]\s|\d+[.)]\s|:::)", r"\\\1", text)
-
-
-def plain(text: str) -> str:
-    """Inline Markdown back to its characters (a title, a caption)."""
-    return re.sub(r"\\(.)", r"\1", re.sub(r"(\*\*|~~|(?<!\\)\*)", "", text)).strip()
-
-
-def link_path(name: str) -> str:
-    return name.replace(" ", "%20")
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -167,25 +107,3 @@ def document_front_matter(document, read: dict[str, object]) -> str:
                             hint="give its first line the Title style")
     return front_matter_text(values)
 
-
-def table_source(table, inlines, warn) -> str:
-    """A table as a GFM table: each cell's paragraphs (a table inside a cell
-    among them, with a warning) as one line of ``inlines``."""
-    rows = []
-    aligns: list[str] = []
-    for n, tr in enumerate(table.findall(qn("w:tr"))):
-        cells = []
-        for tc in tr.findall(qn("w:tc")):
-            if tc.find(f".//{qn('w:tbl')}") is not None:
-                warn("a table inside a table cell is read as the cell's text",
-                     "set the inner table beside the outer one")
-            text = " ".join(inlines(p).strip() for p in tc.iter(qn("w:p")))
-            cells.append(text.replace("|", "\\|").replace("\n", " "))
-            if n == 1:
-                aligns.append(column_rule(tc.findall(qn("w:p")), rtl(table)))
-        rows.append("| " + " | ".join(cells) + " |")
-    if not rows:
-        return ""
-    width = rows[0].count(" | ") + 1
-    aligns = (aligns + ["---"] * width)[:width]
-    return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])

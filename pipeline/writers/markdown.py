@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping, Sequence
 
 from ..model import (
     Article, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading, Image,
@@ -37,9 +38,11 @@ _LINE_OPENERS = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=
 _ALIGN_RULES = {"left": ":--", "right": "--:", "center": ":-:"}
 
 
-def write(article: Article) -> str:
-    """The article as a Markdown source: front matter, blocks, then the notes."""
-    writer = _Writer()
+def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None) -> str:
+    """The article as a Markdown source: front matter, blocks, then the notes.
+    ``comments``: lines for editors (``<!-- … -->``, which builds ignore) to
+    write after a block, by the block's ``id()``."""
+    writer = _Writer(comments or {})
     body = writer.blocks(article.blocks)
     notes = "".join(f"\n[^{label}]: {_indent(text, '    ').lstrip()}\n"
                     for label, text in writer.note_texts)
@@ -81,7 +84,8 @@ def escape_line_start(line: str) -> str:
 
 
 class _Writer:
-    def __init__(self) -> None:
+    def __init__(self, comments: Mapping[int, Sequence[str]]) -> None:
+        self.comments = comments
         self.note_texts: list[tuple[str, str]] = []
         self.note_labels: dict[tuple, str] = {}
 
@@ -95,6 +99,7 @@ class _Writer:
             if text:
                 out.append(text)
                 previous = block
+            out.extend(self.comments.get(id(block), ()))
         return "\n\n".join(out)
 
     def block(self, block, previous=None) -> str:
@@ -149,12 +154,13 @@ class _Writer:
                       else ("*" if follows else "-"))
             blocks = list(item.blocks)
             first = ""
-            if item.lead is not None:
-                rest = self.inlines(blocks.pop(0).content) if blocks and \
-                    isinstance(blocks[0], Paragraph) else ""
-                first = f"**{self.inlines(item.lead)}**{rest}"
-            elif blocks and isinstance(blocks[0], Paragraph):
-                first = self.lines(blocks.pop(0).content)
+            if blocks and isinstance(blocks[0], Paragraph):
+                opening = blocks.pop(0)
+                first = f"**{self.inlines(item.lead)}**{self.inlines(opening.content)}" \
+                    if item.lead is not None else self.lines(opening.content)
+                first = "\n\n".join([first, *self.comments.get(id(opening), ())])
+            elif item.lead is not None:
+                first = f"**{self.inlines(item.lead)}**"
             body = "\n\n".join(t for t in [first, self.blocks(blocks)] if t)
             if not first and body:
                 body = "\n" + body  # an item opening with a list or a quote

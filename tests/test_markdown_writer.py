@@ -66,3 +66,9 @@ def test_two_lists_in_a_row_stay_two():
                                             OrderedList((item,), start=4),
                                             OrderedList((item,), start=1)))
     assert read_article(write(article))[0] == article
+
+
+def test_an_address_shown_as_itself_is_written_bare_and_columns_as_typed():
+    source = ("---\ntitle: عنوان\n---\n\nراجع https://example.com/a?b=1&c=2#d قبل النشر.\n\n"
+              "| أ | ب |\n|:---|---:|\n| 1 | 2 |\n")
+    assert assert_fixpoint(source) == source

@@ -31,11 +31,11 @@ FRONT_MATTER_FIELDS = (("title", "title"), ("short_title", "short_title"),
 _DEFAULTS = {"lang": "ar", "dir": "rtl"}
 
 _INLINE_MARKS = re.compile(r"([\\`*\[\]<>~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
-# a bare address with its scheme is read as a link (GFM's autolinks)
 _ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(/)(?=/)")
 _LINE_OPENERS = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](\s|$))|"
                            r":::|=+\s*$|-+\s*$|(?:[-_*]\s*){3,}$)")
-_ALIGN_RULES = {"left": ":--", "right": "--:", "center": ":-:"}
+_ALIGN_RULES = {"left": ":---", "right": "---:", "center": ":---:"}
+_AUTOLINKED = re.compile(r"(?i)(https?://|ftp://|mailto:)\S+")
 
 
 def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None) -> str:
@@ -191,13 +191,26 @@ class _Writer:
     def inlines(self, content) -> str:
         out: list[str] = []
         previous: Inline | None = None
-        for node in content:
-            text = self.inline(node)
+        for n, node in enumerate(content):
+            following = content[n + 1] if n + 1 < len(content) else None
+            text = self.bare_address(node, following) or self.inline(node)
             if isinstance(node, Text) and isinstance(previous, Image) and text.startswith("{"):
                 text = "\\" + text  # braces after an image would be its attributes
             out.append(text)
             previous = node
         return "".join(out)
+
+    def bare_address(self, node, following) -> str:
+        """A link that shows its own address, written bare, as GFM links it
+        (when a space or the line's end follows it, where its end is plain)."""
+        if not (isinstance(node, Link) and node.children == (Text(node.target),)
+                and _AUTOLINKED.fullmatch(node.target)):
+            return ""
+        if following is None or isinstance(following, LineBreak) or (
+                isinstance(following, Text) and following.text[:1].isspace()):
+            # (nothing in it that Markdown would read before the address is found)
+            return "" if re.search(r"[\\`*\[\]<~]|&#?\w+;", node.target) else node.target
+        return ""
 
     def inline(self, node) -> str:
         if isinstance(node, Text):

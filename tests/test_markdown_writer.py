@@ -69,6 +69,6 @@ def test_two_lists_in_a_row_stay_two():
 
 
 def test_an_address_shown_as_itself_is_written_bare_and_columns_as_typed():
-    source = ("---\ntitle: عنوان\n---\n\nراجع https://example.com/a?b=1&c=2#d قبل النشر.\n\n"
+    source = ("---\ntitle: \"عنوان\"\n---\n\nراجع https://example.com/a?b=1&c=2#d قبل النشر.\n\n"
               "| أ | ب |\n|:---|---:|\n| 1 | 2 |\n")
     assert assert_fixpoint(source) == source

@@ -56,3 +56,21 @@ def test_every_corpus_text_imports_as_the_source(tmp_path):
         pytest.skip(f"the corpus is not at {CORPUS}")
     for source in texts:
         _assert_fixpoint(source, tmp_path / source.stem)
+
+
+def test_the_import_reads_the_style_names_the_writer_sets_from_one_map():
+    import re
+
+    from pipeline.writers.docx import names
+    from pipeline.writers.docx.styles import PARAGRAPH_STYLES
+    shared = [names.KICKER, names.TITLE, names.SUBTITLE, names.BYLINE, names.NORMAL,
+              names.QUOTE, names.SOURCE_CODE, names.CAPTION, names.CREDIT, names.TABLE_TEXT,
+              names.FOOTNOTE_TEXT, names.FAQ_QUESTION, names.FAQ_ANSWER, names.LIST_BULLET,
+              names.LIST_NUMBER, names.LIST_CONTINUE, f"{names.HEADING} 1"]
+    assert [n for n in shared if n not in PARAGRAPH_STYLES] == []
+    # neither side spells a style name of the map again
+    root = Path(__file__).resolve().parent.parent / "pipeline"
+    for module in (root / "commands" / "docx_import.py", root / "writers" / "docx" / "__init__.py"):
+        text = module.read_text(encoding="utf-8")
+        spelled = [n for n in shared if re.search(f'"{re.escape(n)}"', text, re.I)]
+        assert spelled == [], (module.name, spelled)

@@ -24,10 +24,12 @@ from ..model import (
     Article, BlockQuote, BulletList, CodeBlock, Faq, FaqEntry, Figure, Heading, Image,
     OrderedList, Paragraph, Table, TableCell, TableRow, Text, ThematicBreak,
 )
+from ..writers.docx import names
+from ..writers.docx.names import STRUCTURAL
 from ..writers.docx.ooxml import FAQ_BOOKMARK
 from ..writers.markdown import write
 from .docx_package import (
-    STRUCTURAL, faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
+    faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
 from .docx_runs import RunReader, plain, unbolded
@@ -37,7 +39,18 @@ from .revisions import comment_lines
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
 
-_LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
+# each role's style name as the import compares it (lower case, as resolve_style gives it)
+(_KICKER, _TITLE, _SUBTITLE, _BYLINE, _QUOTE, _CODE, _CAPTION, _CREDIT, _QUESTION, _ANSWER,
+ _WORD_LIST) = (n.lower() for n in (
+    names.KICKER, names.TITLE, names.SUBTITLE, names.BYLINE, names.QUOTE, names.SOURCE_CODE,
+    names.CAPTION, names.CREDIT, names.FAQ_QUESTION, names.FAQ_ANSWER,
+    names.WORD_LIST_PARAGRAPH))
+_HEADING = names.HEADING.lower() + " "  # "heading 1" …
+_PLAIN_STYLES = (names.NORMAL.lower(), names.TABLE_TEXT.lower(), "body text", "text body",
+                 "default paragraph style")
+_LIST_KINDS = {names.LIST_BULLET.lower(): "bullet", names.LIST_NUMBER.lower(): "number",
+               names.LIST_CONTINUE.lower(): "continue"}
+_LIST = re.compile(f"({'|'.join(map(re.escape, _LIST_KINDS))})(?: (\\d))?$")
 
 
 @dataclass
@@ -84,7 +97,7 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False,
         runs.note_links = notes_part.rels
     reader = _Reader(document, runs, said if keep_comments else [])
     markdown = reader.read(body)
-    shown = shown_text(body, lambda p: reader.style_of(p) == "byline")
+    shown = shown_text(body, lambda p: reader.style_of(p) == _BYLINE)
     for ident in dict.fromkeys(runs.note_ids):
         if (note := runs.note_elements.get(ident)) is not None:
             shown += shown_text(note)
@@ -184,10 +197,10 @@ class _Reader:
             return k
         if is_picture(element):
             caption = credit = ""
-            while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
+            while k < len(elements) and self.style_of(elements[k]) in (_CAPTION, _CREDIT):
                 which = self.style_of(elements[k])
                 value = plain(self.runs.inlines(elements[k])).strip()
-                caption, credit = (value, credit) if which == "caption" else (caption, value)
+                caption, credit = (value, credit) if which == _CAPTION else (caption, value)
                 k += 1
             self.close()
             [drawing] = element.iter(qn("w:drawing"))  # is_picture: exactly one
@@ -205,31 +218,31 @@ class _Reader:
         return k
 
     def block(self, style: str, content, element) -> None:
-        if style == "kicker":
+        if style == _KICKER:
             self.meta.setdefault("section", plain(content).strip())
-        elif style == "title":
+        elif style == _TITLE:
             self.meta.setdefault("title", plain(content).strip())
-        elif style == "subtitle":
+        elif style == _SUBTITLE:
             self.meta.setdefault("description", plain(content).strip())
-        elif style == "byline":
+        elif style == _BYLINE:
             pass  # made again from the author and the date
-        elif style.startswith("heading "):
+        elif style.startswith(_HEADING):
             self.faq_end = None  # a heading ends a FAQ, marked or not
             self.close()
             level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
             self.add(Heading(level, content), element)
-        elif (m := _LIST.match(style)) or style == "list paragraph":
+        elif (m := _LIST.match(style)) or style == _WORD_LIST:
             self.item(m, Paragraph(content), list_level(element), list_id(element), element)
-        elif style in ("faq question", "faq answer"):
+        elif style in (_QUESTION, _ANSWER):
             self.lists = []
             if self.faq is None:
                 self.faq = _Faq()
                 self.out.append(self.faq)
-            if style == "faq question":
+            if style == _QUESTION:
                 self.faq.append([content, []])
             else:
                 self.add(Paragraph(content), element)
-        elif style == "quote":
+        elif style == _QUOTE:
             quoting = self.quoting
             self.close()
             target = self.target()
@@ -240,7 +253,7 @@ class _Reader:
             target[-1].append(paragraph)
             self.comment(paragraph, element)
             return
-        elif style == "source code":
+        elif style == _CODE:
             self.close()
             target = self.target()
             if not (target and isinstance(target[-1], _Code)):
@@ -249,8 +262,7 @@ class _Reader:
             self.comment(target[-1], element)
         else:
             self.close()
-            if style not in ("normal", "body text", "text body", "default paragraph style",
-                             "table text") and style not in self.unknown:
+            if style not in _PLAIN_STYLES and style not in self.unknown:
                 self.unknown.add(style)
                 self.runs.warnings.append(Diagnostic(
                     f"paragraph style '{self.names.get(self.style_id(element), style)}' "
@@ -263,7 +275,7 @@ class _Reader:
 
     def item(self, match, paragraph, level: int | None, num_id: str | None, element) -> None:
         # Word's own lists: one style, the numbering says bullet or number
-        kind = match.group(1) if match else \
+        kind = _LIST_KINDS[match.group(1)] if match else \
             "number" if (num_id, level or 0) in self.numbered else "bullet"
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
@@ -356,7 +368,7 @@ class _Reader:
         if paragraph.tag != qn("w:p"):
             return ""
         return resolve_style(self.style_id(paragraph), self.names, self.parents,
-                             lambda name: name in STRUCTURAL or name.startswith("heading ")
+                             lambda name: name in STRUCTURAL or name.startswith(_HEADING)
                              or bool(_LIST.match(name)))
 
 

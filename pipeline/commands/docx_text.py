@@ -7,7 +7,7 @@ import json
 
 from docx.oxml.ns import qn
 
-from ..writers.docx.package import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
+from ..writers.docx.names import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
 
 
 def kept_properties(package) -> dict[str, object]:

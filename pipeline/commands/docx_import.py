@@ -45,7 +45,7 @@ from .revisions import count_changes, resolve_changes
     names.KICKER, names.TITLE, names.SUBTITLE, names.BYLINE, names.QUOTE, names.SOURCE_CODE,
     names.CAPTION, names.CREDIT, names.FAQ_QUESTION, names.FAQ_ANSWER,
     names.WORD_LIST_PARAGRAPH))
-_HEADING = names.HEADING.lower() + " "  # "heading 1" …
+_HEADING = names.HEADING.lower() + " "  # then the level: Heading 1 …
 _PLAIN_STYLES = (names.NORMAL.lower(), names.TABLE_TEXT.lower(), "body text", "text body",
                  "default paragraph style")
 _LIST_KINDS = {names.LIST_BULLET.lower(): "bullet", names.LIST_NUMBER.lower(): "number",

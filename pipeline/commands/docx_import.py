@@ -7,14 +7,17 @@ the DOCX writer sets, under either spelling of their names — so what an
 editor restyled in Word or LibreOffice still reads as a heading or a list
 item; a style it does not know is read as a paragraph, with a warning naming
 the style. The front matter comes from the title block, the core properties
-and the custom property the writer left (``writers.docx.package``).
+and the custom property the writer left (``writers.docx.package``). What is
+read is the article model; the one Markdown writer (``writers.markdown``)
+writes the source, so that an unedited document comes back as the source
+that writer writes.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import PurePath
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
@@ -229,7 +232,8 @@ class _Reader:
         elif style.startswith(_HEADING):
             self.faq_end = None  # a heading ends a FAQ, marked or not
             self.close()
-            level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
+            number = style[len(_HEADING):].strip()
+            level = min(int(number) + 1, 6) if number.isdigit() else 2
             self.add(Heading(level, content), element)
         elif (m := _LIST.match(style)) or style == _WORD_LIST:
             self.item(m, Paragraph(content), list_level(element), list_id(element), element)

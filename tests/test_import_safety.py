@@ -258,3 +258,16 @@ def test_the_plain_text_import_writes_through_the_markdown_writer():
     article = read_article(source)[0]
     assert write(article) == source
     assert article.meta.title == "C++ [تقنية] _خاص_" and report.faq_entries == 1
+
+
+def test_a_comment_kept_on_a_faq_question_is_written_after_the_faq(tmp_path):
+    import docx
+    source = ("---\ntitle: أسئلة\n---\n\nمقدمة.\n\n::: faq\n### ما الخبر؟\n\nجواب.\n:::\n\n"
+              "خاتمة.\n")
+    document = docx.Document(str(_built_docx(tmp_path / "a", source)))
+    question = next(p for p in document.paragraphs if p.text == "ما الخبر؟")
+    document.add_comment(question.runs[:1], text="وضّح السؤال", author="محرر")
+    document.save(str(tmp_path / "commented.docx"))
+    imported = import_docx(tmp_path / "commented.docx", keep_comments=True)
+    assert "وضّح السؤال -->" in imported.source.split(":::")[-1].split("خاتمة")[0]
+    assert read_article(imported.source)[0].blocks == read_article(source)[0].blocks

@@ -242,8 +242,9 @@ class _Reader:
             if self.faq is None:
                 self.faq = _Faq()
                 self.out.append(self.faq)
-            if style == _QUESTION:
+            if style == _QUESTION:  # (a comment on it is written after the FAQ)
                 self.faq.append([content, []])
+                self.comment(self.faq, element)
             else:
                 self.add(Paragraph(content), element)
         elif style == _QUOTE:
@@ -329,7 +330,6 @@ class _Reader:
             done = CodeBlock("\n".join(block))
         elif isinstance(block, _Faq):
             done = Faq(tuple(FaqEntry(q, tuple(self.finished(b) for b in a)) for q, a in block))
-            return done
         else:
             return block
         if id(block) in self.after:

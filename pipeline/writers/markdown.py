@@ -123,7 +123,7 @@ class _Writer:
             for entry in block.entries:
                 parts.append(self.heading(3, entry.question))
                 parts.extend(self.block(b) for b in entry.answer)
-            return "\n\n".join(parts) + "\n:::"
+            return "\n\n".join([*parts, ":::"])
         if isinstance(block, Table):
             return self.table(block)
         if isinstance(block, Figure):

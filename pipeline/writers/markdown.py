@@ -44,9 +44,15 @@ def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None)
     write after a block, by the block's ``id()``."""
     writer = _Writer(comments or {})
     body = writer.blocks(article.blocks)
-    notes = "".join(f"\n[^{label}]: {_indent(text, '    ').lstrip()}\n"
-                    for label, text in writer.note_texts)
-    return front_matter(article.meta) + "\n" + body + "\n" + notes
+    notes: list[str] = []
+    for label, text in writer.note_texts:
+        definition = f"[^{label}]: {_indent(text, '    ').lstrip()}"
+        # one-line notes one under another, as typed; a note of paragraphs set apart
+        if notes:
+            notes.append("\n" if "\n" not in definition + notes[-1] else "\n\n")
+        notes.append(definition)
+    return front_matter(article.meta) + "\n" + body + "\n" + \
+        ("\n" + "".join(notes) + "\n" if notes else "")
 
 
 def front_matter(meta: Meta) -> str:

@@ -69,6 +69,15 @@ def test_two_lists_in_a_row_stay_two():
 
 
 def test_an_address_shown_as_itself_is_written_bare_and_columns_as_typed():
-    source = ("---\ntitle: \"عنوان\"\n---\n\nراجع https://example.com/a?b=1&c=2#d قبل النشر.\n\n"
+    source = ("---\ntitle: عنوان\n---\n\nراجع https://example.com/a?b=1&c=2#d قبل النشر.\n\n"
               "| أ | ب |\n|:---|---:|\n| 1 | 2 |\n")
     assert assert_fixpoint(source) == source
+
+
+@pytest.mark.parametrize("value", ["no", "1.10", "null", "2026-05-17", "a: b", "#x", "x #y",
+                                   "- x", "[x]", "{x}", "'x'", '"x"', "x:", "!x", "&x", "*x",
+                                   "|x", ">x", "%x", "@x", "`x`", "? x", "x, y", "C++ [تقنية]"])
+def test_a_front_matter_value_comes_back_as_written(value):
+    article = Article(Meta(title=value, keywords=(value, "ب")))
+    back = read_article(write(article))[0]
+    assert back.meta.title == value and back.meta.keywords == (value, "ب")

@@ -29,6 +29,8 @@ FRONT_MATTER_FIELDS = (("title", "title"), ("short_title", "short_title"),
                        ("digits", "digits"), ("columns", "columns"), ("cover", "cover"),
                        ("credit", "cover_credit"))
 _DEFAULTS = {"lang": "ar", "dir": "rtl"}
+# a YAML plain scalar: no indicator first, no space at either end, one line
+_PLAIN_SCALAR = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\n\t]*\S)?")
 
 _INLINE_MARKS = re.compile(r"([\\`*\[\]<>~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
 _ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(/)(?=/)")
@@ -56,19 +58,27 @@ def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None)
 
 
 def front_matter(meta: Meta) -> str:
-    """The front matter block, every value a JSON string or list of strings,
-    which YAML reads as written (no ``no`` turned false, no ``1.10`` a number)."""
+    """The front matter block: a value plain where YAML reads it back whole
+    (the reader keeps every value as text, ``no`` and ``1.10`` included),
+    else a JSON string, which YAML reads as written."""
     lines = ["---"]
     for key, name in FRONT_MATTER_FIELDS:
         value = getattr(meta, name)
         if value in ("", (), None, 0) or _DEFAULTS.get(key) == value:
             continue
         if isinstance(value, tuple):
-            lines.append(f"{key}: [{', '.join(json.dumps(v, ensure_ascii=False) for v in value)}]")
+            lines.append(f"{key}: [{', '.join(_scalar(v, in_list=True) for v in value)}]")
         else:
             text = value.isoformat() if hasattr(value, "isoformat") else str(value)
-            lines.append(f"{key}: {json.dumps(text, ensure_ascii=False)}")
+            lines.append(f"{key}: {_scalar(text)}")
     return "\n".join(lines + ["---"]) + "\n"
+
+
+def _scalar(text: str, in_list: bool = False) -> str:
+    """A YAML value: plain when it cannot be read as anything but itself."""
+    plain = _PLAIN_SCALAR.fullmatch(text) and ": " not in text and " #" not in text \
+        and not text.endswith(":") and not (in_list and re.search(r"[,\[\]{}]", text))
+    return text if plain else json.dumps(text, ensure_ascii=False)
 
 
 def escape(text: str) -> str:

@@ -76,7 +76,8 @@ def test_an_address_shown_as_itself_is_written_bare_and_columns_as_typed():
 
 @pytest.mark.parametrize("value", ["no", "1.10", "null", "2026-05-17", "a: b", "#x", "x #y",
                                    "- x", "[x]", "{x}", "'x'", '"x"', "x:", "!x", "&x", "*x",
-                                   "|x", ">x", "%x", "@x", "`x`", "? x", "x, y", "C++ [تقنية]"])
+                                   "|x", ">x", "%x", "@x", "`x`", "? x", "x, y", "C++ [تقنية]",
+                                   "أ\u2028ب", "أ\u2029ب", "\ufeffأ"])
 def test_a_front_matter_value_comes_back_as_written(value):
     article = Article(Meta(title=value, keywords=(value, "ب")))
     back = read_article(write(article))[0]

@@ -30,7 +30,8 @@ FRONT_MATTER_FIELDS = (("title", "title"), ("short_title", "short_title"),
                        ("credit", "cover_credit"))
 _DEFAULTS = {"lang": "ar", "dir": "rtl"}
 # a YAML plain scalar: no indicator first, no space at either end, one line
-_PLAIN_SCALAR = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:[^\n\t]*\S)?")
+_PLAIN_SCALAR = re.compile("[^\\s\\-?:,\\[\\]{}#&*!|>'\"%@`\ufeff]"
+                           "(?:[^\\n\\r\\t\u2028\u2029\ufeff]*\\S)?")
 
 _INLINE_MARKS = re.compile(r"([\\`*\[\]<>~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
 _ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(/)(?=/)")

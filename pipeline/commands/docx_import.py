@@ -7,34 +7,53 @@ the DOCX writer sets, under either spelling of their names — so what an
 editor restyled in Word or LibreOffice still reads as a heading or a list
 item; a style it does not know is read as a paragraph, with a warning naming
 the style. The front matter comes from the title block, the core properties
-and the custom property the writer left (``writers.docx.package``).
+and the custom property the writer left (``writers.docx.package``). What is
+read is the article model; the one Markdown writer (``writers.markdown``)
+writes the source, so that an unedited document comes back as the source
+that writer writes.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import PurePath
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
 from ..errors import Diagnostic, PipelineError
+from ..model import (
+    Article, BlockQuote, BulletList, CodeBlock, Faq, FaqEntry, Figure, Heading, Image,
+    OrderedList, Paragraph, Table, TableCell, TableRow, Text, ThematicBreak,
+)
+from ..writers.docx import names
+from ..writers.docx.names import STRUCTURAL
 from ..writers.docx.ooxml import FAQ_BOOKMARK
+from ..writers.markdown import write
 from .docx_package import (
-    STRUCTURAL, faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
+    faq_ends, flatten, is_picture, list_id, list_level, list_starts, numbered_lists,
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
-from .docx_text import (
-    clip, column_rule, escape, escape_start, front_matter_text, join, kept_properties,
-    link_path, on, plain, rtl,
-)
+from .docx_runs import RunReader, plain, unbolded
+from .docx_text import clip, column_rule, document_front_matter, rtl
+from .docx_words import dropped_parts, shown_text, unread_words
+from .revisions import comment_lines
 from .revisions import comments as read_comments
 from .revisions import count_changes, resolve_changes
 
-_BIDI_CONTROLS = re.compile("[\u2066-\u2069]")  # the writer's isolates around Latin runs
-_SAFE_NAME = re.compile(r"[\w\-. ]+(/[\w\-. ]+){0,3}")
-_LIST = re.compile(r"list (bullet|number|continue)(?: (\d))?$")
+# each role's style name as the import compares it (lower case, as resolve_style gives it)
+(_KICKER, _TITLE, _SUBTITLE, _BYLINE, _QUOTE, _CODE, _CAPTION, _CREDIT, _QUESTION, _ANSWER,
+ _WORD_LIST) = (n.lower() for n in (
+    names.KICKER, names.TITLE, names.SUBTITLE, names.BYLINE, names.QUOTE, names.SOURCE_CODE,
+    names.CAPTION, names.CREDIT, names.FAQ_QUESTION, names.FAQ_ANSWER,
+    names.WORD_LIST_PARAGRAPH))
+_HEADING = names.HEADING.lower() + " "  # then the level: Heading 1 …
+_PLAIN_STYLES = (names.NORMAL.lower(), names.TABLE_TEXT.lower(), "body text", "text body",
+                 "default paragraph style")
+_LIST_KINDS = {names.LIST_BULLET.lower(): "bullet", names.LIST_NUMBER.lower(): "number",
+               names.LIST_CONTINUE.lower(): "continue"}
+_LIST = re.compile(f"({'|'.join(map(re.escape, _LIST_KINDS))})(?: (\\d))?$")
 
 
 @dataclass
@@ -52,9 +71,12 @@ class Imported:
     """Tracked changes resolved."""
 
 
-def import_docx(path, changes: str | None = None, keep_comments: bool = False) -> Imported:
+def import_docx(path, changes: str | None = None, keep_comments: bool = False,
+                article: str | None = None) -> Imported:
     """The DOCX at ``path`` as a Markdown source. ``changes`` is ``accept`` or
-    ``reject``; a document with tracked changes and no ``changes`` is refused."""
+    ``reject``; a document with tracked changes and no ``changes`` is refused.
+    ``article``: the source's name without ``.md``, which names the pictures
+    the document does not name itself (the DOCX's name when None)."""
     from ..ziplimits import open_docx
     document = open_docx(path, "edited DOCX")
     body = document.element.body
@@ -73,28 +95,53 @@ def import_docx(path, changes: str | None = None, keep_comments: bool = False) -
         if root is not None and found:
             resolve_changes(root, accept=changes == "accept")
     said = read_comments(comments_root, body)
-    reader = _Reader(document, notes, said if keep_comments else [])
+    runs = RunReader(document, notes, article or PurePath(str(path)).stem)
     if notes_part is not None:
-        reader.note_links = notes_part.rels
+        runs.note_links = notes_part.rels
+    reader = _Reader(document, runs, said if keep_comments else [])
     markdown = reader.read(body)
-    return Imported(source=markdown, images=reader.images, warnings=reader.warnings,
+    shown = shown_text(body, lambda p: reader.style_of(p) == _BYLINE)
+    for ident in dict.fromkeys(runs.note_ids):
+        if (note := runs.note_elements.get(ident)) is not None:
+            shown += shown_text(note)
+    runs.warnings += dropped_parts(body)
+    if (unread := unread_words(shown, markdown)) is not None:
+        runs.warnings.append(unread)
+    return Imported(source=markdown, images=runs.images, warnings=runs.warnings,
                     comments=[f'comment by {c.author} on "{clip(c.anchor)}": {c.text}'
                               for c in said], changes=found)
 
 
+class _List:
+    """A list being read: its items' blocks, open for more."""
+
+    def __init__(self, kind: str, start: int, num_id: str | None) -> None:
+        self.kind, self.start, self.num_id = kind, start, num_id
+        self.items: list[list] = []
+
+
+class _Quote(list):
+    """A quote's paragraphs, being read."""
+
+
+class _Code(list):
+    """A code block's lines, being read."""
+
+
+class _Faq(list):
+    """A FAQ's entries, being read: [question, answer blocks]."""
+
+
 class _Reader:
-    def __init__(self, document, notes, kept_comments) -> None:
-        self.document, self.notes = document, notes
-        self.note_links = {}  # footnotes.xml's relationships: where its links point
+    """The body's paragraphs and tables, by their styles, into the model's blocks."""
+
+    def __init__(self, document, runs: RunReader, kept_comments) -> None:
+        self.document, self.runs = document, runs
         self.names, self.parents = style_names(document), style_parents(document)
-        self.images: dict[str, bytes] = {}
-        self.picture_names: dict[str, str] = {}
-        self.warnings: list[Diagnostic] = []
         self.meta: dict[str, object] = {}
-        self.note_ids: list[str] = []
         self.comment_after = {c.ident: c for c in kept_comments}
+        self.after: dict[int, list[str]] = {}  # comments kept, by the block they follow
         self.unknown: set[str] = set()
-        self.list_ids: dict[int, str | None] = {}
         lists = numbering(document)
         self.starts = list_starts(lists)
         self.numbered = numbered_lists(lists)
@@ -102,33 +149,43 @@ class _Reader:
     # --- the document ----------------------------------------------------------
 
     def read(self, body) -> str:
-        blocks: list[str] = []
-        self.lists: list[str] = []  # the open list kinds, outermost first
-        self.faq = False
+        self.out: list = []
+        self.lists: list[_List] = []  # the open lists, outermost first
+        self.faq: _Faq | None = None
         self.faq_end: str | None = None  # the bookmark that ends the open FAQ
         self.faq_ends = faq_ends(body)
-        self.quoting = False  # the last block is a quote
-        elements = [e for e in flatten(body)]
+        elements = list(flatten(body))
         k = 0
         while k < len(elements):
             start = k
-            k = self.element(elements, k, blocks)
+            k = self.element(elements, k)
             if self.faq_end is not None and any(
                     end.get(qn("w:id")) == self.faq_end
                     for e in elements[start:k] for end in e.iter(qn("w:bookmarkEnd"))):
                 self.faq_end = None
-                self.close(blocks)  # the FAQ ends here, whatever follows
+                self.close()  # the FAQ ends here, whatever follows
         self.faq_end = None
-        self.close(blocks)
-        # the notes by id, the first of a (damaged) repeated id winning
-        self.note_elements = {} if self.notes is None else {
-            n.get(qn("w:id")): n for n in reversed(self.notes.findall(qn("w:footnote")))}
-        notes = [self.note(label, ident) for label, ident in enumerate(self.note_ids, 1)]
-        return self.front_matter() + "\n" + "\n\n".join(blocks) + "\n" + \
-            ("\n" + "\n".join(notes) + "\n" if notes else "")
+        self.close()
+        from ..reader import read_article
+        meta = read_article(document_front_matter(self.document, self.meta))[0].meta
+        blocks = tuple(b for b in map(self.finished, self.out)
+                       if not (isinstance(b, Faq) and not b.entries))
+        return write(Article(meta, blocks), self.after)
 
-    def element(self, elements: list, k: int, blocks: list[str]) -> int:
-        """Element ``k`` (a paragraph or table) into ``blocks``; the index of
+    def target(self) -> list:
+        """Where the next block goes: the open FAQ's last answer, or the body."""
+        return self.faq[-1][1] if self.faq else self.out
+
+    def add(self, block, element) -> None:
+        self.target().append(block)
+        self.comment(block, element)
+
+    def comment(self, block, element) -> None:
+        if said := comment_lines(element, self.comment_after):
+            self.after.setdefault(id(block), []).extend(said)
+
+    def element(self, elements: list, k: int) -> int:
+        """Element ``k`` (a paragraph or table) into the blocks; the index of
         the next one (a figure takes its caption and credit lines)."""
         element = elements[k]
         k += 1
@@ -137,186 +194,175 @@ class _Reader:
                     (mark.get(qn("w:name")) or "").startswith(FAQ_BOOKMARK):
                 self.faq_end = mark.get(qn("w:id"))  # a FAQ whose end is marked
         if element.tag == qn("w:tbl"):
-            self.close(blocks)
-            blocks.append(self.table(element))
+            self.close()
+            if (table := self.table(element)) is not None:
+                self.add(table, element)
             return k
         if is_picture(element):
             caption = credit = ""
-            while k < len(elements) and self.style_of(elements[k]) in ("caption", "credit"):
+            while k < len(elements) and self.style_of(elements[k]) in (_CAPTION, _CREDIT):
                 which = self.style_of(elements[k])
-                value = self.inlines(elements[k]).strip()
-                caption, credit = (value, credit) if which == "caption" else (caption, value)
+                value = plain(self.runs.inlines(elements[k])).strip()
+                caption, credit = (value, credit) if which == _CAPTION else (caption, value)
                 k += 1
-            self.close(blocks)
-            blocks.append(self.figure(element, caption, credit))
-            blocks.extend(self.kept_comments(element))
+            self.close()
+            [drawing] = element.iter(qn("w:drawing"))  # is_picture: exactly one
+            name, alt = self.runs.picture(drawing)
+            if name:
+                self.add(Figure(Image(src=name, alt=alt),
+                                caption=(Text(caption),) if caption else (),
+                                credit=(Text(credit),) if credit else ()), element)
+            elif alt:  # the picture left out (a warning says so): its description
+                self.add(Paragraph((Text(alt),)), element)
             return k
-        style, text = self.style_of(element), self.inlines(element)
-        if not text.strip() and not element.findall(f".//{qn('w:footnoteReference')}"):
-            return k
-        self.block(style, text, blocks, element)
-        blocks.extend(self.kept_comments(element))
+        style, content = self.style_of(element), self.runs.inlines(element)
+        if content:
+            self.block(style, content, element)
         return k
 
-    def block(self, style: str, text: str, blocks: list[str], element) -> None:
-        self.quoting = self.quoting and style == "quote"
-        if style == "kicker":
-            self.meta.setdefault("section", text.strip())
-        elif style == "title":
-            self.meta.setdefault("title", plain(text))
-        elif style == "subtitle":
-            self.meta.setdefault("description", plain(text))
-        elif style == "byline":
+    def block(self, style: str, content, element) -> None:
+        if style == _KICKER:
+            self.meta.setdefault("section", plain(content).strip())
+        elif style == _TITLE:
+            self.meta.setdefault("title", plain(content).strip())
+        elif style == _SUBTITLE:
+            self.meta.setdefault("description", plain(content).strip())
+        elif style == _BYLINE:
             pass  # made again from the author and the date
-        elif style.startswith("heading "):
+        elif style.startswith(_HEADING):
             self.faq_end = None  # a heading ends a FAQ, marked or not
-            self.close(blocks)
-            level = min(int(style.split()[1]) + 1, 6) if style.split()[1].isdigit() else 2
-            blocks.append(f"{'#' * level} {text.strip()}")
-        elif (m := _LIST.match(style)) or style == "list paragraph":
-            self.item(m, text, blocks, list_level(element), list_id(element))
-        elif style in ("faq question", "faq answer"):
+            self.close()
+            number = style[len(_HEADING):].strip()
+            level = min(int(number) + 1, 6) if number.isdigit() else 2
+            self.add(Heading(level, content), element)
+        elif (m := _LIST.match(style)) or style == _WORD_LIST:
+            self.item(m, Paragraph(content), list_level(element), list_id(element), element)
+        elif style in (_QUESTION, _ANSWER):
             self.lists = []
-            if not self.faq:
-                blocks.append("::: faq")
-                self.faq = True
-            blocks.append(f"### {text.strip()}" if style == "faq question" else text.strip())
-        else:
-            self.close(blocks)
-            if style == "quote":
-                if self.quoting:  # the quote's next paragraph: the same quote
-                    blocks[-1] += "\n>\n> " + text.strip()
-                else:
-                    blocks.append("> " + text.strip())
-                self.quoting = True
-                return
-            elif style == "source code":
-                if blocks and blocks[-1].startswith("```\n"):
-                    blocks[-1] = blocks[-1][:-4] + "\n" + plain(text) + "\n```"
-                else:
-                    blocks.append(f"```\n{plain(text)}\n```")
+            if self.faq is None:
+                self.faq = _Faq()
+                self.out.append(self.faq)
+            if style == _QUESTION:  # (a comment on it is written after the FAQ)
+                self.faq.append([content, []])
+                self.comment(self.faq, element)
             else:
-                if style not in ("normal", "body text", "text body", "default paragraph style",
-                                 "table text") and style not in self.unknown:
-                    self.unknown.add(style)
-                    self.warnings.append(Diagnostic(
-                        f"paragraph style '{self.names.get(self.style_id(element), style)}' "
-                        f"is not one the article uses: read as a paragraph (at "
-                        f"\"{clip(plain(text), 30)}\")", severity="warning",
-                        hint="restyle it as Normal, a heading or a list in the document"))
-                blocks.append(escape_start(text.strip()))
+                self.add(Paragraph(content), element)
+        elif style == _QUOTE:
+            quoting = self.quoting
+            self.close()
+            target = self.target()
+            if not (target and isinstance(target[-1], _Quote) and quoting is target[-1]):
+                target.append(_Quote())
+            self.quoting = target[-1]
+            paragraph = Paragraph(content)
+            target[-1].append(paragraph)
+            self.comment(paragraph, element)
+            return
+        elif style == _CODE:
+            self.close()
+            target = self.target()
+            if not (target and isinstance(target[-1], _Code)):
+                target.append(_Code())
+            target[-1].append(plain(content))
+            self.comment(target[-1], element)
+        else:
+            self.close()
+            if style not in _PLAIN_STYLES and style not in self.unknown:
+                self.unknown.add(style)
+                self.runs.warnings.append(Diagnostic(
+                    f"paragraph style '{self.names.get(self.style_id(element), style)}' "
+                    f"is not one the article uses: read as a paragraph (at "
+                    f"\"{clip(plain(content), 30)}\")", severity="warning",
+                    hint="restyle it as Normal, a heading or a list in the document"))
+            self.add(ThematicBreak() if plain(content) == "* * *" else Paragraph(content),
+                     element)
+        self.quoting = None
 
-    def item(self, match, text: str, blocks: list[str], level: int | None,
-             num_id: str | None = None) -> None:
+    def item(self, match, paragraph, level: int | None, num_id: str | None, element) -> None:
         # Word's own lists: one style, the numbering says bullet or number
-        kind = match.group(1) if match else \
+        kind = _LIST_KINDS[match.group(1)] if match else \
             "number" if (num_id, level or 0) in self.numbered else "bullet"
         # the numbering level where there is one (styles stop at "List Bullet 3")
         depth = level if level is not None and kind != "continue" else \
             int(match.group(2)) - 1 if match and match.group(2) else 0
+        depth = min(depth, len(self.lists))
         # (in a FAQ without its end bookmark, a list after an answer stays in
         # the answer: the writer sets the answers' lists in the list styles)
         if kind == "continue":
-            indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth + 1])
-            blocks.append(indent + text.strip())
+            if not self.lists:
+                self.add(paragraph, element)
+                return
+            self.lists[min(depth, len(self.lists) - 1)].items[-1].append(paragraph)
+            self.comment(paragraph, element)
             return
-        while len(self.lists) > depth + 1:
-            self.lists.pop()
-        opens = len(self.lists) <= depth or self.lists[depth] != kind \
-            or self.list_ids.get(depth) != num_id
-        self.lists = self.lists[:depth] + [kind]
-        self.list_ids[depth] = num_id
-        indent = "".join("   " if k == "number" else "  " for k in self.lists[:depth])
-        # a numbered list's first item says where it counts from (w:startOverride)
-        start = self.starts.get(num_id, 1) if opens and kind == "number" else 1
-        marker = f"{start}." if kind == "number" else "-"
-        line = f"{indent}{marker} {text.strip()}"
-        if blocks and re.match(r"\s*(-|\d+\.) ", blocks[-1].split("\n")[-1]) and len(self.lists):
-            blocks[-1] += "\n" + line  # a tight list: items on consecutive lines
-        else:
-            blocks.append(line)
+        del self.lists[depth + 1:]
+        # (a list's numbering may change within it, as LibreOffice saves it; a
+        # numbering that says where it counts from opens a list of its own)
+        if len(self.lists) <= depth or self.lists[depth].kind != kind or (
+                kind == "number" and num_id != self.lists[depth].num_id
+                and num_id in self.starts):
+            # a numbered list's first item says where it counts from (w:startOverride)
+            opened = _List(kind, self.starts.get(num_id, 1) if kind == "number" else 1, num_id)
+            del self.lists[depth:]
+            (self.lists[-1].items[-1] if self.lists else self.target()).append(opened)
+            self.lists.append(opened)
+        self.lists[depth].items.append([paragraph])
+        self.comment(paragraph, element)
 
-    def close(self, blocks: list[str]) -> None:
+    def close(self) -> None:
         """The open lists end, and the open FAQ unless its end is marked further on."""
         self.lists = []
-        if self.faq and self.faq_end is None:
-            blocks.append(":::")
-            self.faq = False
+        self.quoting = None
+        if self.faq is not None and self.faq_end is None:
+            self.faq = None
 
-    def table(self, table) -> str:
-        rows = []
-        aligns: list[str] = []
+    def finished(self, block):
+        """A block being read as the model's block."""
+        if isinstance(block, _List):
+            from ..model import ListItem
+            items = tuple(ListItem(tuple(self.finished(b) for b in item))
+                          for item in block.items)
+            done = OrderedList(items, start=block.start) if block.kind == "number" \
+                else BulletList(items)
+        elif isinstance(block, _Quote):
+            done = BlockQuote(tuple(block))
+        elif isinstance(block, _Code):
+            done = CodeBlock("\n".join(block))
+        elif isinstance(block, _Faq):
+            done = Faq(tuple(FaqEntry(q, tuple(self.finished(b) for b in a)) for q, a in block))
+        else:
+            return block
+        if id(block) in self.after:
+            self.after[id(done)] = self.after.pop(id(block))
+        return done
+
+    def table(self, table) -> Table | None:
+        """A table; a table inside a cell read as the cell's text, with a warning."""
+        rows, aligns = [], []
         for n, tr in enumerate(table.findall(qn("w:tr"))):
             cells = []
             for tc in tr.findall(qn("w:tc")):
-                paragraphs = tc.findall(qn("w:p"))
-                text = " ".join(self.inlines(p).strip() for p in paragraphs)
-                cells.append(text.replace("|", "\\|").replace("\n", " "))
+                if tc.find(f".//{qn('w:tbl')}") is not None:
+                    self.runs.once("a table inside a table cell is read as the cell's text",
+                                   "set the inner table beside the outer one")
+                content: list = []
+                for p in tc.iter(qn("w:p")):
+                    inlines = self.runs.inlines(p)
+                    if inlines:
+                        content += ([Text(" ")] if content else []) + list(inlines)
+                cells.append(TableCell(_one_line(content)))
                 if n == 1:
-                    aligns.append(column_rule(paragraphs, rtl(table)))
-            rows.append("| " + " | ".join(cells) + " |")
+                    aligns.append(column_rule(tc.findall(qn("w:p")), rtl(table)))
+            rows.append(TableRow(tuple(cells)))
         if not rows:
-            return ""
-        width = rows[0].count(" | ") + 1
-        aligns = (aligns + ["---"] * width)[:width]
-        return "\n".join([rows[0], "|" + "|".join(aligns) + "|", *rows[1:]])
+            return None
+        head = TableRow(tuple(TableCell(unbolded(c.content)) for c in rows[0].cells))
+        rule = {":--": "left", "--:": "right", ":-:": "center"}
+        width = len(head.cells)
+        return Table(head, tuple(rows[1:]),
+                     tuple(rule.get(a, "") for a in (aligns + ["---"] * width)[:width]))
 
-    def figure(self, paragraph, caption: str, credit: str) -> str:
-        [drawing] = paragraph.iter(qn("w:drawing"))  # is_picture: exactly one
-        name, alt = self.picture(drawing)
-        quoted = plain(caption).replace("\\", "\\\\").replace('"', '\\"')
-        title = f' "{quoted}"' if caption else ""
-        attrs = f'{{credit="{plain(credit).replace(chr(34), chr(8221))}"}}' if credit else ""
-        return f"![{escape(alt)}]({link_path(name)}{title}){attrs}"
-
-    def picture(self, drawing) -> tuple[str, str]:
-        """The picture's file name beside the source (its bytes kept in
-        ``images``) and its alt text; no name when the drawing holds none."""
-        blip = next(drawing.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip"),
-                    None)
-        doc_pr = next(drawing.iter(
-            "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"),
-            None)
-        alt = (doc_pr.get("descr") or "") if doc_pr is not None else ""
-        wanted = (doc_pr.get("name") or "") if doc_pr is not None else ""
-        part = self.document.part.related_parts.get(blip.get(qn("r:embed"))) \
-            if blip is not None else None
-        if part is None:
-            return "", alt
-        if part.partname in self.picture_names:  # the same picture met again
-            return self.picture_names[part.partname], alt
-        extension = part.partname.ext
-        if PurePosixPath(wanted).name and PurePosixPath(wanted).suffix.lower()[1:] not in (
-                extension, "jpg", "jpeg"):  # chart.svg drawn as a PNG comes back as chart.png
-            wanted = str(PurePosixPath(wanted).with_suffix(f".{extension}"))
-        name = wanted if _SAFE_NAME.fullmatch(wanted) and ".." not in wanted.split("/") \
-            else f"image-{len(self.images) + 1:02d}.{extension}"
-        if self.images.get(name, part.blob) != part.blob:
-            name = f"image-{len(self.images) + 1:02d}.{extension}"
-        self.images[name] = part.blob
-        self.picture_names[part.partname] = name
-        return name, alt
-
-    def note(self, label: int, ident: str) -> str:
-        """The definition of the ``label``-th call, from footnotes.xml."""
-        element = self.note_elements.get(ident)
-        paragraphs = [self.inlines(p, self.note_links).strip()
-                      for p in element.findall(qn("w:p"))] \
-            if element is not None else []
-        paragraphs = [p for p in paragraphs if p] or ["…"]
-        return f"[^{label}]: " + "\n\n    ".join(paragraphs)
-
-    def kept_comments(self, paragraph) -> list[str]:
-        out = []
-        for end in paragraph.iter(qn("w:commentRangeEnd"), qn("w:commentReference")):
-            comment = self.comment_after.pop(end.get(qn("w:id")), None)
-            if comment is not None:
-                text = f'comment by {comment.author} on "{clip(comment.anchor)}": ' \
-                       f'{comment.text}'.replace("--", "—")
-                out.append(f"<!-- {text} -->")
-        return out
-
-    # --- paragraphs and runs -----------------------------------------------------
+    # --- paragraphs --------------------------------------------------------------
 
     def style_id(self, paragraph) -> str:
         style = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
@@ -326,75 +372,11 @@ class _Reader:
         if paragraph.tag != qn("w:p"):
             return ""
         return resolve_style(self.style_id(paragraph), self.names, self.parents,
-                             lambda name: name in STRUCTURAL or name.startswith("heading ")
+                             lambda name: name in STRUCTURAL or name.startswith(_HEADING)
                              or bool(_LIST.match(name)))
 
-    def inlines(self, paragraph, links=None) -> str:
-        """A paragraph's runs as Markdown inlines; ``links``: the relationships
-        its hyperlinks name (the body's when None)."""
-        links = self.document.part.rels if links is None else links
-        pieces: list[tuple[str, tuple[bool, bool, bool], str | None]] = []
 
-        def walk(element, link: str | None) -> None:
-            for child in element:
-                tag = child.tag
-                if tag == qn("w:r"):
-                    self.run(child, link, pieces)
-                elif tag == qn("w:hyperlink"):
-                    target = None
-                    rid = child.get(qn("r:id"))
-                    if rid and rid in links:
-                        rel = links[rid]
-                        target = rel.target_ref if rel.is_external else None
-                    walk(child, target)
-                elif tag in (qn("w:smartTag"), qn("w:customXml"), qn("w:fldSimple"),
-                             qn("w:sdt"), qn("w:sdtContent")):
-                    walk(child, link)
-        walk(paragraph, None)
-        return join(pieces)
-
-    def run(self, run, link, pieces) -> None:
-        if run.find(qn("w:footnoteRef")) is not None:
-            return  # a note's own number, made again
-        props = run.find(qn("w:rPr"))
-        form = (on(props, "w:b"), on(props, "w:i"), on(props, "w:strike"))
-        for child in run:
-            if child.tag == qn("w:t") and child.text:
-                text = _BIDI_CONTROLS.sub("", child.text)
-                if text:  # a run of the isolate's controls alone would split the bold
-                    pieces.append((text, form, link))
-            elif child.tag == qn("w:tab"):
-                pieces.append((" ", form, link))
-            elif child.tag in (qn("w:br"), qn("w:cr")):
-                pieces.append(("\n", (False, False, False), None))
-            elif child.tag == qn("w:noBreakHyphen"):
-                pieces.append(("-", form, link))
-            elif child.tag == qn("w:footnoteReference"):
-                self.note_ids.append(child.get(qn("w:id")))
-                pieces.append((f"\0[^{len(self.note_ids)}]", (False, False, False), None))
-            elif child.tag == qn("w:drawing"):
-                name, alt = self.picture(child)
-                if name:
-                    pieces.append((f"\0![{escape(alt)}]({link_path(name)})",
-                                   (False, False, False), None))
-
-    # --- the front matter --------------------------------------------------------
-
-    def front_matter(self) -> str:
-        props = self.document.core_properties
-        kept = kept_properties(self.document.part.package)
-        values: dict[str, object] = {
-            "title": self.meta.get("title") or props.title or "",
-            "description": self.meta.get("description") or "",
-            "section": self.meta.get("section") or "",
-            "author": props.author or "",
-        }
-        if "keywords" not in kept and props.keywords:
-            kept["keywords"] = [k.strip() for k in props.keywords.split(",") if k.strip()]
-        if "lang" not in kept and props.language:
-            kept["lang"] = props.language
-        values.update(kept)
-        if not values["title"]:
-            raise PipelineError("the document has no title",
-                                hint="give its first line the Title style")
-        return front_matter_text(values)
+def _one_line(content) -> tuple:
+    """A cell's inlines on one line (a table row is one line of Markdown)."""
+    from ..model import LineBreak
+    return tuple(Text(" ") if isinstance(n, LineBreak) else n for n in content)

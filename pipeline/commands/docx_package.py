@@ -129,9 +129,7 @@ STYLE_ALIASES = {
     "first line indent": "normal", "text body indent": "normal", "hanging indent": "normal",
 }
 """A paragraph style's name (lower case) → the style of this tool's it stands for."""
-STRUCTURAL = {"kicker", "title", "subtitle", "byline", "quote", "source code", "caption",
-              "credit", "faq question", "faq answer", "list paragraph"}
-"""Styles (besides headings and lists) that say what a paragraph is, not only how it looks."""
+
 
 
 def style_parents(document) -> dict[str, str]:

@@ -1,13 +1,13 @@
-"""Word runs as Markdown text, and the front matter an edited DOCX still holds."""
+"""What an edited DOCX still says besides its runs: the front matter it holds,
+its run properties, a table column's alignment."""
 
 from __future__ import annotations
 
 import json
-import re
 
 from docx.oxml.ns import qn
 
-from ..writers.docx.package import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
+from ..writers.docx.names import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
 
 
 def kept_properties(package) -> dict[str, object]:
@@ -44,69 +44,9 @@ def on(props, tag: str) -> bool:
     return element is not None and element.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
-def join(pieces) -> str:
-    """Runs → Markdown, one emphasis span for each stretch of equal formatting,
-    the spaces at its edges outside the marks (``** x**`` is not emphasis)."""
-    out: list[str] = []
-    k = 0
-    while k < len(pieces):
-        text, form, link = pieces[k]
-        j = k + 1
-        while j < len(pieces) and pieces[j][1] == form and pieces[j][2] == link \
-                and not pieces[j][0].startswith("\0") and not text.startswith("\0"):
-            text += pieces[j][0]
-            j += 1
-        k = j
-        if text.startswith("\0"):
-            out.append(text[1:])
-            continue
-        if text == "\n":
-            out.append("\\\n")
-            continue
-        core = text.strip()
-        if not core:
-            out.append(text)
-            continue
-        lead, tail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
-        marked = escape(core)
-        bold, italic, strike = form
-        if strike:
-            marked = f"~~{marked}~~"
-        if italic:
-            marked = f"*{marked}*"
-        if bold:
-            marked = f"**{marked}**"
-        if link:
-            # a target with spaces or brackets in the angle-bracket form,
-            # which Markdown reads whole (the reader then judges it)
-            target = f"<{link.replace('<', '%3C').replace('>', '%3E')}>" \
-                if re.search(r"[\s()<>]", link) else link
-            marked = f"[{marked}]({target})"
-        out.append(lead + marked + tail)
-    return re.sub(r"[ \t]+", " ", "".join(out))
 
 
-def escape(text: str) -> str:
-    """Text that reads as itself in Markdown; an underscore inside a word
-    (CODE_OF_CONDUCT) cannot open emphasis and stays as written."""
-    text = re.sub(r"([\\`*\[\]<>~|])", r"\\\1", text)
-    return re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
 
-
-def escape_start(text: str) -> str:
-    """A paragraph that would read as other Markdown at its start, escaped."""
-    if text == r"\* \* \*":
-        return "* * *"  # the writer's scene break
-    return re.sub(r"^(#|>|[-+]\s|\d+[.)]\s|:::)", r"\\\1", text)
-
-
-def plain(text: str) -> str:
-    """Inline Markdown back to its characters (a title, a caption)."""
-    return re.sub(r"\\(.)", r"\1", re.sub(r"(\*\*|~~|(?<!\\)\*)", "", text)).strip()
-
-
-def link_path(name: str) -> str:
-    return name.replace(" ", "%20")
 
 
 def clip(text: str, limit: int = 60) -> str:
@@ -143,3 +83,27 @@ def column_rule(paragraphs, rtl: bool) -> str:
     if rtl:
         value = {"left": "right", "right": "left", "start": "right", "end": "left"}.get(value, "")
     return {"left": ":--", "right": "--:"}.get(value, "---")
+
+
+def document_front_matter(document, read: dict[str, object]) -> str:
+    """The front matter from the title block ``read`` in the body, the core
+    properties and the custom property the writer left."""
+    from ..errors import PipelineError
+    props = document.core_properties
+    kept = kept_properties(document.part.package)
+    values: dict[str, object] = {
+        "title": read.get("title") or props.title or "",
+        "description": read.get("description") or "",
+        "section": read.get("section") or "",
+        "author": props.author or "",
+    }
+    if "keywords" not in kept and props.keywords:
+        kept["keywords"] = [k.strip() for k in props.keywords.split(",") if k.strip()]
+    if "lang" not in kept and props.language:
+        kept["lang"] = props.language
+    values.update(kept)
+    if not values["title"]:
+        raise PipelineError("the document has no title",
+                            hint="give its first line the Title style")
+    return front_matter_text(values)
+

@@ -95,14 +95,14 @@ def import_edited(args) -> int:
     from ..building.jobs import write_all
     from .docx_import import import_docx
 
+    target = args.output or Path("content") / f"{args.text.stem}.md"
     try:
-        imported = import_docx(args.text, args.changes, args.keep_comments)
+        imported = import_docx(args.text, args.changes, args.keep_comments, target.stem)
     except PipelineError as exc:
         raise exc.located(str(args.text)) from None
     except OSError as exc:
         raise PipelineError(f"cannot read the DOCX: {exc.strerror}",
                             path=str(args.text)) from None
-    target = args.output or Path("content") / f"{args.text.stem}.md"
     if target.exists() and not args.force:
         raise PipelineError(f"{target} exists", hint="choose another -o, or add --force")
     folder = target.parent.resolve()
@@ -111,9 +111,15 @@ def import_edited(args) -> int:
         path = (folder / name).resolve()
         if not path.is_relative_to(folder):  # names are checked; this is the last guard
             raise PipelineError(f"picture name {name!r} leaves {folder}")
-        if path.exists() and path.read_bytes() != data and not args.force:
-            raise PipelineError(f"{path} exists and differs from the document's picture",
-                                hint="choose another -o folder, or add --force")
+        if path.exists() and path.read_bytes() != data:
+            # --force replaces this article's own pictures, never another's
+            if users := _articles_using(folder, name, target):
+                raise PipelineError(f"{path} differs from the document's picture and is "
+                                    f"{users[0].name}'s", hint="rename the picture in the "
+                                    "document (Alt Text → name), or choose another -o folder")
+            if not args.force:
+                raise PipelineError(f"{path} exists and differs from the document's picture",
+                                    hint="choose another -o folder, or add --force")
         pictures[path] = data
     # the source and its pictures, all or none (each folder made as needed)
     write_all({**pictures, target: imported.source.encode("utf-8")})
@@ -126,3 +132,12 @@ def import_edited(args) -> int:
     print(f"wrote {target} ({changes}{len(imported.comments)} comments, "
           f"{len(pictures)} pictures) — then: pipeline build {target}")
     return 0
+
+
+def _articles_using(folder: Path, name: str, target: Path) -> list[Path]:
+    """The other articles in ``folder`` whose source names the picture ``name``."""
+    spellings = (name, name.replace(" ", "%20"))
+    return [source for source in sorted(folder.glob("*.md"))
+            if source.resolve() != target.resolve() and source.is_file()
+            and any(s in source.read_text(encoding="utf-8", errors="replace")
+                    for s in spellings)]

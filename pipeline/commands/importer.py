@@ -10,11 +10,14 @@ result is checked against the input before it is returned.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from ..errors import PipelineError
+from ..model import (
+    Article, Block, BulletList, Faq, FaqEntry, Heading, ListItem, Meta, Paragraph, Text,
+)
+from ..writers.markdown import write
 
 MAX_HEADING_WORDS = 12
 FAQ_TITLES = re.compile(r"^(أسئلة متكررة|الأسئلة المتكررة|أسئلة شائعة|الأسئلة الشائعة|"
@@ -55,38 +58,37 @@ def import_text(text: str) -> tuple[str, ImportReport]:
         description, rest = rest[0][5:].strip(), rest[1:]
     report = ImportReport()
     kinds = [_kind(ln) for ln in rest]
-    body: list[str] = []
+    body: list[Block] = []
+    items: list[ListItem] = []
     i = 0
     while i < len(rest):
         line, kind = rest[i], kinds[i]
         if kind == "heading" and FAQ_TITLES.match(line):
-            body += [f"## {_escape(line)}", ""]
+            body.append(Heading(2, (Text(line),)))
             report.headings.append((2, line))
             i = _faq(rest, i + 1, body, report)
             continue
         if kind == "heading":
             # a heading that introduces a list is a subsection; others are sections
             level = 3 if i + 1 < len(kinds) and kinds[i + 1] in ("lead", "item") else 2
-            body += [f"{'#' * level} {_escape(line)}", ""]
+            body.append(Heading(level, (Text(line),)))
             report.headings.append((level, line))
         elif kind in ("lead", "item"):
             if m := _LEAD.match(line):
-                body.append(f"- **{_escape(m.group(1))}**: {_escape(m.group(2))}")
+                items.append(ListItem((Paragraph((Text(f": {m.group(2)}"),)),),
+                                      lead=(Text(m.group(1)),)))
                 report.lead_items += 1
             else:
-                body.append(f"- {_escape(_BULLET.match(line).group(1))}")
+                items.append(ListItem((Paragraph((Text(_BULLET.match(line).group(1)),)),)))
                 report.plain_items += 1
             if i + 1 >= len(kinds) or kinds[i + 1] not in ("lead", "item"):
-                body.append("")
+                body.append(BulletList(tuple(items)))
+                items = []
         else:
-            body += [_escape(line), ""]
+            body.append(Paragraph((Text(line),)))
             report.paragraphs += 1
         i += 1
-    front = ["---", f"title: {json.dumps(title, ensure_ascii=False)}"]
-    if description:
-        front.append(f"description: {json.dumps(description, ensure_ascii=False)}")
-    front += ["lang: ar", "dir: rtl", "---", ""]
-    source = "\n".join(front + body).rstrip("\n") + "\n"
+    source = write(Article(Meta(title=title, description=description), tuple(body)))
     _check_every_word_kept([title, description, *rest], source)
     return source, report
 
@@ -110,7 +112,7 @@ def _check_every_word_kept(lines: list[str], source: str) -> None:
                             hint="report this text; the importer must keep every word")
 
 
-def _faq(lines: list[str], i: int, body: list[str], report: ImportReport) -> int:
+def _faq(lines: list[str], i: int, body: list[Block], report: ImportReport) -> int:
     """Question lines (ending in ؟ or ?) each followed by their answer lines."""
     entries: list[tuple[str, list[str]]] = []
     while i < len(lines):
@@ -124,12 +126,9 @@ def _faq(lines: list[str], i: int, body: list[str], report: ImportReport) -> int
         i += 1
     if not entries:
         return i
-    body += ["::: faq", ""]
-    for question, answer in entries:
-        body += [f"### {_escape(question)}", ""]
-        for paragraph in answer or ["—"]:
-            body += [_escape(paragraph), ""]
-    body += [":::", ""]
+    body.append(Faq(tuple(FaqEntry((Text(question),),
+                                   tuple(Paragraph((Text(p),)) for p in answer or ["—"]))
+                          for question, answer in entries)))
     report.faq_entries += len(entries)
     return i
 
@@ -142,17 +141,3 @@ def _kind(line: str) -> str:
     if len(line.split()) <= MAX_HEADING_WORDS and not line.endswith(_CLOSING):
         return "heading"
     return "paragraph"
-
-
-# Markdown would read these as markup; a backslash keeps them as text.
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-_LINE_START = re.compile(r"^(#{1,6}\s|>|[-+*]\s|:::|=+\s*$|-{3,}\s*$)")
-_ORDERED_START = re.compile(r"^(\d{1,9})([.)])(\s)")
-
-
-def _escape(text: str) -> str:
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    if _LINE_START.match(text):
-        text = "\\" + text
-    # "1. text" would start a numbered list; only punctuation can be escaped
-    return _ORDERED_START.sub(r"\1\\\2\3", text)

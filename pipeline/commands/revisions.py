@@ -127,6 +127,21 @@ def comments(comments_root, body) -> list[Comment]:
             for i in dict.fromkeys(order) if i in said]
 
 
+def comment_lines(paragraph, pending: dict[str, Comment]) -> list[str]:
+    """The comments whose range ends in ``paragraph``, taken from ``pending``,
+    as Markdown comments (``<!-- comment by AUTHOR on "…": TEXT -->``) that
+    builds ignore."""
+    from .docx_text import clip
+    out = []
+    for end in paragraph.iter(qn("w:commentRangeEnd"), qn("w:commentReference")):
+        comment = pending.pop(end.get(qn("w:id")), None)
+        if comment is not None:
+            text = f'comment by {comment.author} on "{clip(comment.anchor)}": ' \
+                   f'{comment.text}'.replace("--", "—")
+            out.append(f"<!-- {text} -->")
+    return out
+
+
 def _unwrap(element) -> None:
     parent = element.getparent()
     if parent is None:

@@ -26,23 +26,22 @@ from ...options import WriterOptions
 from ...pages import PAPERS, layout
 from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
-from .package import (
-    core_properties, front_matter_property, kept_front_matter, package_bytes,
-    parts_in_schema_order,
-)
+from .package import (core_properties, front_matter_property, kept_front_matter, package_bytes,
+                      parts_in_schema_order)
 from .pictures import picture_run, word_picture
 from .reference import read_reference, take_styles
 from .runs import by_font, by_script
 from .tables import cell_alignment, table_element
 from .ooxml import (
-    FAQ_BOOKMARK, add_abstract_list, add_list_instance, child, drop_template_leftovers,
-    embed_fonts, mirror_margins, page_field, set_numbering, set_paragraph_rtl, set_section_rtl,
-    span_bookmark,
-)
+    FAQ_BOOKMARK, add_abstract_list, add_list_instance, child, drop_template_leftovers, embed_fonts,
+    mirror_margins, page_field, set_numbering, set_paragraph_rtl, set_section_rtl, span_bookmark)
 from .schema import in_schema_order
+from .names import (
+    BYLINE, CAPTION, CREDIT, FAQ_ANSWER, FAQ_QUESTION, FOOTNOTE_TEXT, HEADING, KICKER, LIST_BULLET,
+    LIST_CONTINUE, LIST_NUMBER, NORMAL, QUOTE, SOURCE_CODE, SUBTITLE, TABLE_TEXT, TITLE)
 from .styles import TABLE_STYLE, apply_styles
 
-HEADING_STYLE = {2: "Heading 1", 3: "Heading 2"}
+HEADING_STYLE = {2: f"{HEADING} 1", 3: f"{HEADING} 2"}
 BULLET_LIST, NUMBERED_LIST = 9001, 9002  # abstractNum ids, clear of a template's own
 
 def write(article: Article, options: WriterOptions) -> bytes:
@@ -98,12 +97,12 @@ class _DocxBuilder:
 
         # the front matter's lines, their Latin runs isolated as the body's
         if meta.section:
-            self.paragraph("Kicker", isolated_line(meta.section, meta.dir))
-        self.paragraph("Title", isolated_line(meta.title, meta.dir))
+            self.paragraph(KICKER, isolated_line(meta.section, meta.dir))
+        self.paragraph(TITLE, isolated_line(meta.title, meta.dir))
         if meta.description:
-            self.paragraph("Subtitle", isolated_line(meta.description, meta.dir))
+            self.paragraph(SUBTITLE, isolated_line(meta.description, meta.dir))
         if line := facts_for(self.article, self.options).byline:
-            self.paragraph("Byline", isolated_line(line, meta.dir))
+            self.paragraph(BYLINE, isolated_line(line, meta.dir))
         self.blocks(self.article.blocks, depth=0)
         if self.footnotes.count:
             number_format(section_properties(doc.sections[0]),
@@ -127,23 +126,23 @@ class _DocxBuilder:
 
     def block(self, b: Block, depth: int, style: str | None) -> None:
         if isinstance(b, Heading):
-            self.paragraph(HEADING_STYLE.get(b.level, "Heading 3"), b.content)
+            self.paragraph(HEADING_STYLE.get(b.level, f"{HEADING} 3"), b.content)
         elif isinstance(b, Paragraph):
-            self.paragraph(style or "Normal", b.content)
+            self.paragraph(style or NORMAL, b.content)
         elif isinstance(b, (BulletList, OrderedList)):
             self.list(b, depth)
         elif isinstance(b, BlockQuote):
-            self.blocks(b.blocks, depth, "Quote")
+            self.blocks(b.blocks, depth, QUOTE)
         elif isinstance(b, CodeBlock):
             for line in b.text.split("\n"):
-                self.paragraph("Source Code", (Text(line),))
+                self.paragraph(SOURCE_CODE, (Text(line),))
         elif isinstance(b, ThematicBreak):
-            self.paragraph(style or "Normal", (Text("* * *"),)).alignment = 1
+            self.paragraph(style or NORMAL, (Text("* * *"),)).alignment = 1
         elif isinstance(b, Faq) and b.entries:
             questions = []
             for entry in b.entries:
-                questions.append(self.paragraph("FAQ Question", entry.question))
-                self.blocks(entry.answer, depth, "FAQ Answer")
+                questions.append(self.paragraph(FAQ_QUESTION, entry.question))
+                self.blocks(entry.answer, depth, FAQ_ANSWER)
             self.faqs += 1
             span_bookmark(paragraph_element(questions[0]), self.body_end.getprevious(),
                           f"{FAQ_BOOKMARK}{self.faqs}", self.faqs)
@@ -154,14 +153,14 @@ class _DocxBuilder:
 
     def figure(self, figure: Figure) -> None:
         """The picture centred and kept with its caption, the credit under it."""
-        ppr = paragraph_element(self.paragraph("Normal", (figure.image,))).get_or_add_pPr()
+        ppr = paragraph_element(self.paragraph(NORMAL, (figure.image,))).get_or_add_pPr()
         child(ppr, "w:keepNext")
         child(ppr, "w:jc", w_val="center")
         in_schema_order(ppr)
         if figure.caption:
-            self.paragraph("Caption", figure.caption)
+            self.paragraph(CAPTION, figure.caption)
         if figure.credit:
-            self.paragraph("Credit", figure.credit)
+            self.paragraph(CREDIT, figure.credit)
 
     def table(self, table: Table) -> None:
         section = self.doc.sections[0]
@@ -170,7 +169,7 @@ class _DocxBuilder:
         self.body_end.addprevious(tbl)
         for cells in rows:
             for column, (cell, content) in enumerate(cells):
-                p = paragraph_element(self.paragraph("Table Text", content, into=cell,
+                p = paragraph_element(self.paragraph(TABLE_TEXT, content, into=cell,
                                                      keep_direction=True))
                 if jc := cell_alignment(table, column, self.rtl):
                     ppr = p.get_or_add_pPr()
@@ -187,7 +186,7 @@ class _DocxBuilder:
             for k, block in enumerate(note.blocks or (Paragraph(()),)):
                 content = block.content if isinstance(block, Paragraph) \
                     else (Text(block_text(block)),)
-                p = paragraph_element(self.paragraph("Footnote Text", content, into=element))
+                p = paragraph_element(self.paragraph(FOOTNOTE_TEXT, content, into=element))
                 if k == 0:
                     self.footnotes.mark(p)
         finally:
@@ -200,7 +199,7 @@ class _DocxBuilder:
         num_id = add_list_instance(self.numbering, abstract,
                                    lst.start if ordered_list else 1, level)
         suffix = "" if depth == 0 else f" {min(depth + 1, 3)}"
-        item_style = ("List Number" if ordered_list else "List Bullet") + suffix
+        item_style = (LIST_NUMBER if ordered_list else LIST_BULLET) + suffix
         for item in lst.items:
             first, rest = (item.blocks[0], item.blocks[1:]) if item.blocks else (None, ())
             content: tuple[Inline, ...] = ()
@@ -214,7 +213,7 @@ class _DocxBuilder:
             try:
                 p = self.paragraph(item_style, content)
                 set_numbering(p, num_id, level)
-                self.blocks(rest, depth + 1, "List Continue" + suffix)
+                self.blocks(rest, depth + 1, LIST_CONTINUE + suffix)
             finally:
                 self._list_depth -= 1
 

@@ -15,6 +15,7 @@ from lxml import etree
 from ...compat.docx import package_entries
 from ...zipfix import deflated, normalize_zip, write_zip
 from .schema import tree_in_schema_order
+from .names import FRONT_MATTER_PROPERTY
 
 
 def package_bytes(document, timestamp) -> bytes:
@@ -74,20 +75,6 @@ def core_properties(document, meta, options, language: str) -> None:
 
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-FRONT_MATTER_PROPERTY = "pipeline.front-matter"
-"""The custom document property holding what the front matter says that a
-Word document has no place for (digits, paper, tags, cover…), as JSON, so that
-``pipeline import`` gives the edited document back its front matter. Word
-and LibreOffice keep custom properties when they save."""
-
-
-KEPT_KEYS = ("lang", "dir", "paper", "justify", "digits", "short_title", "columns", "id",
-             "date", "keywords", "tags", "cover", "credit")
-"""The front-matter keys kept in the custom property (``kept_front_matter``);
-the lists among them are ``LIST_KEYS``."""
-LIST_KEYS = ("keywords", "tags")
-
-
 def kept_front_matter(meta) -> dict:
     """What the front matter says that the document's text and core
     properties do not: kept for ``pipeline import``."""

@@ -1,0 +1,79 @@
+"""build → import → build is a fixpoint: an unedited DOCX comes back as the
+source written by the Markdown writer (for an article written that way, the
+source as written), and building that again gives the same model."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.building.builder import BuildSettings, build
+from pipeline.commands.docx_import import import_docx
+from pipeline.reader import read_article
+from pipeline.writers.markdown import write
+
+from conftest import BUNDLED, CORPUS, FIXTURES
+
+NEWS = sorted((FIXTURES / "news").glob("*.md"))
+METACHARACTERS = FIXTURES / "markdown" / "metacharacters.md"
+
+
+def _round_trip(source: Path, folder: Path) -> tuple[str, str]:
+    """(the source as the Markdown writer writes it, the unedited DOCX imported)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for picture in (FIXTURES / "news").glob("*.png"):
+        shutil.copy(picture, folder / picture.name)
+    text = source.read_text(encoding="utf-8")
+    (folder / source.name).write_text(text, encoding="utf-8")
+    [result] = build([folder / source.name], folder / "out",
+                     BuildSettings(formats=("docx",), force=True))
+    assert result.ok, result.error
+    imported = import_docx(result.outputs["docx"])
+    assert imported.warnings == []
+    return write(read_article(text)[0]), imported.source
+
+
+def _assert_fixpoint(source: Path, folder: Path) -> None:
+    normalised, back = _round_trip(source, folder)
+    assert back == normalised
+    again = folder / "again"
+    again.mkdir()
+    (again / source.name).write_text(back, encoding="utf-8")
+    assert _round_trip(again / source.name, again / "build")[1] == back
+
+
+@pytest.mark.parametrize("source", [BUNDLED, *NEWS, METACHARACTERS], ids=lambda p: p.name)
+def test_an_unedited_docx_imports_as_the_source(source, tmp_path):
+    _assert_fixpoint(source, tmp_path)
+
+
+def test_every_corpus_text_imports_as_the_source(tmp_path):
+    texts = sorted(p for p in CORPUS.glob("*.md") if p.name != "SOURCES.md") \
+        if CORPUS.is_dir() else []
+    if not texts:
+        pytest.skip(f"the corpus is not at {CORPUS}")
+    for source in texts:
+        _assert_fixpoint(source, tmp_path / source.stem)
+
+
+def test_the_import_reads_the_style_names_the_writer_sets_from_one_map():
+    import re
+
+    from pipeline.reader.frontmatter import FRONT_MATTER_KEYS
+    from pipeline.writers.docx import names
+    from pipeline.writers.docx.styles import PARAGRAPH_STYLES
+    shared = [names.KICKER, names.TITLE, names.SUBTITLE, names.BYLINE, names.NORMAL,
+              names.QUOTE, names.SOURCE_CODE, names.CAPTION, names.CREDIT, names.TABLE_TEXT,
+              names.FOOTNOTE_TEXT, names.FAQ_QUESTION, names.FAQ_ANSWER, names.LIST_BULLET,
+              names.LIST_NUMBER, names.LIST_CONTINUE, f"{names.HEADING} 1"]
+    assert [n for n in shared if n not in PARAGRAPH_STYLES] == []
+    # neither side spells a style name of the map again
+    root = Path(__file__).resolve().parent.parent / "pipeline"
+    for module in (root / "commands" / "docx_import.py", root / "writers" / "docx" / "__init__.py"):
+        text = module.read_text(encoding="utf-8")
+        # ("title" is also the front matter's key)
+        spelled = [n for n in shared if re.search(f'"{re.escape(n)}"', text, re.I)
+                   and n.lower() not in FRONT_MATTER_KEYS]
+        assert spelled == [], (module.name, spelled)

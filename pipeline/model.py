@@ -87,6 +87,8 @@ class Note:
     """The note's text."""
     number: int
     """Its number: the calls are numbered 1, 2, 3… in reading order."""
+    label: str = ""
+    """What the source calls it (``[^prelim]``), so that an import writes it back."""
 
 
 Inline = Union[Text, Strong, Emphasis, Strikeout, Code, Link, LineBreak, Image, Isolate, Note]

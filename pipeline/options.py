@@ -45,6 +45,8 @@ class DocxOptions:
     styles the output takes, like pandoc's --reference-doc."""
     reference_page: bool = False
     """Its page setup too (else the article's paper and the house margins)."""
+    front_matter: str = ""
+    """The source's front matter as typed, kept in the DOCX for ``pipeline import``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,11 +23,12 @@ def _corpus() -> list[Path]:
 
 
 def assert_fixpoint(source: str) -> str:
-    article, _ = read_article(source)
+    article, first = read_article(source)
     written = write(article)
     again, warnings = read_article(written)
     assert again == article
-    assert warnings == []
+    # nothing new to warn of ("<script>" typed as text warns both times)
+    assert [d.message for d in warnings] == [d.message for d in first]
     assert write(again) == written
     return written
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
@@ -125,7 +126,8 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
                        columns=settings.columns or article.meta.columns
                        or ARTICLE_DEFAULTS["columns"]),
         docx=DocxOptions(reference=reference_docx(settings),
-                         reference_page=settings.reference_page),
+                         reference_page=settings.reference_page,
+                         front_matter=typed_front_matter(text)),
         facts=article_facts(article, digits),  # worked out once for every writer
     )
 
@@ -211,6 +213,12 @@ def wide_tables(article: Article, paper: str, columns: int,
                 f"'header: value' lines", severity="warning",
                 hint="split it into tables of fewer columns to keep a grid"))
     return found
+
+
+def typed_front_matter(text: str) -> str:
+    """The source's front matter block as typed, its ``---`` lines included."""
+    typed = re.match(r"\ufeff?(---[ \t]*\r?\n.*?\r?\n---[ \t]*)(\r?\n|$)", text, re.S)
+    return typed.group(1).replace("\r\n", "\n") + "\n" if typed else ""
 
 
 def check_pdf_size(article: Article) -> None:

@@ -36,7 +36,7 @@ from .docx_package import (
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
 from .docx_runs import RunReader, plain, unbolded
-from .docx_text import clip, column_rule, document_front_matter, rtl
+from .docx_text import as_typed, clip, column_rule, document_front_matter, rtl
 from .docx_words import dropped_parts, shown_text, unread_words
 from .revisions import comment_lines
 from .revisions import comments as read_comments
@@ -170,7 +170,14 @@ class _Reader:
         meta = read_article(document_front_matter(self.document, self.meta))[0].meta
         blocks = tuple(b for b in map(self.finished, self.out)
                        if not (isinstance(b, Faq) and not b.entries))
-        return write(Article(meta, blocks), self.after)
+        # as the source typed them, while Word's edits left them as they were
+        front, labels = as_typed(self.document.part.package)
+        try:
+            front = front if front and read_article(front)[0].meta == meta else None
+        except PipelineError:
+            front = None
+        labels = labels if len(labels) == len(self.runs.note_ids) else []
+        return write(Article(meta, blocks), self.after, front=front, labels=labels)
 
     def target(self) -> list:
         """Where the next block goes: the open FAQ's last answer, or the body."""

@@ -4,15 +4,18 @@ its run properties, a table column's alignment."""
 from __future__ import annotations
 
 import json
+import re
 
 from docx.oxml.ns import qn
 
-from ..writers.docx.names import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS
+from ..writers.docx.names import FRONT_MATTER_PROPERTY, KEPT_KEYS, LIST_KEYS, SOURCE_PROPERTY
+
+_LABEL = re.compile(r"[^\]\s\^]{1,100}")
 
 
-def kept_properties(package) -> dict[str, object]:
-    """The front matter the DOCX writer kept in a custom property
-    (``writers.docx.package``): content, so checked key by key."""
+def _custom_property(package, name: str):
+    """The JSON value of the custom property ``name`` the DOCX writer left
+    (``writers.docx.package``), or None: content, so its caller checks it."""
     from lxml import etree
     for part in package.iter_parts():
         if str(part.partname) != "/docProps/custom.xml":
@@ -21,20 +24,38 @@ def kept_properties(package) -> dict[str, object]:
             root = etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False,
                                                                no_network=True))
         except etree.XMLSyntaxError:
-            return {}
+            return None
         for prop in root:
-            if prop.get("name") == FRONT_MATTER_PROPERTY:
+            if prop.get("name") == name:
                 try:
-                    data = json.loads("".join(prop.itertext()))
+                    return json.loads("".join(prop.itertext()))
                 except ValueError:
-                    return {}
-                if not isinstance(data, dict):
-                    return {}
-                # lists where the front matter has lists, text elsewhere
-                return {k: v for k, v in data.items() if k in KEPT_KEYS and (
-                    isinstance(v, list) and all(isinstance(x, str) for x in v)
-                    if k in LIST_KEYS else isinstance(v, str))}
-    return {}
+                    return None
+    return None
+
+
+def kept_properties(package) -> dict[str, object]:
+    """The front matter the DOCX writer kept in a custom property, key by key."""
+    data = _custom_property(package, FRONT_MATTER_PROPERTY)
+    if not isinstance(data, dict):
+        return {}
+    # lists where the front matter has lists, text elsewhere
+    return {k: v for k, v in data.items() if k in KEPT_KEYS and (
+        isinstance(v, list) and all(isinstance(x, str) for x in v)
+        if k in LIST_KEYS else isinstance(v, str))}
+
+
+def as_typed(package) -> tuple[str, list[str]]:
+    """How the source wrote its front matter and its notes' labels
+    (``SOURCE_PROPERTY``): ("", []) where the document holds neither."""
+    data = _custom_property(package, SOURCE_PROPERTY)
+    if not isinstance(data, dict):
+        return "", []
+    front = data.get("front_matter")
+    labels = data.get("note_labels")
+    labels = labels if isinstance(labels, list) and all(
+        isinstance(x, str) and _LABEL.fullmatch(x) for x in labels) else []
+    return (front if isinstance(front, str) else ""), labels
 
 
 def on(props, tag: str) -> bool:

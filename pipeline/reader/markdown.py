@@ -188,7 +188,7 @@ class BodyReader:
                                 hint="a long note called many times is set every time: "
                                      "call it once")
         self._numbered += 1
-        return [Note(blocks=self._read_notes[ident], number=self._numbered)]
+        return [Note(blocks=self._read_notes[ident], number=self._numbered, label=label)]
 
     def item(self, node: SyntaxTreeNode) -> ListItem:
         """A list item; ``**term**: text`` becomes its lead term and the rest."""

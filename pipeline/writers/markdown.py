@@ -33,7 +33,10 @@ _DEFAULTS = {"lang": "ar", "dir": "rtl"}
 _PLAIN_SCALAR = re.compile("[^\\s\\-?:,\\[\\]{}#&*!|>'\"%@`\ufeff]"
                            "(?:[^\\n\\r\\t\u2028\u2029\ufeff]*\\S)?")
 
-_INLINE_MARKS = re.compile(r"([\\`*\[\]<>~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;))")
+# "<" only where it would open an autolink (<https://…>, <name@host>): raw HTML
+# is text to the reader, so "<script>" is written as typed
+_INLINE_MARKS = re.compile(r"([\\`*\[\]~|]|(?<!\w)_|_(?!\w)|&(?=#?\w+;)|"
+                           r"<(?=[A-Za-z][A-Za-z0-9+.-]{1,31}:|[^\s<>@]+@))")
 _ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto)(:)|(/)(?=/)")
 _LINE_OPENERS = re.compile(r"^( {0,3})(#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|\d{1,9}(?=[.)](\s|$))|"
                            r":::|=+\s*$|-+\s*$|(?:[-_*]\s*){3,}$)")
@@ -41,11 +44,14 @@ _ALIGN_RULES = {"left": ":---", "right": "---:", "center": ":---:"}
 _AUTOLINKED = re.compile(r"(?i)(https?://|ftp://|mailto:)\S+")
 
 
-def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None) -> str:
+def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None,
+          front: str | None = None, labels: Sequence[str] = ()) -> str:
     """The article as a Markdown source: front matter, blocks, then the notes.
     ``comments``: lines for editors (``<!-- … -->``, which builds ignore) to
-    write after a block, by the block's ``id()``."""
+    write after a block, by the block's ``id()``; ``front``: the front matter
+    as typed, written as it is; ``labels``: the notes' labels by number."""
     writer = _Writer(comments or {})
+    writer.labels = tuple(labels)
     body = writer.blocks(article.blocks)
     notes: list[str] = []
     for label, text in writer.note_texts:
@@ -54,7 +60,7 @@ def write(article: Article, comments: Mapping[int, Sequence[str]] | None = None)
         if notes:
             notes.append("\n" if "\n" not in definition + notes[-1] else "\n\n")
         notes.append(definition)
-    return front_matter(article.meta) + "\n" + body + "\n" + \
+    return (front or front_matter(article.meta)) + "\n" + body + "\n" + \
         ("\n" + "".join(notes) + "\n" if notes else "")
 
 
@@ -105,6 +111,8 @@ class _Writer:
         self.comments = comments
         self.note_texts: list[tuple[str, str]] = []
         self.note_labels: dict[tuple, str] = {}
+        self.labels: tuple[str, ...] = ()
+        """The notes' labels by number, as the source wrote them (an import)."""
 
     # --- blocks ---------------------------------------------------------------------
 
@@ -265,7 +273,12 @@ class _Writer:
         """One label for each note's text: a note called twice is written once."""
         key = note.blocks
         if key not in self.note_labels:
-            label = str(len(self.note_labels) + 1)
+            label = note.label or (self.labels[note.number - 1]
+                                   if 0 < note.number <= len(self.labels) else "")
+            taken, n = set(self.note_labels.values()), len(self.note_labels)
+            while not label or label in taken:
+                n += 1
+                label = str(n)
             self.note_labels[key] = label
             self.note_texts.append((label, self.blocks(note.blocks)))
         return self.note_labels[key]

@@ -26,8 +26,8 @@ from ...options import WriterOptions
 from ...pages import PAPERS, layout
 from ...transforms import block_direction, block_text
 from .notes import Footnotes, number_format
-from .package import (core_properties, front_matter_property, kept_front_matter, package_bytes,
-                      parts_in_schema_order)
+from .package import (as_typed, core_properties, front_matter_property, kept_front_matter,
+                      package_bytes, parts_in_schema_order)
 from .pictures import picture_run, word_picture
 from .reference import read_reference, take_styles
 from .runs import by_font, by_script
@@ -108,7 +108,8 @@ class _DocxBuilder:
             number_format(section_properties(doc.sections[0]),
                           self.options.digits == "arabic-indic")
         core_properties(doc, self.article.meta, self.options, self.article.meta.lang)
-        front_matter_property(doc, kept_front_matter(self.article.meta))
+        front_matter_property(doc, kept_front_matter(self.article.meta),
+                              as_typed(self.article, self.options.docx.front_matter))
         faces = [f for f in shipped_faces(self.options.fonts_dir) if f.family == TEXT_FAMILY]
         embed_fonts(doc, TEXT_FAMILY, faces)
         if self.emoji_used:

@@ -36,3 +36,8 @@ KEPT_KEYS = ("lang", "dir", "paper", "justify", "digits", "short_title", "column
 """The front-matter keys kept in the custom property; the lists among them
 are ``LIST_KEYS``."""
 LIST_KEYS = ("keywords", "tags")
+SOURCE_PROPERTY = "pipeline.source"
+"""The custom property holding how the source wrote what the document shows
+in its own way — its front matter as typed (key order, quotes, comments) and
+its notes' labels — as JSON, so that an unedited import gives the source
+back as written."""

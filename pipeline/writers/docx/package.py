@@ -15,7 +15,9 @@ from lxml import etree
 from ...compat.docx import package_entries
 from ...zipfix import deflated, normalize_zip, write_zip
 from .schema import tree_in_schema_order
-from .names import FRONT_MATTER_PROPERTY
+from ...model import Note
+from ...transforms import iter_nodes
+from .names import FRONT_MATTER_PROPERTY, SOURCE_PROPERTY
 
 
 def package_bytes(document, timestamp) -> bytes:
@@ -87,14 +89,25 @@ def kept_front_matter(meta) -> dict:
     return {key: value for key, value in values.items() if value}
 
 
-def front_matter_property(document, values: dict) -> None:
-    """``values`` (front-matter keys to text or lists of text) as the
-    document's one custom property."""
+def as_typed(article, front_matter: str) -> dict:
+    """How the source wrote what the document shows its own way: the front
+    matter as typed and the notes' labels, by number (``SOURCE_PROPERTY``)."""
+    labels = {n.number: n.label for n in iter_nodes(article) if isinstance(n, Note)}
+    return {"front_matter": front_matter,
+            "note_labels": [labels[k] for k in sorted(labels)]}
+
+
+def front_matter_property(document, values: dict, typed: dict | None = None) -> None:
+    """``values`` (front-matter keys to text or lists of text) and ``typed``
+    (``as_typed``) as the document's custom properties."""
     root = etree.Element(f"{{{CUSTOM}}}Properties", nsmap={None: CUSTOM, "vt": VT})
-    prop = etree.SubElement(root, f"{{{CUSTOM}}}property",
-                            fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid="2",
-                            name=FRONT_MATTER_PROPERTY)
-    etree.SubElement(prop, f"{{{VT}}}lpwstr").text = json.dumps(values, ensure_ascii=False)
+    for pid, name, data in ((2, FRONT_MATTER_PROPERTY, values), (3, SOURCE_PROPERTY, typed)):
+        if data is None:
+            continue
+        prop = etree.SubElement(root, f"{{{CUSTOM}}}property",
+                                fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}", pid=str(pid),
+                                name=name)
+        etree.SubElement(prop, f"{{{VT}}}lpwstr").text = json.dumps(data, ensure_ascii=False)
     part = XmlPart(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES,
                    parse_xml(etree.tostring(root)), document.part.package)
     document.part.package.relate_to(part, RT.CUSTOM_PROPERTIES)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.building.builder import BuildSettings, build
-from pipeline.building.prepare import typed_front_matter
+from pipeline.reader.frontmatter import typed_front_matter
 from pipeline.commands.docx_import import import_docx
 from pipeline.reader import read_article
 from pipeline.writers.markdown import write

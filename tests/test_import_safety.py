@@ -271,3 +271,29 @@ def test_a_comment_kept_on_a_faq_question_is_written_after_the_faq(tmp_path):
     imported = import_docx(tmp_path / "commented.docx", keep_comments=True)
     assert "وضّح السؤال -->" in imported.source.split(":::")[-1].split("خاتمة")[0]
     assert read_article(imported.source)[0].blocks == read_article(source)[0].blocks
+
+
+def test_a_typed_front_matter_that_carries_text_after_it_is_not_written(tmp_path):
+    """The DOCX's copy of the front matter as typed is content too: one that
+    says more than the document (text after its closing ---) is not used."""
+    import json
+    import zipfile
+    from pipeline.building.builder import BuildSettings, build
+    from pipeline.commands.docx_import import import_docx
+    source = tmp_path / "a.md"
+    source.write_text("---\ntitle: \"عنوان\"\n---\n\nنص المقال.\n", encoding="utf-8")
+    [result] = build([source], tmp_path / "out", BuildSettings(formats=("docx",)))
+    planted = tmp_path / "planted.docx"
+    with zipfile.ZipFile(result.outputs["docx"]) as old, zipfile.ZipFile(planted, "w") as new:
+        for item in old.infolist():
+            data = old.read(item.filename)
+            if item.filename == "docProps/custom.xml":
+                typed = json.dumps({"front_matter": "---\ntitle: \"عنوان\"\n---\nنص مزروع\n",
+                                    "note_labels": []}, ensure_ascii=False)
+                data = data.decode().replace(
+                    data.decode().split('name="pipeline.source"')[1].split("<vt:lpwstr>")[1]
+                    .split("</vt:lpwstr>")[0], typed.replace("&", "&amp;").replace("<", "&lt;"))
+                data = data.encode()
+            new.writestr(item, data)
+    back = import_docx(planted).source
+    assert "مزروع" not in back and back.startswith('---\ntitle: عنوان\n---\n')

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
@@ -21,7 +20,7 @@ from ..model import (
 )
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
-from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR
+from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR, typed_front_matter
 from ..regional import digit_style, written_digits
 from ..resources import load_images, locate
 from ..schema import ARTICLE_DEFAULTS
@@ -213,12 +212,6 @@ def wide_tables(article: Article, paper: str, columns: int,
                 f"'header: value' lines", severity="warning",
                 hint="split it into tables of fewer columns to keep a grid"))
     return found
-
-
-def typed_front_matter(text: str) -> str:
-    """The source's front matter block as typed, its ``---`` lines included."""
-    typed = re.match(r"\ufeff?(---[ \t]*\r?\n.*?\r?\n---[ \t]*)(\r?\n|$)", text, re.S)
-    return typed.group(1).replace("\r\n", "\n") + "\n" if typed else ""
 
 
 def check_pdf_size(article: Article) -> None:

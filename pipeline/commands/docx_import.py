@@ -36,6 +36,7 @@ from .docx_package import (
     numbering, related, resolve_style, style_names, style_parents, xml,
 )
 from .docx_runs import RunReader, plain, unbolded
+from ..reader.frontmatter import typed_front_matter
 from .docx_text import as_typed, clip, column_rule, document_front_matter, rtl
 from .docx_words import dropped_parts, shown_text, unread_words
 from .revisions import comment_lines
@@ -173,7 +174,9 @@ class _Reader:
         # as the source typed them, while Word's edits left them as they were
         front, labels = as_typed(self.document.part.package)
         try:
-            front = front if front and read_article(front)[0].meta == meta else None
+            # only a front matter block, nothing after it, saying what the document says
+            front = front if front and typed_front_matter(front) == front and \
+                read_article(front)[0].meta == meta else None
         except PipelineError:
             front = None
         labels = labels if len(labels) == len(self.runs.note_ids) else []

@@ -257,3 +257,9 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
 
 def _yaml_kind(value: Any) -> str:
     return {list: "list", dict: "mapping"}.get(type(value), type(value).__name__)
+
+
+def typed_front_matter(text: str) -> str:
+    """The source's front matter block as typed, its ``---`` lines included."""
+    typed = re.match(r"\ufeff?(---[ \t]*\r?\n.*?\r?\n---[ \t]*)(\r?\n|$)", text, re.S)
+    return typed.group(1).replace("\r\n", "\n") + "\n" if typed else ""

@@ -10,13 +10,15 @@ read.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
+import threading
 import tempfile
 from pathlib import Path
 from collections.abc import Iterable, Mapping
 
-from .errors import PipelineError
+from .errors import Diagnostic, PipelineError
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -25,11 +27,24 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
 }
 _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # no folders, no dot files
+_PDF_ENGINE = threading.Lock()
+"""WeasyPrint and Pango are not made for two renders at once in one process
+(GLib's lists were corrupted from threads): PDFs are rendered one at a time."""
+
+
+def _named(d: Diagnostic, folder: str, name: str) -> dict:
+    """``d``'s fields with the private folder's path put as the caller named
+    the article: no message of render() shows where it worked."""
+    def hide(text: str) -> str:
+        return text.replace(str(Path(folder) / name), name).replace(folder + "/", "") \
+            .replace(folder, ".")
+    return {"message": hide(d.message), "path": name if not d.path or d.path.startswith(
+        folder) else d.path, "line": d.line, "column": d.column, "hint": hide(d.hint)}
 
 
 def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
            images: Mapping[str, bytes] | None = None, name: str = "article",
-           **settings) -> dict[str, bytes]:
+           warnings: list | None = None, **settings) -> dict[str, bytes]:
     """The article ``text`` (Markdown with front matter) in each of ``formats``.
 
     ``images`` maps the names the article uses (``![…](photo.jpg)``, plain file
@@ -37,7 +52,8 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     ``justify``, ``digits``, ``columns``, ``pdf_variant``, ``bleed_mm``,
     ``marks`` …). A refusal raises ``PipelineError`` with the command's
     one-line diagnostic. An ``html`` page's fonts and images are left out: it
-    is the page alone."""
+    is the page alone. ``warnings``: a list the build's warnings (the
+    command's lines, ``errors.Diagnostic``) are appended to."""
     from .building.builder import BuildSettings, render as render_job
     from .building.context import BuildContext
     from .building.prepare import prepare
@@ -76,7 +92,11 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
         try:
             # a context of its own: this call's clock, the PDF rendered here
             job = prepare(source, job_settings, BuildContext(pdf=None).epoch)
-            rendered = render_job(job)
+            with _PDF_ENGINE if "pdf" in formats else contextlib.nullcontext():
+                rendered = render_job(job)
         except PipelineError as exc:
-            raise exc.located(source.name) from None
+            raise PipelineError(**_named(exc.diagnostic, folder, source.name)) from None
+        if warnings is not None:
+            warnings.extend(Diagnostic(**_named(w, folder, source.name), severity=w.severity)
+                            for w in job.warnings)
     return {fmt: getattr(value, "main", value) for fmt, value in rendered.items()}

@@ -139,6 +139,7 @@ def _checked(src: str, path: Path, data: bytes, where: dict) -> ImageResource:
     if head.startswith((b"<?xml", b"<svg", b"<!--", b"<!doctype")) or path.suffix.lower() == ".svg":
         return _checked_svg(src, path, data, where)
     from PIL import Image as PILImage
+    from PIL import UnidentifiedImageError as PIL_UNIDENTIFIED  # its message shows a repr
     try:
         with PILImage.open(io.BytesIO(data)) as im:
             kind, (width, height) = im.format, im.size
@@ -149,6 +150,9 @@ def _checked(src: str, path: Path, data: bytes, where: dict) -> ImageResource:
             im.verify()
     except PipelineError:
         raise
+    except PIL_UNIDENTIFIED:
+        raise PipelineError(f"image {src!r} is not a picture Pillow knows", **where,
+                            hint="use a PNG, JPEG, GIF, WebP or SVG file") from None
     except Exception as exc:  # Pillow raises many kinds for a damaged file
         raise PipelineError(f"image {src!r} cannot be read: {exc}", **where,
                             hint="use a PNG, JPEG, GIF, WebP or SVG file") from None

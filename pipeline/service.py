@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import json
 import os
 import signal
 import zipfile
@@ -32,14 +33,22 @@ import inspect
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from . import __version__
 from .api import MEDIA_TYPES
 from .compat.futures import pool_processes
-from .errors import PipelineError
+from .errors import PipelineError, did_you_mean
 
 QUERY_KINDS = {"choice": str, "text": str, "flag": bool, "length": float}
 """The schema kinds a request may set in its query, and their types there."""
+
+
+def settings_fields() -> list[str]:
+    """The build settings a request's query may set (``schema.SCHEMA``)."""
+    from .schema import SCHEMA
+    return [o.field for o in SCHEMA if o.field and o.kind in QUERY_KINDS
+            and o.field != "reference_page"]  # a reference DOCX is not offered here
 
 
 def settings_query():
@@ -48,8 +57,7 @@ def settings_query():
     name (``paper``, ``bleed_mm``…), and giving those that were set; the
     OpenAPI description lists them from the same schema."""
     from .schema import SCHEMA
-    options = [o for o in SCHEMA if o.field and o.kind in QUERY_KINDS
-               and o.field != "reference_page"]  # a reference DOCX is not offered here
+    options = [o for o in SCHEMA if o.field in settings_fields()]
     parameters = []
     for o in options:
         kind = int if o.choices and all(isinstance(c, int) for c in o.choices) \
@@ -78,6 +86,8 @@ class ServiceConfig:
     """Seconds a request may take before it gets 504."""
     max_requests: int = 100
     """Articles a worker renders before a fresh one replaces it (bounded memory)."""
+    max_connections: int = 64
+    """Open connections past this get 503 from the server before any is read."""
     scheduler: str | None = None
     """A Dask scheduler's address: render there instead of in local workers."""
 
@@ -89,15 +99,20 @@ class _State:
     client: object = None
     ready: bool = False
     slots: asyncio.Semaphore | None = None
+    running: asyncio.Semaphore | None = None
+    """One a worker: a render is timed from the moment a worker is free for it."""
     served: int = 0
     pids: list[int] = field(default_factory=list)
 
 
 def _render_job(text: str, formats: tuple[str, ...], images: dict[str, bytes],
-                settings: dict, name: str = "article") -> dict[str, bytes]:
-    """What a worker runs: one article, in memory (imported there, not here)."""
+                settings: dict, name: str = "article") -> tuple[dict[str, bytes], list[str]]:
+    """What a worker runs: one article, in memory (imported there, not here);
+    its files and its warnings."""
     from .api import render
-    return render(text, formats, images, name=name, **settings)
+    warnings: list = []
+    files = render(text, formats, images, name=name, warnings=warnings, **settings)
+    return files, [str(w) for w in warnings]
 
 
 def _worker_pid() -> int:
@@ -111,6 +126,7 @@ def create_app(config: ServiceConfig | None = None):
     @contextlib.asynccontextmanager
     async def lifespan(app):
         state.slots = asyncio.Semaphore(state.config.workers + state.config.queue)
+        state.running = asyncio.Semaphore(state.config.workers)
         await asyncio.get_running_loop().run_in_executor(None, _start_workers, state)
         try:
             yield
@@ -120,6 +136,8 @@ def create_app(config: ServiceConfig | None = None):
     app = FastAPI(title="pipeline", summary="Arabic article sources to PDF, DOCX and EPUB",
                   version=__version__, lifespan=lifespan)
     app.state.pipeline = state
+
+    known_parameters = {"format", "name", *settings_fields()}
 
     def error(status: int, message: str, **headers) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status, headers=headers)
@@ -133,6 +151,11 @@ def create_app(config: ServiceConfig | None = None):
         said = first.get("msg", "is not valid").removeprefix("Input ")  # "Input should be…"
         return error(422, f"pipeline: error: setting '{where}' {said}, "
                           f"not {first.get('input')!r}")
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception):
+        # the documented shape for what nothing else caught, with no server path in it
+        return error(500, f"internal failure: {type(exc).__name__}")
 
     @app.get("/health", summary="200 when the workers are ready")
     async def health():
@@ -154,6 +177,11 @@ def create_app(config: ServiceConfig | None = None):
         ``multipart/form-data`` with the source in ``source`` and its images as
         further files named as the article names them. One format answers with
         that file; several with a ZIP of them."""
+        unknown = sorted(set(request.query_params) - known_parameters)
+        if unknown:
+            near = did_you_mean(unknown[0], sorted(known_parameters), "parameters")
+            return error(422, f"unknown query parameter {unknown[0]!r}" + (f" — {near}" if near
+                                                                           else ""))
         formats = tuple(dict.fromkeys(format))
         bad = [f for f in formats if f not in MEDIA_TYPES]
         if bad:
@@ -161,37 +189,47 @@ def create_app(config: ServiceConfig | None = None):
         too_large = f"the request is larger than {state.config.max_bytes} bytes"
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > state.config.max_bytes:
-            return error(413, too_large)
-        try:
-            text, images = await _read_body(request, state.config.max_bytes)
-        except _TooLarge:
-            return error(413, too_large)
-        except ValueError as exc:
-            return error(422, str(exc))
+            return error(413, too_large, Connection="close")
         if state.slots.locked():
             return error(503, "the queue is full", **{"Retry-After": "2"})
+        try:  # the body must arrive within the time limit too, however slowly it is sent
+            text, images = await asyncio.wait_for(_read_body(request, state.config.max_bytes),
+                                                  state.config.timeout)
+        except _TooLarge:
+            return error(413, too_large, Connection="close")
+        except asyncio.TimeoutError:
+            return error(408, f"the request's body took longer than {state.config.timeout:g} s "
+                              "to arrive", Connection="close")
+        except (ValueError, MultiPartException) as exc:
+            return error(400 if isinstance(exc, MultiPartException) else 422, str(exc))
         async with state.slots:
             loop = asyncio.get_running_loop()
-            future = loop.run_in_executor(state.executor, _render_job, text, formats,
-                                          images, settings, name)
-            try:
-                files = await asyncio.wait_for(future, state.config.timeout)
-            except asyncio.TimeoutError:
-                await loop.run_in_executor(None, _restart_workers, state)
-                return error(504, f"rendering took longer than {state.config.timeout:g} s")
-            except PipelineError as exc:
-                return error(422, str(exc))
-            except BrokenProcessPool:
-                await loop.run_in_executor(None, _restart_workers, state)
-                return error(503, "a worker died; it has been replaced, try again",
-                             **{"Retry-After": "1"})
+            warnings: list[str] = []
+            async with state.running:  # waiting for a worker is not the render's time
+                try:
+                    future = loop.run_in_executor(state.executor, _render_job, text, formats,
+                                                  images, settings, name)
+                    files, warnings = await asyncio.wait_for(future, state.config.timeout)
+                except asyncio.TimeoutError:
+                    await loop.run_in_executor(None, _restart_workers, state)
+                    return error(504, f"rendering took longer than {state.config.timeout:g} s")
+                except PipelineError as exc:
+                    return error(422, str(exc))
+                except BrokenProcessPool:  # a worker died, now or while idle
+                    await loop.run_in_executor(None, _restart_workers, state)
+                    return error(503, "a worker died; it has been replaced, try again",
+                                 **{"Retry-After": "1"})
         state.served += 1
+        # what the command would print: a header (ASCII JSON) and, in a ZIP, warnings.txt
+        said = {"X-Pipeline-Warnings": json.dumps(warnings)} if warnings else {}
         if len(files) == 1:
             [(fmt, data)] = files.items()
-            return Response(data, media_type=MEDIA_TYPES[fmt],
-                            headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'})
-        return Response(_zip(files, name), media_type="application/zip",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.zip"'})
+            return Response(data, media_type=MEDIA_TYPES[fmt], headers={
+                "Content-Disposition": f'attachment; filename="{name}.{fmt}"', **said})
+        if warnings:
+            files = {**files, "warnings.txt": ("\n".join(warnings) + "\n").encode()}
+        return Response(_zip(files, name), media_type="application/zip", headers={
+            "Content-Disposition": f'attachment; filename="{name}.zip"', **said})
 
     return app
 
@@ -201,17 +239,25 @@ class _TooLarge(Exception):
 
 
 async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
-    """The source and its images, refusing past ``limit`` bytes as they arrive."""
+    """The source and its images, refusing past ``limit`` bytes as they
+    arrive: a form is parsed from a stream that stops there, so a chunked
+    upload (no Content-Length) or many large fields never go past it."""
+    async def stream():
+        total = 0
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > limit:
+                raise _TooLarge
+            yield chunk
+
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await request.form(max_files=200, max_fields=50, max_part_size=limit)
-        total, text, images = 0, None, {}
+        form = await MultiPartParser(request.headers, stream(), max_files=200, max_fields=50,
+                                     max_part_size=limit).parse()
+        text, images = None, {}
         try:
             for key, value in form.multi_items():
                 data = (await value.read()) if hasattr(value, "read") else value.encode()
-                total += len(data)
-                if total > limit:
-                    raise _TooLarge
                 if key == "source":
                     text = _source_text(data)
                 else:
@@ -222,10 +268,8 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
             raise ValueError("the form has no 'source' part")
         return text, images
     body = bytearray()
-    async for chunk in request.stream():
+    async for chunk in stream():
         body += chunk
-        if len(body) > limit:
-            raise _TooLarge
     return _source_text(body), {}
 
 
@@ -240,7 +284,8 @@ def _zip(files: dict[str, bytes], name: str) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
         for fmt, data in files.items():
-            info = zipfile.ZipInfo(f"{name}.{fmt}", date_time=(1980, 1, 1, 0, 0, 0))
+            file_name = fmt if "." in fmt else f"{name}.{fmt}"  # warnings.txt as it is
+            info = zipfile.ZipInfo(file_name, date_time=(1980, 1, 1, 0, 0, 0))
             z.writestr(info, data)
     return out.getvalue()
 
@@ -285,4 +330,5 @@ def _restart_workers(state: _State) -> None:
 
 def serve(host: str, port: int, config: ServiceConfig) -> None:
     import uvicorn
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(config), host=host, port=port, log_level="warning",
+                limit_concurrency=config.max_connections)

@@ -4,6 +4,7 @@ port), bounded in requests and time."""
 from __future__ import annotations
 
 import contextlib
+import json
 import io
 import os
 import signal
@@ -203,3 +204,112 @@ def test_the_query_takes_every_build_setting_of_the_schema():
     assert set(parameters) - expected == {"format", "name"}
     assert "a4, a5, letter" in parameters["paper"]["description"]
     assert {"type": "integer"} in parameters["columns"]["schema"]["anyOf"]
+
+
+def _raw(url: str, head: bytes, pieces, pause: float = 0.0) -> tuple[int, int]:
+    """Send ``head`` then ``pieces`` on a raw connection until the server
+    answers or closes it; (bytes of the pieces sent, the status, 0 if none)."""
+    host, port = url.rsplit("/", 1)[-1].split(":")
+    sent = 0
+    with socket.create_connection((host, int(port)), timeout=30) as conn:
+        conn.sendall(head)
+        try:
+            for piece in pieces:
+                conn.sendall(piece)
+                sent += len(piece)
+                if pause:
+                    time.sleep(pause)
+        except OSError:
+            pass  # the server answered and closed: the rest is not read
+        try:
+            answer = conn.recv(200)
+        except OSError:
+            answer = b""
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    return sent, status
+
+
+def test_a_chunked_upload_stops_at_the_limit():
+    """No Content-Length: the body was read whole (2,000 MB spooled) before
+    the 413. It is now refused as the limit passes, for a form of many
+    fields as for a plain body."""
+    limit = 1024 * 1024
+    chunk = b"x" * (256 * 1024)
+    with service(max_bytes=limit) as (url, app):
+        for content_type in (b"text/markdown", b"multipart/form-data; boundary=B"):
+            head = (b"POST /build?format=docx HTTP/1.1\r\nHost: x\r\nContent-Type: " +
+                    content_type + b"\r\nTransfer-Encoding: chunked\r\n\r\n")
+            prefix = b"--B\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\n" \
+                if content_type != b"text/markdown" else b""
+            pieces = [b"%x\r\n%s\r\n" % (len(prefix + chunk), prefix + chunk)] + \
+                [b"%x\r\n%s\r\n" % (len(chunk), chunk)] * 800  # 200 MB offered
+            sent, status = _raw(url, head, pieces)
+            assert status == 413 and sent < 40 * limit, (content_type, sent, status)
+
+
+def test_a_body_that_trickles_in_gets_408_within_the_time_limit():
+    with service(timeout=2.0) as (url, app):
+        head = (b"POST /build?format=docx HTTP/1.1\r\nHost: x\r\nContent-Type: text/markdown"
+                b"\r\nContent-Length: 1000\r\n\r\n")
+        started = time.monotonic()
+        _, status = _raw(url, head, [b"-"] * 40, pause=0.25)
+        assert status == 408 and time.monotonic() - started < 8
+
+
+def test_a_worker_killed_while_idle_costs_one_503_and_a_fresh_pool():
+    with service(workers=1) as (url, app):
+        for pid in app.state.pipeline.pids:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        first = _post(url, format="docx")
+        assert first.status_code == 503 and first.json()["error"].startswith("a worker died")
+        assert _post(url, format="docx").status_code == 200
+        assert httpx.get(url + "/health").status_code == 200
+
+
+def test_waiting_for_a_worker_is_not_counted_against_the_time_limit():
+    """Four renders of about a second on one worker with a four-second limit:
+    the last waited three seconds in the queue and got 504."""
+    with service(workers=1, queue=5, timeout=4.0) as (url, app):
+        results = []
+        threads = [threading.Thread(target=lambda: results.append(_post(url, format="pdf")))
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert sorted(r.status_code for r in results) == [200] * 4
+
+
+def test_every_refusal_is_json_and_says_no_server_path(monkeypatch):
+    import pipeline.service as service_module
+    with service() as (url, app):
+        misspelt = _post(url, format="docx", papr="a5")
+        assert misspelt.status_code == 422 and "unknown query parameter 'papr'" in \
+            misspelt.json()["error"] and "paper" in misspelt.json()["error"]
+        form = httpx.post(url + "/build", content=b"--B\r\nbroken",
+                          headers={"Content-Type": "multipart/form-data; boundary=B"})
+        assert form.status_code in (400, 422) and "error" in form.json()
+        image = httpx.post(url + "/build", params={"format": "docx"},
+                           files={"source": ("a.md", "---\ntitle: t\n---\n\n![صورة](p.png)\n"),
+                                  "p.png": ("p.png", b"not a picture")})
+        said = image.json()["error"]
+        assert image.status_code == 422 and "BytesIO" not in said and "/tmp" not in said, said
+        large = _post(url, text="---\ntitle: t\n---\n\n" + "نص " * 1_100_000, format="docx")
+        assert large.status_code in (413, 422) and "/tmp" not in large.json()["error"]
+        monkeypatch.setattr(service_module, "_source_text", lambda data: 1 / 0)
+        failed = _post(url, format="docx")
+        assert failed.status_code == 500 and failed.json() == {
+            "error": "internal failure: ZeroDivisionError"}
+
+
+def test_the_builds_warnings_come_back_with_its_files():
+    with service() as (url, app):
+        one = _post(url, text="---\ntitle: t\n---\n\nنص[^x].\n", format="docx")
+        assert one.status_code == 200
+        assert json.loads(one.headers["x-pipeline-warnings"]) == [
+            "article.md:5: warning: footnote [^x] has no note: printed as written — write its "
+            "text on a line of its own: [^x]: …"]
+        both = _post(url, text="---\ntitle: t\n---\n\nنص[^x].\n", format=["docx", "html"])
+        with zipfile.ZipFile(io.BytesIO(both.content)) as z:
+            assert "footnote [^x] has no note" in z.read("warnings.txt").decode()

@@ -139,6 +139,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-requests", type=int, default=100,
                    help="articles a worker renders before a fresh one replaces it, so that "
                         "memory stays bounded (default: 100)")
+    s.add_argument("--max-connections", type=int, default=64,
+                   help="open connections past this get 503 before any is read (default: 64)")
     s.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="render on this Dask cluster instead of local workers")
 
@@ -186,15 +188,16 @@ def _serve(args: argparse.Namespace) -> int:
                             hint="pip install '.[serve]'") from None
     workers = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if workers < 1 or args.queue < 0 or args.max_bytes < 1 or args.timeout <= 0 \
-            or args.max_requests < 1:
-        raise PipelineError("--jobs, --max-bytes, --max-requests and --timeout must be "
-                            "positive, --queue zero or more")
+            or args.max_requests < 1 or args.max_connections < 1:
+        raise PipelineError("--jobs, --max-bytes, --max-requests, --max-connections and "
+                            "--timeout must be positive, --queue zero or more")
     print(f"pipeline: serving on http://{args.host}:{args.port} ({workers} workers; "
           "API at /docs)", file=sys.stderr)
     serve(args.host, args.port, ServiceConfig(workers=workers, queue=args.queue,
                                               max_bytes=args.max_bytes,
                                               timeout=args.timeout, scheduler=args.scheduler,
-                                              max_requests=args.max_requests))
+                                              max_requests=args.max_requests,
+                                              max_connections=args.max_connections))
     return 0
 
 

@@ -4,7 +4,9 @@ so that a store or a library shows the article, not a blank tile."""
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+from collections import OrderedDict
 from pathlib import Path
 
 from .fonts import TEXT_FAMILY, shipped_faces
@@ -15,8 +17,28 @@ MARGIN = 150
 INK, PAPER, RULE, MUTED = (255, 255, 255), (23, 50, 77), (201, 162, 39), (214, 222, 232)
 
 
-@functools.lru_cache(maxsize=32)
+MAX_CACHEDCOVERS_DRAWN = 8
+"""Covers a process keeps drawn (a batch or a service worker draws the same
+cover for each build of an article): each is about a megabyte; the photo is
+kept by its digest, never by its bytes."""
+COVERS_DRAWN: OrderedDict = OrderedDict()
+"""The covers drawn, by (meta, fonts, byline, photo digest), oldest first."""
+
+
 def cover_jpeg(meta: Meta, fonts_dir: Path, byline: str = "", photo: bytes = b"") -> bytes:
+    """``draw_cover``'s JPEG, drawn once for the same article, byline and photo."""
+    key = (meta, fonts_dir, byline, hashlib.sha256(photo).hexdigest() if photo else "")
+    if key in COVERS_DRAWN:
+        COVERS_DRAWN.move_to_end(key)
+        return COVERS_DRAWN[key]
+    jpeg = draw_cover(meta, fonts_dir, byline, photo)
+    COVERS_DRAWN[key] = jpeg
+    while len(COVERS_DRAWN) > MAX_CACHEDCOVERS_DRAWN:
+        COVERS_DRAWN.popitem(last=False)
+    return jpeg
+
+
+def draw_cover(meta: Meta, fonts_dir: Path, byline: str = "", photo: bytes = b"") -> bytes:
     """A JPEG of the title (bold, large) over the description, right to left,
     ``byline`` (``regional.byline``) at the foot; over ``photo`` (the front
     matter's ``cover``, cropped to fill the cover and darkened under the

@@ -228,3 +228,23 @@ def test_cover_picture_for_stores(book):
     assert picture.size == (1600, 2400)
     light = ImageStat.Stat(picture.convert("L").point(lambda v: 255 if v > 180 else 0)).mean[0]
     assert 1 < light < 60  # text drawn on the background, not an empty tile
+
+
+def test_the_cover_cache_keeps_photos_by_their_digest_and_few_covers():
+    """A service worker drawing 40 covers of 40 photos grew by 426 MB: the
+    cache kept each photo's bytes in its key. It keeps a digest, and eight."""
+    import io as _io
+
+    from PIL import Image as PILImage
+
+    from pipeline import cover
+    from pipeline.fonts import FONTS_DIR
+    from pipeline.model import Meta
+    meta = Meta(title="عنوان الغلاف", description="وصف قصير")
+    for shade in range(12):
+        photo = _io.BytesIO()
+        PILImage.new("RGB", (64, 96), (shade * 20, 90, 120)).save(photo, "PNG")
+        first = cover.cover_jpeg(meta, FONTS_DIR, "", photo.getvalue())
+        assert cover.cover_jpeg(meta, FONTS_DIR, "", photo.getvalue()) is first  # drawn once
+    assert len(cover.COVERS_DRAWN) == cover.MAX_CACHEDCOVERS_DRAWN
+    assert all(isinstance(part, (str, Path, Meta)) for key in cover.COVERS_DRAWN for part in key)

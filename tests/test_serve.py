@@ -313,3 +313,48 @@ def test_the_builds_warnings_come_back_with_its_files():
         both = _post(url, text="---\ntitle: t\n---\n\nنص[^x].\n", format=["docx", "html"])
         with zipfile.ZipFile(io.BytesIO(both.content)) as z:
             assert "footnote [^x] has no note" in z.read("warnings.txt").decode()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process under ``pid`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if parent == pid:
+                found += [int(entry), *_descendants(int(entry))]
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process tree from /proc")
+def test_nothing_outlives_a_service_killed_with_sigkill():
+    """The fork server, its workers and the resource tracker lived on for
+    good after the service was killed; they now end within seconds."""
+    import subprocess
+    import sys
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--port", str(port),
+                               "-j", "2"], stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_ready(url, 90)
+        assert _post(url, format="docx").status_code == 200
+        left = _descendants(server.pid)
+        assert len(left) >= 3  # the fork server, its workers, the resource tracker
+    finally:
+        server.kill()
+        server.wait(30)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in left):
+        time.sleep(0.25)
+    alive = [p for p in left if os.path.exists(f"/proc/{p}")]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []

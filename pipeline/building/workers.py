@@ -119,10 +119,36 @@ def service_pool(workers: int, max_tasks: int) -> Executor:
     context = multiprocessing.get_context(
         "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn")
     if context.get_start_method() == "forkserver":
+        # the fork server and its workers end with this process, even killed
+        os.environ["PIPELINE_SERVICE_PID"] = str(os.getpid())
         context.set_forkserver_preload(["pipeline.api", "pipeline.building.builder",
-                                        "pipeline.writers.pdf", "pipeline.compat.weasyprint_preload"])
+                                        "pipeline.writers.pdf", "pipeline.building.forkserver"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=warm_worker, max_tasks_per_child=max_tasks)
+                               initializer=warm_service_worker, initargs=(os.getpid(),),
+                               max_tasks_per_child=max_tasks)
+
+
+def warm_service_worker(service: int) -> None:
+    """A service worker: warm, and ended with its fork server (its parent,
+    PR_SET_PDEATHSIG) or with the service (its grandparent, watched)."""
+    die_with(os.getppid(), main_thread=True)
+    if service != os.getppid():
+        watch_process(service)
+    warm_worker()
+
+
+def watch_process(pid: int) -> None:
+    """End this process when process ``pid`` (not its parent) is gone."""
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass  # there, and someone else's
+            time.sleep(0.5)
+    threading.Thread(target=watch, daemon=True, name="service-watch").start()
 
 
 def warm_worker(parent: int | None = None, main_thread: bool = False) -> None:

@@ -32,7 +32,7 @@ import inspect
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from . import __version__
@@ -133,8 +133,10 @@ def create_app(config: ServiceConfig | None = None):
         finally:
             _stop_workers(state)
 
+    # /docs and /redoc would load their scripts and fonts from a CDN (blank
+    # offline, and unpinned code in the browser): a page of our own instead
     app = FastAPI(title="pipeline", summary="Arabic article sources to PDF, DOCX and EPUB",
-                  version=__version__, lifespan=lifespan)
+                  version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.pipeline = state
 
     known_parameters = {"format", "name", *settings_fields()}
@@ -157,13 +159,25 @@ def create_app(config: ServiceConfig | None = None):
         # the documented shape for what nothing else caught, with no server path in it
         return error(500, f"internal failure: {type(exc).__name__}")
 
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return HTMLResponse(_docs_page(app.openapi()))
+
     @app.get("/health", summary="200 when the workers are ready")
     async def health():
         if not state.ready:
             return error(503, "workers are starting", **{"Retry-After": "1"})
         return {"status": "ready", "workers": state.config.workers, "served": state.served}
 
-    @app.post("/build", summary="Render one article",
+    @app.post("/build", summary="Render one article", openapi_extra={"requestBody": {
+        "required": True, "content": {
+            "text/markdown": {"schema": {"type": "string"}},
+            "multipart/form-data": {"schema": {
+                "type": "object", "required": ["source"],
+                "properties": {"source": {"type": "string", "format": "binary"}},
+                "additionalProperties": {"type": "string", "format": "binary",
+                                         "description": "an image, named as the article "
+                                                        "names it"}}}}}},
               responses={200: {"content": {t: {} for t in (*MEDIA_TYPES.values(),
                                                            "application/zip")}},
                          413: {}, 422: {}, 503: {}, 504: {}})
@@ -271,6 +285,28 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
     async for chunk in stream():
         body += chunk
     return _source_text(body), {}
+
+
+def _docs_page(spec: dict) -> str:
+    """The API described from its OpenAPI document, as a page that loads
+    nothing from anywhere."""
+    from html import escape
+    rows = []
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            params = "".join(f"<li><code>{escape(p['name'])}</code> — "
+                             f"{escape(p.get('description') or '')}</li>"
+                             for p in op.get("parameters", []))
+            body = ", ".join(op.get("requestBody", {}).get("content", {}))
+            rows.append(f"<h2><code>{method.upper()} {escape(path)}</code></h2>"
+                        f"<p>{escape(op.get('summary', ''))}</p>"
+                        + (f"<p>Body: {escape(body)}</p>" if body else "")
+                        + (f"<ul>{params}</ul>" if params else ""))
+    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<title>{escape(spec['info']['title'])} API</title></head><body>"
+            f"<h1>{escape(spec['info']['title'])} {escape(spec['info']['version'])}</h1>"
+            "<p>The OpenAPI description: <a href=\"/openapi.json\">/openapi.json</a></p>"
+            + "".join(rows) + "</body></html>")
 
 
 def _source_text(data: bytes) -> str:

@@ -358,3 +358,13 @@ def test_nothing_outlives_a_service_killed_with_sigkill():
     for pid in alive:
         os.kill(pid, signal.SIGKILL)
     assert alive == []
+
+
+def test_the_api_page_loads_nothing_from_the_network_and_the_body_is_described():
+    with service() as (url, app):
+        page = httpx.get(url + "/docs")
+        assert page.status_code == 200 and "POST /build" in page.text
+        assert "http" not in page.text.replace(url, "")  # no script, style or font from elsewhere
+        assert httpx.get(url + "/redoc").status_code == 404
+        body = httpx.get(url + "/openapi.json").json()["paths"]["/build"]["post"]["requestBody"]
+        assert set(body["content"]) == {"text/markdown", "multipart/form-data"}

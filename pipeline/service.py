@@ -95,12 +95,14 @@ class ServiceConfig:
 @dataclass
 class _State:
     config: ServiceConfig
-    executor: Executor | None = None
+    pools: list[Executor] = field(default_factory=list)
+    """One single-process pool a worker, so that a stuck or dead worker is
+    replaced alone, the others' renders going on (a Dask executor: one, shared)."""
+    idle: asyncio.Queue | None = None
+    """The pools free for a render: a render is timed from the moment it has one."""
     client: object = None
     ready: bool = False
     slots: asyncio.Semaphore | None = None
-    running: asyncio.Semaphore | None = None
-    """One a worker: a render is timed from the moment a worker is free for it."""
     served: int = 0
     pids: list[int] = field(default_factory=list)
 
@@ -126,8 +128,10 @@ def create_app(config: ServiceConfig | None = None):
     @contextlib.asynccontextmanager
     async def lifespan(app):
         state.slots = asyncio.Semaphore(state.config.workers + state.config.queue)
-        state.running = asyncio.Semaphore(state.config.workers)
         await asyncio.get_running_loop().run_in_executor(None, _start_workers, state)
+        state.idle = asyncio.Queue()
+        for pool in state.pools:
+            state.idle.put_nowait(pool)
         try:
             yield
         finally:
@@ -219,20 +223,22 @@ def create_app(config: ServiceConfig | None = None):
         async with state.slots:
             loop = asyncio.get_running_loop()
             warnings: list[str] = []
-            async with state.running:  # waiting for a worker is not the render's time
-                try:
-                    future = loop.run_in_executor(state.executor, _render_job, text, formats,
-                                                  images, settings, name)
-                    files, warnings = await asyncio.wait_for(future, state.config.timeout)
-                except asyncio.TimeoutError:
-                    await loop.run_in_executor(None, _restart_workers, state)
-                    return error(504, f"rendering took longer than {state.config.timeout:g} s")
-                except PipelineError as exc:
-                    return error(422, str(exc))
-                except BrokenProcessPool:  # a worker died, now or while idle
-                    await loop.run_in_executor(None, _restart_workers, state)
-                    return error(503, "a worker died; it has been replaced, try again",
-                                 **{"Retry-After": "1"})
+            pool = await state.idle.get()  # waiting for a worker is not the render's time
+            try:
+                future = loop.run_in_executor(pool, _render_job, text, formats, images,
+                                              settings, name)
+                files, warnings = await asyncio.wait_for(future, state.config.timeout)
+            except asyncio.TimeoutError:  # this worker alone is replaced
+                pool = await loop.run_in_executor(None, _replace_pool, state, pool)
+                return error(504, f"rendering took longer than {state.config.timeout:g} s")
+            except PipelineError as exc:
+                return error(422, str(exc))
+            except BrokenProcessPool:  # this worker died, now or while idle
+                pool = await loop.run_in_executor(None, _replace_pool, state, pool)
+                return error(503, "a worker died; it has been replaced, try again",
+                             **{"Retry-After": "1"})
+            finally:
+                state.idle.put_nowait(pool)
         state.served += 1
         # what the command would print: a header (ASCII JSON) and, in a ZIP, warnings.txt
         said = {"X-Pipeline-Warnings": json.dumps(warnings)} if warnings else {}
@@ -331,37 +337,54 @@ def _start_workers(state: _State) -> None:
     if config.scheduler:
         from dask.distributed import Client
         state.client = Client(config.scheduler, timeout=10)
-        state.executor = state.client.get_executor()
+        state.pools = [state.client.get_executor()] * config.workers
     else:
-        from .building.workers import service_pool
-        state.executor = service_pool(config.workers, config.max_requests)
-        # every worker imports WeasyPrint and warms up before the first request
-        futures = [state.executor.submit(_worker_pid) for _ in range(config.workers * 2)]
-        state.pids = sorted({f.result() for f in futures})
+        state.pools = [_warm_pool(state) for _ in range(config.workers)]
+        state.pids = [pid for pool in state.pools for pid in _pids(pool)]
     state.ready = True
+
+
+def _warm_pool(state: _State) -> Executor:
+    """A pool of one worker, warmed (WeasyPrint imported, fonts set up) before
+    its first request."""
+    from .building.workers import service_pool
+    pool = service_pool(1, state.config.max_requests)
+    pool.submit(_worker_pid).result()
+    return pool
+
+
+def _pids(pool: Executor) -> set[int]:
+    return {p.pid for p in pool_processes(pool)}
+
+
+def _kill(pool: Executor) -> None:
+    for pid in _pids(pool):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _stop_workers(state: _State) -> None:
     state.ready = False
     if state.client is not None:
         state.client.close()
-    elif state.executor is not None:
-        # the workers now running (a retired worker's successor is not in pids)
-        running = {p.pid for p in pool_processes(state.executor)}
-        for pid in running | set(state.pids):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        state.executor.shutdown(wait=False, cancel_futures=True)
-
-
-def _restart_workers(state: _State) -> None:
-    """A worker stuck past the time limit, or dead, is replaced with a fresh pool."""
-    if state.client is not None:
         return
-    _stop_workers(state)
-    _start_workers(state)
+    for pool in state.pools:
+        _kill(pool)
+
+
+def _replace_pool(state: _State, pool: Executor) -> Executor:
+    """A fresh worker for one stuck past the time limit or dead; the others
+    go on rendering. Only the request that held it replaces it, so
+    replacements never race."""
+    if state.client is not None:
+        return pool
+    gone = _pids(pool)
+    _kill(pool)
+    fresh = _warm_pool(state)
+    state.pools = [fresh if p is pool else p for p in state.pools]
+    state.pids = [pid for pid in state.pids if pid not in gone] + sorted(_pids(fresh))
+    return fresh
 
 
 def serve(host: str, port: int, config: ServiceConfig) -> None:

@@ -368,3 +368,21 @@ def test_the_api_page_loads_nothing_from_the_network_and_the_body_is_described()
         assert httpx.get(url + "/redoc").status_code == 404
         body = httpx.get(url + "/openapi.json").json()["paths"]["/build"]["post"]["requestBody"]
         assert set(body["content"]) == {"text/markdown", "multipart/form-data"}
+
+
+def test_a_render_past_the_time_limit_replaces_its_worker_alone():
+    """One request past --timeout killed the whole pool: the other clients'
+    renders failed with 503 and 500. Only its worker is replaced now."""
+    with service(workers=2, queue=4, timeout=3.0) as (url, app):
+        slow = {}
+        thread = threading.Thread(target=lambda: slow.update(r=_post(url, _slow_source(),
+                                                                      format="pdf")))
+        thread.start()
+        time.sleep(0.3)
+        quick = []
+        while thread.is_alive() and len(quick) < 30:
+            quick.append(_post(url, format="docx").status_code)
+        thread.join(120)
+        quick += [_post(url, format="docx").status_code for _ in range(3)]
+        assert slow["r"].status_code == 504
+        assert set(quick) == {200}, quick

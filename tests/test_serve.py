@@ -386,3 +386,27 @@ def test_a_render_past_the_time_limit_replaces_its_worker_alone():
         quick += [_post(url, format="docx").status_code for _ in range(3)]
         assert slow["r"].status_code == 504
         assert set(quick) == {200}, quick
+
+
+def test_render_from_threads_sets_one_pdf_at_a_time():
+    """Pango and GLib are not made for two PDFs at once in one process
+    ("Pango-CRITICAL", "corrupted double-linked list" from threads):
+    render() sets PDFs one at a time, and every one comes out whole."""
+    import subprocess
+    import sys
+    script = (
+        "import threading, pipeline.api as api\n"
+        f"src = open({str(BUNDLED)!r}, encoding='utf-8').read()\n"
+        "sizes = []\n"
+        "def work():\n"
+        "    for _ in range(4):\n"
+        "        sizes.append(len(api.render(src, 'pdf')['pdf']))\n"
+        "threads = [threading.Thread(target=work) for _ in range(4)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print(len(sizes), len(set(sizes)))\n")
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300, env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH})
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.split() == ["16", "1"]  # sixteen PDFs, all the same bytes
+    assert not any(word in run.stderr for word in ("CRITICAL", "corrupted", "GLib")), \
+        run.stderr[-2000:]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Mapping
 from .facts import ArticleFacts
 from .fonts import FONTS_DIR
 from .resources import ImageResource
+from .schema import ARTICLE_DEFAULTS, OPTIONS
 
 if TYPE_CHECKING:  # the DOCX writer's own type; options only carry it
     from .writers.docx.reference import Reference
@@ -22,18 +23,19 @@ if TYPE_CHECKING:  # the DOCX writer's own type; options only carry it
 
 @dataclass(frozen=True, slots=True)
 class PdfOptions:
-    paper: str = "a4"
+    # a writer called on its own gets the defaults a build gives (the schema's)
+    paper: str = ARTICLE_DEFAULTS["paper"]
     """``a4``, ``a5`` or ``letter``."""
-    variant: str = "pdf/ua-1"
+    variant: str = OPTIONS["pdf-variant"].default
     """A PDF variant the installed WeasyPrint makes (checked by the PDF writer,
     ``writers.pdf.variants``); ``none`` for a plain untagged PDF."""
     bleed_mm: float = 0.0
     """Bleed around the trim box, in millimetres."""
     marks: bool = False
     """Crop marks and a slug line outside the bleed (``writers.pdf_marks``)."""
-    columns: int = 1
+    columns: int = ARTICLE_DEFAULTS["columns"]
     """Text columns on A4 and Letter (1 or 2); A5 always sets one."""
-    justify: str = "kashida"
+    justify: str = ARTICLE_DEFAULTS["justify"]
     """How justified Arabic lines take their slack: ``kashida`` (elongated joins,
     word spaces capped) or ``spaces`` (word spaces only)."""
 
@@ -65,7 +67,7 @@ class WriterOptions:
     """Folders whose templates override the defaults, by file name."""
     images: Mapping[str, ImageResource] = field(default_factory=dict)
     """The article's images, read and checked, by the path the article wrote."""
-    digits: str = "western"
+    digits: str = ARTICLE_DEFAULTS["digits"]
     """Digits of page and list numbers and of the byline's date: ``arabic-indic``
     or ``western`` (resolved from the settings, front matter and language)."""
     pdf: PdfOptions = field(default_factory=PdfOptions)

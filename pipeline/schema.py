@@ -17,10 +17,9 @@ from typing import Any
 from .pages import COLUMNS, JUSTIFICATIONS
 from .pages import PAPERS as PAPER_TABLE
 from .regional import DIGIT_STYLES
-from .writers import FORMATS as WRITERS
 
-FORMATS = tuple(WRITERS)
-"""Every format a writer makes (the writer registry's keys)."""
+FORMATS = ("pdf", "docx", "epub", "html")
+"""Every format a writer makes (``writers.FORMATS`` names each one's module)."""
 PAPERS = tuple(PAPER_TABLE)
 
 
@@ -104,10 +103,37 @@ SCHEMA: tuple[Option, ...] = (
 )
 
 DEFAULTS: dict[str, Any] = {o.key: o.default for o in SCHEMA}
-ARTICLE_DEFAULTS: dict[str, Any] = {"paper": "a4", "justify": "kashida", "columns": 1}
+ARTICLE_DEFAULTS: dict[str, Any] = {"paper": "a4", "justify": "kashida", "columns": 1,
+                                     "digits": "western"}
 """What an article gets of a setting that neither the settings nor its front
-matter give (the digits: its language's own, ``regional.digit_style``)."""
+matter give (the digits: those its numbers are written in, else its
+language's own — ``article_settings`` — and ``western`` for a writer called
+on its own, as plain ``ar`` writes them)."""
 OPTIONS: dict[str, Option] = {o.key: o for o in SCHEMA}
+
+
+def article_settings(chosen: dict[str, Any], article) -> dict[str, tuple[Any, str]]:
+    """The one merge of what an article gets of each setting its front matter
+    may give, and where it comes from: what the settings files, the command
+    line or the API chose (``chosen``, by key; None where nothing did), else
+    its front matter, else the default — for the digits, those its own
+    numbers are written in, else its language's (CLDR)."""
+    from .regional import digit_style, written_digits
+    meta, out = article.meta, {}
+    for option in (o for o in SCHEMA if o.front_matter):
+        given = getattr(meta, option.front_matter, None)
+        if chosen.get(option.key) is not None:
+            out[option.key] = (chosen[option.key], "settings")
+        elif given:
+            out[option.key] = (given, "front matter")
+        elif option.key == "digits" and (written := written_digits(article)):
+            out[option.key] = (written, "default (the digits the article's numbers are "
+                                        "written in)")
+        elif option.key == "digits":
+            out[option.key] = (digit_style(meta.lang), f"default (the digits of {meta.lang})")
+        else:
+            out[option.key] = (ARTICLE_DEFAULTS[option.key], "default")
+    return out
 PATH_KEYS = tuple(o.key for o in SCHEMA if o.kind in ("path", "paths"))
 
 
@@ -164,6 +190,22 @@ def build_value(option: Option, value: Any) -> Any:
             not isinstance(item, (str, os.PathLike)) for item in items):
         refuse("a folder or a list of folders")
     return tuple(_existing(option, Path(item)) for item in items)
+
+
+def choice_from_text(option: Option, text: str) -> Any:
+    """A choice written as text (the front matter, a form) as the schema's
+    value — ``"2"`` the column count 2, ``"A5"`` the paper ``a5`` — or None
+    when nothing is written; a ``PipelineError`` naming what it may be."""
+    from .errors import PipelineError
+    text = text.strip()
+    if not text:
+        return None
+    for choice in option.choices:
+        if str(choice).lower() == text.lower():
+            return choice
+    raise PipelineError(f"'{option.front_matter or option.key}' must be "
+                        f"{' or '.join(map(str, option.choices))}, not {text!r}",
+                        hint=option.help)
 
 
 def _existing(option: Option, path: Path) -> Path:

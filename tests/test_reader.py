@@ -109,7 +109,7 @@ def test_unknown_key_suggests_the_right_one():
     ("title: [a, b]", "must be text"),
     ("title: t\ndate: 2024-13-40", "ISO 8601"),
     ("title: t\ndir: up", "'dir' must be"),
-    ("title: t\npaper: b5", "unknown paper size"),
+    ("title: t\npaper: b5", "'paper' must be a4 or a5 or letter, not 'b5'"),
     ('title: "\\ud800"', "SURROGATE"),
 ])
 def test_front_matter_refusals(front, words):

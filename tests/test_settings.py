@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import re
+from pathlib import Path
 
 import pytest
 
@@ -108,3 +109,62 @@ def test_config_of_an_article_shows_what_it_gets_and_from_where(tmp_path):
     rows = shown(str(article))
     assert rows["digits"] == ("western", "default (the digits of ar-DZ)")
     assert rows["justify"] == ("kashida", "default")
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
+
+
+def _settings_defaulted_or_checked_outside_the_schema(root: Path = PACKAGE) -> list[str]:
+    """Where a module other than the schema (and the tables it takes its
+    choices from) writes a setting's value as a default — a parameter's, a
+    field's, ``x or "a4"`` — or checks a value against a list of choices."""
+    import ast
+    from pipeline.schema import SCHEMA
+    values = {c for o in SCHEMA if o.kind == "choice" for c in o.choices
+              if isinstance(c, str) and c != "none"}
+    tables = {"schema.py", "pages.py", "regional.py"}  # where the choices are defined
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name in tables and path.parent == root:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(root)
+
+        def named(node) -> bool:
+            return isinstance(node, ast.Constant) and node.value in values
+
+        for node in ast.walk(tree):
+            if isinstance(node, ast.arguments):
+                found += [f"{where}:{d.lineno} parameter default {d.value!r}"
+                          for d in [*node.defaults, *node.kw_defaults] if d and named(d)]
+            elif isinstance(node, ast.AnnAssign) and node.value is not None and named(node.value):
+                found.append(f"{where}:{node.lineno} field default {node.value.value!r}")
+            elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) \
+                    and named(node.values[-1]):
+                found.append(f"{where}:{node.lineno} fallback {node.values[-1].value!r}")
+            elif isinstance(node, ast.Compare) and any(
+                    isinstance(op, (ast.In, ast.NotIn)) for op in node.ops):
+                for side in node.comparators:
+                    if isinstance(side, (ast.Tuple, ast.List, ast.Set)) and any(
+                            named(e) for e in side.elts):
+                        found.append(f"{where}:{node.lineno} checked against choices")
+    return found
+
+
+def test_no_setting_is_defaulted_or_checked_outside_the_schema():
+    """Defaults live in the schema and one validator checks every value
+    (``schema.build_value``, ``schema.choice_from_text``): a writer that
+    falls back on its own ``or "a4"`` would disagree with ``pipeline config``."""
+    assert _settings_defaulted_or_checked_outside_the_schema() == []
+
+
+def test_the_settings_scan_catches_what_it_looks_for(tmp_path):
+    """The scan above is not empty-handed by construction: it finds each of
+    the four ways a default or a check can hide."""
+    source = ('def f(paper="a4"): pass\nclass O:\n    justify: str = "kashida"\n'
+              'x = y or "letter"\nif z not in ("western", "arabic-indic"): pass\n')
+    (tmp_path / "planted.py").write_text(source, encoding="utf-8")
+    found = _settings_defaulted_or_checked_outside_the_schema(tmp_path)
+    assert [f.split(" ", 1)[1] for f in found] == [
+        "parameter default 'a4'", "field default 'kashida'", "fallback 'letter'",
+        "checked against choices"]

@@ -163,3 +163,8 @@ def test_the_import_rule_catches_each_spelling(tmp_path):
         (tmp_path / f"m{n}.py").write_text(line + "\n")
     (tmp_path / "fine.py").write_text("from judges import epubcheck\nimport testing\n")
     assert sorted(modules_importing_a_test_module(tmp_path)) == [f"m{n}.py" for n in range(5)]
+
+
+def test_every_format_the_schema_offers_has_a_writer_and_no_other():
+    from pipeline import schema, writers
+    assert tuple(writers.FORMATS) == schema.FORMATS

@@ -21,9 +21,9 @@ from ..model import (
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR, typed_front_matter
-from ..regional import digit_style, written_digits
+from ..regional import digit_style
 from ..resources import load_images, locate
-from ..schema import ARTICLE_DEFAULTS
+from ..schema import article_settings
 from ..pages import PAPERS, TABLE_TYPE, measure_em
 from ..transforms import (
     assign_ids, attach_pause_marks, images, fit_table, iter_nodes, plain_text, table_min_width_em,
@@ -106,8 +106,10 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
     if len(stem.encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
                             hint="rename it: the outputs are named after it")
-    digits = digit_style(article.meta.lang,
-                         settings.digits or article.meta.digits or written_digits(article))
+    merged = {key: value for key, (value, _) in article_settings(
+        {"paper": settings.paper, "justify": settings.justify, "digits": settings.digits,
+         "columns": settings.columns}, article).items()}
+    digits = digit_style(article.meta.lang, merged["digits"])
     return WriterOptions(
         stem=stem,
         images=load_images(article, path.parent, text),
@@ -117,13 +119,9 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
         digits=digits,
-        pdf=PdfOptions(paper=settings.paper or article.meta.paper or ARTICLE_DEFAULTS["paper"],
-                       variant=settings.pdf_variant, bleed_mm=settings.bleed_mm,
-                       marks=settings.marks,
-                       justify=settings.justify or article.meta.justify
-                       or ARTICLE_DEFAULTS["justify"],
-                       columns=settings.columns or article.meta.columns
-                       or ARTICLE_DEFAULTS["columns"]),
+        pdf=PdfOptions(paper=merged["paper"], variant=settings.pdf_variant,
+                       bleed_mm=settings.bleed_mm, marks=settings.marks,
+                       justify=merged["justify"], columns=merged["columns"]),
         docx=DocxOptions(reference=reference_docx(settings),
                          reference_page=settings.reference_page,
                          front_matter=typed_front_matter(text)),

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError, did_you_mean
-from ..schema import ARTICLE_DEFAULTS, DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option
+from ..schema import DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option, article_settings
 
 
 @dataclass(frozen=True)
@@ -199,26 +199,14 @@ def build_fields(in_force: dict[str, "Setting"], length_mm) -> dict[str, Any]:
 
 
 def for_article(settings: dict[str, Setting], article) -> dict[str, Setting]:
-    """``settings`` as one article gets them: what no settings file or
-    command line set comes from its front matter, else the default the build
-    gives it (the digits its numbers are written in, else its language's; A4,
-    kashidas, one column)."""
-    from ..regional import digit_style, written_digits
-    meta = article.meta
+    """``settings`` as one article gets them (``schema.article_settings``):
+    what no settings file or command line set comes from its front matter,
+    else the default the build gives it."""
+    chosen = {k: s.value for k, s in settings.items() if s.origin != "default"}
     out = dict(settings)
-    for key, setting in settings.items():
-        option = OPTIONS[key]
-        if option.front_matter is None or setting.origin != "default":
-            continue
-        given = getattr(meta, option.front_matter, None)
-        if given:
-            out[key] = Setting(given, "front matter")
-        elif key == "digits" and (written := written_digits(article)):
-            out[key] = Setting(written, "default (the digits the article's numbers are written in)")
-        elif key == "digits":
-            out[key] = Setting(digit_style(meta.lang), f"default (the digits of {meta.lang})")
-        elif key in ARTICLE_DEFAULTS:
-            out[key] = Setting(ARTICLE_DEFAULTS[key], "default")
+    for key, (value, origin) in article_settings(chosen, article).items():
+        if settings[key].origin == "default":
+            out[key] = Setting(value, origin)
     return out
 
 

@@ -14,8 +14,8 @@ import yaml
 
 from ..errors import PipelineError, did_you_mean
 from ..model import Meta
-from ..pages import COLUMNS, JUSTIFICATIONS, PAPERS
-from ..regional import DIGIT_STYLES
+from ..pages import PAPERS
+from ..schema import SCHEMA, choice_from_text
 from .checks import image_path
 from .text import check_text as _check_text
 
@@ -167,23 +167,17 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
     direction = text("dir") or "rtl"
     if direction not in ("rtl", "ltr"):
         raise PipelineError(f"'dir' must be rtl or ltr, not {direction!r}", **where("dir"))
-    paper = text("paper").lower()
-    if paper and paper not in PAPER_SIZES:
-        raise PipelineError(f"unknown paper size {paper!r}",
-                            hint="use one of " + ", ".join(PAPER_SIZES), **where("paper"))
-    digits = text("digits").lower()
-    if digits and digits not in DIGIT_STYLES:
-        raise PipelineError(f"'digits' must be arabic-indic or western, not {digits!r}",
-                            hint="leave it out to follow the language tag (CLDR)",
-                            **where("digits"))
-    columns = text("columns")
-    if columns and columns not in tuple(map(str, COLUMNS)):
-        raise PipelineError(f"'columns' must be 1 or 2, not {columns!r}", **where("columns"))
-    justify = text("justify").lower()
-    if justify and justify not in JUSTIFICATIONS:
-        raise PipelineError(f"'justify' must be kashida or spaces, not {justify!r}",
-                            hint="kashida elongates joins; spaces widens word spaces only",
-                            **where("justify"))
+    # the settings an article may choose, checked by the schema as everywhere
+    chosen = {}
+    for option in (o for o in SCHEMA if o.front_matter):
+        written = text(option.front_matter)
+        try:
+            chosen[option.front_matter] = choice_from_text(option, written)
+        except PipelineError as exc:
+            raise PipelineError(exc.diagnostic.message, hint=exc.diagnostic.hint,
+                                **where(option.front_matter)) from None
+    paper, digits, justify = chosen["paper"] or "", chosen["digits"] or "", chosen["justify"] or ""
+    columns = chosen["columns"]
 
     date = None
     raw_date = text("date")
@@ -251,7 +245,7 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
     return Meta(title=title, description=text("description"), lang=lang, dir=direction,
                 author=text("author"), date=date, keywords=keywords, ident=ident,
                 paper=paper, justify=justify, digits=digits,
-                short_title=text("short_title"), columns=int(columns or 0),
+                short_title=text("short_title"), columns=columns or 0,
                 section=section, tags=tags, cover=cover, cover_credit=credit)
 
 

@@ -21,6 +21,7 @@ from markupsafe import Markup
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
 from ..regional import number as in_digits
+from ..schema import ARTICLE_DEFAULTS
 from ..model import (
     Article, Block, BlockQuote, BulletList, Code, CodeBlock, Emphasis, Faq, Figure, Heading,
     Image, Inline, Isolate, LineBreak, Link, ListItem, Note, OrderedList, Paragraph, Strikeout,
@@ -89,7 +90,7 @@ class HtmlTranslator:
     """The document's direction; a block that reads the other way says so."""
     image_href: Callable[[str], str] = str
     """Where an image the article names (by its source path) is found by the page."""
-    digits: str = "western"
+    digits: str = ARTICLE_DEFAULTS["digits"]
     """The digits of list numbers (``regional.digit_style``); the stylesheets
     draw them, with a suffix that cannot be misread ("١-")."""
     tie_runts: bool = False
@@ -350,7 +351,7 @@ def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
 
 
 def body_html(article: Article, image_href: Callable[[str], str] = str,
-              digits: str = "western", tie_runts: bool = False, notes: str = "end",
+              digits: str = ARTICLE_DEFAULTS["digits"], tie_runts: bool = False, notes: str = "end",
               measure_em: float = 0, width_em=None, block_em: float = 0,
               composition: Composition | None = None) -> str:
     """The whole body as one fragment, its footnotes as ``notes`` says."""

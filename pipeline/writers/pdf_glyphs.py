@@ -27,6 +27,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from ..schema import ARTICLE_DEFAULTS
 from . import truetype
 
 # Variant ids start this far above the font's own glyphs: WeasyPrint gives ids
@@ -79,7 +80,7 @@ class FontVariants:
 class GlyphLayer:
     """Variants of every font of one PDF, made while its pages are drawn."""
 
-    def __init__(self, justify: str = "kashida") -> None:
+    def __init__(self, justify: str = ARTICLE_DEFAULTS["justify"]) -> None:
         self.justify = justify
         self.fonts: dict[str, FontVariants] = {}
         self.kashidas = 0

@@ -16,6 +16,7 @@ from pipeline.reader import read_article
 from pipeline.writers.markdown import write
 
 from conftest import BUNDLED, CORPUS, FIXTURES
+from schema_order import assert_schema_order
 
 NEWS = sorted((FIXTURES / "news").glob("*.md"))
 METACHARACTERS = FIXTURES / "markdown" / "metacharacters.md"
@@ -31,6 +32,7 @@ def _round_trip(source: Path, folder: Path) -> tuple[str, str]:
     [result] = build([folder / source.name], folder / "out",
                      BuildSettings(formats=("docx",), force=True))
     assert result.ok, result.error
+    assert_schema_order(result.outputs["docx"])  # the round trip's DOCX too: Word's gate
     imported = import_docx(result.outputs["docx"])
     assert imported.warnings == []
     return write(read_article(text)[0], front=typed_front_matter(text)), imported.source

@@ -33,6 +33,7 @@ import inspect
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from . import __version__
@@ -157,6 +158,11 @@ def create_app(config: ServiceConfig | None = None):
         said = first.get("msg", "is not valid").removeprefix("Input ")  # "Input should be…"
         return error(422, f"pipeline: error: setting '{where}' {said}, "
                           f"not {first.get('input')!r}")
+
+    @app.exception_handler(HTTPException)
+    async def refused(request: Request, exc: HTTPException):
+        # the framework's own refusals (no such path, a method not allowed) in our shape
+        return error(exc.status_code, str(exc.detail), **(exc.headers or {}))
 
     @app.exception_handler(Exception)
     async def internal(request: Request, exc: Exception):

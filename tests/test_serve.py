@@ -297,6 +297,8 @@ def test_every_refusal_is_json_and_says_no_server_path(monkeypatch):
         assert image.status_code == 422 and "BytesIO" not in said and "/tmp" not in said, said
         large = _post(url, text="---\ntitle: t\n---\n\n" + "نص " * 1_100_000, format="docx")
         assert large.status_code in (413, 422) and "/tmp" not in large.json()["error"]
+        nowhere = httpx.get(url + "/nowhere")
+        assert nowhere.status_code == 404 and nowhere.json() == {"error": "Not Found"}
         monkeypatch.setattr(service_module, "_source_text", lambda data: 1 / 0)
         failed = _post(url, format="docx")
         assert failed.status_code == 500 and failed.json() == {

@@ -38,6 +38,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from . import __version__
 from .api import MEDIA_TYPES
+from .apidocs import docs_page
 from .compat.futures import pool_processes
 from .errors import PipelineError, did_you_mean
 
@@ -171,7 +172,7 @@ def create_app(config: ServiceConfig | None = None):
 
     @app.get("/docs", include_in_schema=False)
     async def docs():
-        return HTMLResponse(_docs_page(app.openapi()))
+        return HTMLResponse(docs_page(app.openapi()))
 
     @app.get("/health", summary="200 when the workers are ready")
     async def health():
@@ -247,7 +248,7 @@ def create_app(config: ServiceConfig | None = None):
                 state.idle.put_nowait(pool)
         state.served += 1
         # what the command would print: a header (ASCII JSON) and, in a ZIP, warnings.txt
-        said = {"X-Pipeline-Warnings": json.dumps(warnings)} if warnings else {}
+        said = {"X-Pipeline-Warnings": _header(warnings)} if warnings else {}
         if len(files) == 1:
             [(fmt, data)] = files.items()
             return Response(data, media_type=MEDIA_TYPES[fmt], headers={
@@ -299,26 +300,16 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
     return _source_text(body), {}
 
 
-def _docs_page(spec: dict) -> str:
-    """The API described from its OpenAPI document, as a page that loads
-    nothing from anywhere."""
-    from html import escape
-    rows = []
-    for path, methods in spec.get("paths", {}).items():
-        for method, op in methods.items():
-            params = "".join(f"<li><code>{escape(p['name'])}</code> — "
-                             f"{escape(p.get('description') or '')}</li>"
-                             for p in op.get("parameters", []))
-            body = ", ".join(op.get("requestBody", {}).get("content", {}))
-            rows.append(f"<h2><code>{method.upper()} {escape(path)}</code></h2>"
-                        f"<p>{escape(op.get('summary', ''))}</p>"
-                        + (f"<p>Body: {escape(body)}</p>" if body else "")
-                        + (f"<ul>{params}</ul>" if params else ""))
-    return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>{escape(spec['info']['title'])} API</title></head><body>"
-            f"<h1>{escape(spec['info']['title'])} {escape(spec['info']['version'])}</h1>"
-            "<p>The OpenAPI description: <a href=\"/openapi.json\">/openapi.json</a></p>"
-            + "".join(rows) + "</body></html>")
+def _header(warnings: list[str], limit: int = 8192) -> str:
+    """The warnings as a header's ASCII JSON list, cut to ``limit`` bytes (a
+    proxy refuses longer headers): the last entry then counts what is left out."""
+    kept = list(warnings)
+    while len(json.dumps(kept)) > limit and kept:
+        kept.pop()
+        left = len(warnings) - len(kept)
+        if len(json.dumps([*kept, f"… and {left} more"])) <= limit:
+            return json.dumps([*kept, f"… and {left} more"])
+    return json.dumps(kept)
 
 
 def _source_text(data: bytes) -> str:

@@ -412,3 +412,12 @@ def test_render_from_threads_sets_one_pdf_at_a_time():
     assert run.stdout.split() == ["16", "1"]  # sixteen PDFs, all the same bytes
     assert not any(word in run.stderr for word in ("CRITICAL", "corrupted", "GLib")), \
         run.stderr[-2000:]
+
+
+def test_the_warnings_header_stays_under_eight_kilobytes():
+    from pipeline.service import _header
+    many = [f"article.md:{n}: warning: " + "نص " * 40 for n in range(300)]
+    header = _header(many)
+    assert len(header) <= 8192 and header.isascii()
+    kept = json.loads(header)
+    assert kept[-1] == f"… and {300 - len(kept) + 1} more" and kept[:-1] == many[:len(kept) - 1]

@@ -59,7 +59,8 @@ def settings_query():
     name (``paper``, ``bleed_mm``…), and giving those that were set; the
     OpenAPI description lists them from the same schema."""
     from .schema import SCHEMA
-    options = [o for o in SCHEMA if o.field in settings_fields()]
+    fields = settings_fields()
+    options = [o for o in SCHEMA if o.field in fields]
     parameters = []
     for o in options:
         kind = int if o.choices and all(isinstance(c, int) for c in o.choices) \

@@ -297,3 +297,32 @@ def test_a_typed_front_matter_that_carries_text_after_it_is_not_written(tmp_path
             new.writestr(item, data)
     back = import_docx(planted).source
     assert "مزروع" not in back and back.startswith('---\ntitle: عنوان\n---\n')
+
+
+def test_a_picture_named_as_the_next_generic_name_does_not_swallow_the_next_picture(tmp_path):
+    """A first picture named "h2-2.png" and a second Word calls "Picture 2":
+    the second's own name was the first's, and the first was lost."""
+    import io
+
+    import docx
+    from docx.shared import Mm
+    from PIL import Image
+    pictures = []
+    for colour in ((255, 0, 0), (0, 0, 255)):
+        data = io.BytesIO()
+        Image.new("RGB", (20, 20), colour).save(data, "PNG")
+        pictures.append(data.getvalue())
+    document = docx.Document()
+    document.add_paragraph("عنوان", style="Title")
+    for data in pictures:
+        document.add_paragraph().add_run().add_picture(io.BytesIO(data), width=Mm(20))
+    names = document.element.body.xpath(".//wp:docPr")
+    names[0].set("name", "h2-2.png")
+    names[1].set("name", "Picture 2")
+    path = tmp_path / "h2.docx"
+    document.save(str(path))
+    imported = import_docx(path)
+    written = {name: Image.open(io.BytesIO(data)).getpixel((5, 5))
+               for name, data in imported.images.items()}
+    assert sorted(written.values()) == [(0, 0, 255), (255, 0, 0)], written
+    assert len(set(written)) == 2

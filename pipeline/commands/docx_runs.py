@@ -138,8 +138,10 @@ class RunReader:
             self.picture_names[part.partname] = ""
             return "", alt
         name = picture_name(wanted, extension, self.stem, len(self.images) + 1)
-        if self.images.get(name, part.blob) != part.blob:
-            name = picture_name("", extension, self.stem, len(self.images) + 1)
+        number = len(self.images) + 1
+        while self.images.get(name, part.blob) != part.blob:  # a name taken by another picture
+            number += 1
+            name = picture_name("", extension, self.stem, number)
         self.images[name] = part.blob
         self.picture_names[part.partname] = name
         return name, alt

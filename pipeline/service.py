@@ -304,13 +304,18 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
 def _header(warnings: list[str], limit: int = 8192) -> str:
     """The warnings as a header's ASCII JSON list, cut to ``limit`` bytes (a
     proxy refuses longer headers): the last entry then counts what is left out."""
-    kept = list(warnings)
-    while len(json.dumps(kept)) > limit and kept:
-        kept.pop()
-        left = len(warnings) - len(kept)
-        if len(json.dumps([*kept, f"… and {left} more"])) <= limit:
-            return json.dumps([*kept, f"… and {left} more"])
-    return json.dumps(kept)
+    whole = json.dumps(warnings)
+    if len(whole) <= limit:
+        return whole
+    # the longest run from the first whose list, with the count after it, fits
+    size, kept = 2, 0  # "[" and "]"
+    for entry in warnings:
+        tail = json.dumps(f"… and {len(warnings) - kept - 1} more")
+        if size + len(json.dumps(entry)) + 2 + len(tail) > limit:
+            break
+        size += len(json.dumps(entry)) + 2  # the entry and its ", "
+        kept += 1
+    return json.dumps([*warnings[:kept], f"… and {len(warnings) - kept} more"])
 
 
 def _source_text(data: bytes) -> str:

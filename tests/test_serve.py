@@ -421,6 +421,9 @@ def test_the_warnings_header_stays_under_eight_kilobytes():
     assert len(header) <= 8192 and header.isascii()
     kept = json.loads(header)
     assert kept[-1] == f"… and {300 - len(kept) + 1} more" and kept[:-1] == many[:len(kept) - 1]
+    # dropping one makes the rest fit, but not with the count: one more goes, the count stays
+    assert json.loads(_header(["a" * 400, "b" * 480, "c" * 300], limit=900)) == [
+        "a" * 400, "… and 2 more"]
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the server's memory from /proc")

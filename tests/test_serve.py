@@ -62,6 +62,15 @@ def _post(url, text=SOURCE, timeout=120, **params):
                       headers={"Content-Type": "text/markdown"}, timeout=timeout)
 
 
+def _slow_in_background(url: str) -> tuple[threading.Thread, dict]:
+    """A long PDF render posted from a thread; its answer lands in the dict's "r"."""
+    answer: dict = {}
+    thread = threading.Thread(target=lambda: answer.update(r=_post(url, _slow_source(),
+                                                                    format="pdf")))
+    thread.start()
+    return thread, answer
+
+
 def test_render_gives_the_commands_bytes(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     files = render(SOURCE, name=BUNDLED.stem)
@@ -143,10 +152,7 @@ def test_success_errors_and_limits():
 
 def test_a_full_queue_gets_503_and_a_slow_request_504():
     with service(workers=1, queue=0, timeout=3.0) as (url, app):
-        slow = {}
-        thread = threading.Thread(target=lambda: slow.update(r=_post(url, _slow_source(),
-                                                                      format="pdf")))
-        thread.start()
+        thread, slow = _slow_in_background(url)
         time.sleep(0.5)
         busy = _post(url, format="pdf")
         assert busy.status_code == 503 and busy.headers["retry-after"]
@@ -157,10 +163,7 @@ def test_a_full_queue_gets_503_and_a_slow_request_504():
 
 def test_a_killed_worker_fails_its_request_only():
     with service(workers=1, timeout=60) as (url, app):
-        result = {}
-        thread = threading.Thread(target=lambda: result.update(r=_post(url, _slow_source(),
-                                                                        format="pdf")))
-        thread.start()
+        thread, result = _slow_in_background(url)
         time.sleep(1.0)
         for pid in app.state.pipeline.pids:
             os.kill(pid, signal.SIGKILL)
@@ -376,10 +379,7 @@ def test_a_render_past_the_time_limit_replaces_its_worker_alone():
     """One request past --timeout killed the whole pool: the other clients'
     renders failed with 503 and 500. Only its worker is replaced now."""
     with service(workers=2, queue=4, timeout=3.0) as (url, app):
-        slow = {}
-        thread = threading.Thread(target=lambda: slow.update(r=_post(url, _slow_source(),
-                                                                      format="pdf")))
-        thread.start()
+        thread, slow = _slow_in_background(url)
         time.sleep(0.3)
         quick = []
         while thread.is_alive() and len(quick) < 30:

@@ -13,6 +13,8 @@ from markdown_it.token import Token
 from ..errors import Diagnostic, PipelineError
 from .text import FORBIDDEN, describe
 
+FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
+"""A footnote call as typed, ``[^label]``; its label the first group."""
 MAX_INLINE_NESTING = 20
 """Emphasis, strong and links nested deeper than this are refused (markdown-it
 already stops block nesting at 20 levels)."""

@@ -12,14 +12,13 @@ import re
 
 from ..errors import Diagnostic
 from ..model import Figure, Image, Inline, Text
-from .checks import allowed
+from .checks import FOOTNOTE_CALL, allowed
 
 FIGURE_ATTRIBUTES = ("credit",)
 """What an image's braces may say (``![…](p.jpg "caption"){credit="…"}``)."""
 
 _BRACES = re.compile(r"\)\s*\{(.*)\}\s*$", re.S)
 _PAIR = re.compile(r"""\s*([A-Za-z_][\w-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'{}]+))""")
-_NOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _HINT = 'write ![what it shows](photo.jpg "caption"){credit="…"}'
 
 
@@ -72,10 +71,10 @@ def read_figure(image: Image, attrs: dict[str, str], line: int | None, balance
     found = []
     credit = allowed(attrs.get("credit", "").strip(), line)
     caption = image.title.strip()
-    if _NOTE_CALL.search(caption):
+    if call := FOOTNOTE_CALL.search(caption):
         found.append(Diagnostic(
-            f"a footnote call in a caption is not read: "
-            f"{_NOTE_CALL.search(caption).group(0)} prints as written", line=line,
+            f"a footnote call in a caption is not read: {call.group(0)} prints as written",
+            line=line,
             severity="warning", hint="call the note from the text beside the figure"))
     return Figure(image=Image(src=image.src, alt=image.alt),
                   caption=balance((Text(caption),), line) if caption else (),

@@ -23,7 +23,7 @@ from ..model import (
     Table, Text, ThematicBreak,
 )
 from ..transforms import block_text, plain_text
-from .checks import allowed, image_path, link_target, never_called
+from .checks import FOOTNOTE_CALL, allowed, image_path, link_target, never_called
 from .notes import note_blocks
 from .figures import braces_alone, figure_attributes, read_figure
 from .tables import read_table
@@ -36,7 +36,6 @@ MAX_NOTE_CHARS = 2_000_000
 hold: a note is set again at each call."""
 
 _EDITORS_NOTE = re.compile(r"<!--(?:(?!-->).)*-->", re.S)
-_FOOTNOTE_CALL = re.compile(r"\[\^([^\]\s]+)\]")
 
 
 def markdown() -> MarkdownIt:
@@ -261,7 +260,7 @@ class BodyReader:
 
     def _uncalled(self, text: str, line: int | None) -> None:
         """A ``[^label]`` left in the text is a call whose note was never written."""
-        for m in _FOOTNOTE_CALL.finditer(text):
+        for m in FOOTNOTE_CALL.finditer(text):
             if m.group(1) not in self._uncalled_warned:
                 self._uncalled_warned.add(m.group(1))
                 self.warnings.append(Diagnostic(

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .assets import FONTS_DIR
 from .pages import COLUMNS, JUSTIFICATIONS
 from .pages import PAPERS as PAPER_TABLE
 from .regional import DIGIT_STYLES
@@ -97,7 +99,7 @@ SCHEMA: tuple[Option, ...] = (
            "templates here (article.html.j2, print.css.j2, epub.css, web.css…) override the "
            "defaults of the same name", ("--template-dir",), metavar="DIR",
            field="template_dirs", exists="folder"),
-    Option("fonts", "path", None,
+    Option("fonts", "path", FONTS_DIR,
            "use the fonts in DIR instead of the shipped fonts/ (same file names)",
            ("--fonts",), metavar="DIR", field="fonts_dir", exists="folder"),
 )
@@ -137,75 +139,91 @@ def article_settings(chosen: dict[str, Any], article) -> dict[str, tuple[Any, st
 PATH_KEYS = tuple(o.key for o in SCHEMA if o.kind in ("path", "paths"))
 
 
-def build_value(option: Option, value: Any) -> Any:
-    """``value`` for ``option``'s build field as a Python caller gives it
-    (``render(paper=…)``, ``BuildSettings(…)``), checked against the schema
-    and in the field's type: a wrong one is a ``PipelineError`` naming the
-    field, never a failure deep in a writer. None stands for "not set" where
-    the default is None (the front matter's, then the writer's own)."""
+def checked(option: Option, value: Any, name: str | None = None,
+            relative_to: Path | None = None) -> Any:
+    """The one validator: ``value`` for ``option`` however it was given — a
+    settings file's TOML, the front matter's text, the command line, a Python
+    caller (``render(paper=…)``, ``BuildSettings(…)``) or the service's query —
+    checked against the schema and in the setting's one type (a choice as the
+    schema writes it, ``"A5"`` the paper ``a5`` and ``"2"`` the column count 2;
+    lists as tuples; a length in millimetres, from ``3mm`` or a number; paths
+    as ``Path``, a settings file's ``relative_to`` its folder). A wrong value
+    is a ``PipelineError`` naming the setting as its caller knows it
+    (``name``), never a failure deep in a writer. None stands for "not set"
+    where the default is None (the front matter's, then the writer's own)."""
     from .errors import PipelineError
+    name = name or option.key
 
-    def refuse(expected: str):
-        shown = repr(value)
+    def refuse(expected: str, wrong: Any = value):
+        shown = repr(wrong)
         shown = shown if len(shown) <= 60 else shown[:57] + "…"
-        raise PipelineError(f"setting '{option.field}' must be {expected}, not {shown}")
+        raise PipelineError(f"setting '{name}' must be {expected}, not {shown}",
+                            hint=option.help)
 
-    if value is None and option.default is None:
-        return None
-    kind, choices = option.kind, " or ".join(map(str, option.choices))
+    if value is None:
+        value = option.default
+        if value is None:
+            return None
+    kind = option.kind
     if kind == "choice":
-        if isinstance(value, bool) or value not in option.choices:
-            refuse(choices)
-        return option.choices[option.choices.index(value)]  # 2.0 → the choice 2
+        for choice in option.choices:
+            if not isinstance(value, bool) and (value == choice or isinstance(value, str)
+                                                and value.strip().lower() == str(choice)):
+                return choice  # 2.0 → the choice 2
+        refuse(" or ".join(map(str, option.choices)))
     if kind == "choices":
         items = (value,) if isinstance(value, str) else value
-        if not isinstance(items, (list, tuple)) or not items or any(
-                item not in option.choices for item in items):
+        if not isinstance(items, (list, tuple)) or not items:
             refuse("some of " + ", ".join(option.choices))
-        return tuple(dict.fromkeys(items))
+        for item in items:  # the one that is wrong, named
+            if not isinstance(item, str) or item.strip().lower() not in option.choices:
+                refuse("some of " + ", ".join(option.choices), item)
+        return tuple(dict.fromkeys(item.strip().lower() for item in items))
     if kind == "flag":
         if not isinstance(value, bool):
-            refuse("True or False")
+            refuse("true or false")
         return value
-    if kind == "length":  # the field holds millimetres
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            refuse("a number of millimetres")
-        try:
-            millimetres = float(value)
-        except OverflowError:
-            millimetres = math.inf
-        if not math.isfinite(millimetres):
-            refuse("a number of millimetres")
+    if kind == "length":
+        millimetres = _millimetres(value)
+        if millimetres is None:
+            refuse("a length (3mm, 0.5cm, 0.1in, 8pt) or a number of millimetres")
         return millimetres
     if kind == "text":
         if not isinstance(value, str):
             refuse("text")
         return value
+    base = relative_to or Path()
     if kind == "path":
         if not isinstance(value, (str, os.PathLike)):
             refuse("a path")
-        return _existing(option, Path(value))
+        return _existing(option, base / value)
     items = (value,) if isinstance(value, (str, os.PathLike)) else value  # paths
     if not isinstance(items, (list, tuple)) or any(
             not isinstance(item, (str, os.PathLike)) for item in items):
         refuse("a folder or a list of folders")
-    return tuple(_existing(option, Path(item)) for item in items)
+    return tuple(_existing(option, base / item) for item in items)
 
 
-def choice_from_text(option: Option, text: str) -> Any:
-    """A choice written as text (the front matter, a form) as the schema's
-    value — ``"2"`` the column count 2, ``"A5"`` the paper ``a5`` — or None
-    when nothing is written; a ``PipelineError`` naming what it may be."""
-    from .errors import PipelineError
-    text = text.strip()
-    if not text:
+_LENGTH = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*")
+_MILLIMETRES = {"mm": 1, None: 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}
+
+
+def _millimetres(value: Any) -> float | None:
+    """``3mm``, ``0.5cm``, ``0.1in``, ``8pt`` or a number (of millimetres) as
+    millimetres; None for anything else, an endless or negative number too."""
+    if isinstance(value, str):
+        m = _LENGTH.fullmatch(value)
+        if not m:
+            return None
+        number = float(m.group(1)) * _MILLIMETRES[m.group(2)]
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            number = float(value)
+        except OverflowError:
+            return None
+    else:
         return None
-    for choice in option.choices:
-        if str(choice).lower() == text.lower():
-            return choice
-    raise PipelineError(f"'{option.front_matter or option.key}' must be "
-                        f"{' or '.join(map(str, option.choices))}, not {text!r}",
-                        hint=option.help)
+    return number if math.isfinite(number) and number >= 0 else None
 
 
 def _existing(option: Option, path: Path) -> Path:
@@ -218,6 +236,19 @@ def _existing(option: Option, path: Path) -> Path:
     return path
 
 
+def shown_default(option: Option) -> str:
+    """A setting's default as --help and the README show it (a folder by its
+    name: the shipped fonts are ``fonts`` wherever the package is)."""
+    default = option.default
+    if isinstance(default, tuple):
+        return ", ".join(default)
+    if isinstance(default, bool):
+        return str(default).lower()
+    if isinstance(default, Path):
+        return default.name
+    return str(default)
+
+
 def markdown_table() -> str:
     """The README's table of settings, made from the schema."""
     rows = ["| setting | command line | values | default | front matter | what it does |",
@@ -228,8 +259,7 @@ def markdown_table() -> str:
                   "length": "a length: mm, cm, in, pt", "text": "text",
                   "path": "a path", "paths": "a folder or a list of folders"}[o.kind]
         default = "—" if o.default in (None, [], False) and o.kind != "flag" else \
-            ", ".join(o.default) if isinstance(o.default, tuple) else str(o.default).lower() \
-            if isinstance(o.default, bool) else str(o.default)
+            shown_default(o)
         rows.append(f"| `{o.key}` | {' '.join(f'`{f}`' for f in o.flags)} | {values} | "
                     f"{default} | {f'`{o.front_matter}:`' if o.front_matter else ''} | "
                     f"{o.help} |")

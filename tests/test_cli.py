@@ -54,7 +54,7 @@ def test_one_bad_article_does_not_stop_the_batch(tmp_path):
 def test_misuse_exits_2():
     result = run("build", "--format", "odt")
     assert result.returncode == 2
-    assert "unknown format 'odt'" in result.stderr
+    assert "setting 'formats' must be some of pdf, docx, epub, html, not 'odt'" in result.stderr
 
 
 def test_missing_source_is_an_error_not_a_traceback(tmp_path):

@@ -426,8 +426,10 @@ def test_a_pdf_counts_a_notes_every_call_and_a_tables_cells(tmp_path):
 
 @pytest.mark.parametrize("settings, message", [
     ({"reference_docx": "/dev/zero"}, "reference-docx is not a file: /dev/zero"),
-    ({"bleed_mm": 10 ** 400}, "setting 'bleed_mm' must be a number of millimetres, not 1000"),
-    ({"bleed_mm": float("inf")}, "setting 'bleed_mm' must be a number of millimetres, not inf"),
+    ({"bleed_mm": 10 ** 400}, "setting 'bleed_mm' must be a length (3mm, 0.5cm, 0.1in, 8pt) or a "
+                               "number of millimetres, not 1000"),
+    ({"bleed_mm": float("inf")}, "setting 'bleed_mm' must be a length (3mm, 0.5cm, 0.1in, 8pt) or a "
+                                     "number of millimetres, not inf"),
     ({"template_dirs": ["/no/such/templates"]},
      "template-dir folder not found: /no/such/templates"),
 ])

@@ -101,7 +101,7 @@ def test_one_process_renders_each_article_with_its_own_page_settings():
 
 @pytest.mark.parametrize(("setting", "value"), [
     ("paper", "b5"), ("digits", "latin"), ("justify", "stretch"), ("columns", 3),
-    ("columns", "2"), ("formats", ("pdf", "odt")), ("bleed_mm", "3mm"), ("marks", "yes"),
+    ("columns", "two"), ("formats", ("pdf", "odt")), ("bleed_mm", "3 furlongs"), ("marks", "yes"),
     ("fonts_dir", 7), ("template_dirs", [None])])
 def test_a_wrong_setting_is_refused_by_name(setting, value):
     # Each of these used to end in a KeyError or TypeError inside a writer.

@@ -49,8 +49,7 @@ def test_the_command_line_is_made_from_the_schema(tmp_path):
     assert typed["formats"] == ["pdf", "docx", "epub"] and typed["columns"] == 2
     assert typed["marks"] is True and typed["template-dir"] == [a, b]
     in_force = resolve(typed, cwd=tmp_path)
-    from pipeline.commands.cli import length_mm
-    settings = BuildSettings(**build_fields(in_force, length_mm))
+    settings = BuildSettings(**build_fields(in_force))
     assert settings.formats == ("pdf", "docx", "epub") and settings.paper == "a5"
     assert settings.columns == 2 and settings.marks and settings.bleed_mm == 0
     with pytest.raises(SystemExit):
@@ -61,9 +60,10 @@ def test_the_command_line_is_made_from_the_schema(tmp_path):
     ('paper = "b5"', "must be a4 or a5 or letter"),
     ("columns = 3", "must be 1 or 2"),
     ("columns = true", "must be 1 or 2"),
-    ('formats = ["pdf", "odt"]', "must be a list of pdf, docx, epub, html"),
+    ('formats = ["pdf", "odt"]', "must be some of pdf, docx, epub, html"),
     ('marks = "yes"', "must be true or false"),
-    ("bleed = 3", "must be text"),
+    ('bleed = "3 furlongs"', "must be a length (3mm"),
+    ("bleed = -3", "must be a length (3mm"),
     ("template-dir = [1]", "must be a folder or a list of folders"),
     ('paperr = "a5"', "unknown setting 'paperr'"),
 ])
@@ -71,6 +71,51 @@ def test_settings_files_are_checked_against_the_schema(tmp_path, line, expected)
     (tmp_path / "pyproject.toml").write_text(f"[tool.pipeline]\n{line}\n")
     with pytest.raises(PipelineError, match=re.escape(expected)):
         resolve({}, cwd=tmp_path)
+
+
+WAYS_IN = ("settings file", "front matter", "BuildSettings", "render()", "command line")
+
+
+def _refusal(way: str, key: str, value, tmp_path: Path) -> str:
+    """The message a wrong ``value`` of setting ``key`` gets, given one way in."""
+    from pipeline.api import render
+    option = OPTIONS[key]
+    try:
+        if way == "settings file":
+            (tmp_path / "pyproject.toml").write_text(f"[tool.pipeline]\n{key} = {value!r}\n")
+            resolve({}, cwd=tmp_path)
+        elif way == "front matter":
+            render(f"---\ntitle: t\n{option.front_matter}: {value}\n---\n\nنص.\n", "docx")
+        elif way == "BuildSettings":
+            BuildSettings(**{option.field: value})
+        elif way == "render()":
+            render("---\ntitle: t\n---\n\nنص.\n", "docx", **{option.field: value})
+        else:
+            resolve({key: value}, cwd=tmp_path)
+    except PipelineError as exc:
+        return exc.diagnostic.message
+    return "accepted"
+
+
+@pytest.mark.parametrize("key, wrong, right, typed", [
+    ("paper", "b5", "A5", "a5"), ("columns", "3", "2", 2), ("digits", "latin", "Western", "western"),
+    ("justify", "stretch", "spaces", "spaces")])
+def test_every_way_in_is_checked_by_the_one_validator(key, wrong, right, typed, tmp_path):
+    """A settings file, the front matter, BuildSettings, render() and the
+    command line's values go through ``schema.checked``: one wrong value gets
+    one refusal in the same words (naming the setting as that way spells
+    it), one right value the same typed value."""
+    option = OPTIONS[key]
+    said = {way: _refusal(way, key, wrong, tmp_path) for way in WAYS_IN}
+    words = f"must be {' or '.join(map(str, option.choices))}, not {wrong!r}"
+    assert said == {"settings file": f"setting '{key}' {words}",
+                    "front matter": f"setting '{option.front_matter}' {words}",
+                    "BuildSettings": f"setting '{option.field}' {words}",
+                    "render()": f"setting '{option.field}' {words}",
+                    "command line": f"setting '{key}' {words}"}
+    assert {_refusal(way, key, right, tmp_path) for way in WAYS_IN} == {"accepted"}
+    assert getattr(BuildSettings(**{OPTIONS[key].field: right}), OPTIONS[key].field) == typed
+    assert resolve({key: right}, cwd=tmp_path)[key].value == typed
 
 
 def test_config_of_an_article_shows_what_it_gets_and_from_where(tmp_path):
@@ -148,23 +193,27 @@ def _settings_defaulted_or_checked_outside_the_schema(root: Path = PACKAGE) -> l
                     if isinstance(side, (ast.Tuple, ast.List, ast.Set)) and any(
                             named(e) for e in side.elts):
                         found.append(f"{where}:{node.lineno} checked against choices")
+                    elif isinstance(side, ast.Attribute) and side.attr == "choices":
+                        found.append(f"{where}:{node.lineno} checked against the "
+                                     f"schema's choices")
     return found
 
 
 def test_no_setting_is_defaulted_or_checked_outside_the_schema():
     """Defaults live in the schema and one validator checks every value
-    (``schema.build_value``, ``schema.choice_from_text``): a writer that
+    (``schema.checked``): a writer that
     falls back on its own ``or "a4"`` would disagree with ``pipeline config``."""
     assert _settings_defaulted_or_checked_outside_the_schema() == []
 
 
 def test_the_settings_scan_catches_what_it_looks_for(tmp_path):
     """The scan above is not empty-handed by construction: it finds each of
-    the four ways a default or a check can hide."""
+    the five ways a default or a check can hide."""
     source = ('def f(paper="a4"): pass\nclass O:\n    justify: str = "kashida"\n'
-              'x = y or "letter"\nif z not in ("western", "arabic-indic"): pass\n')
+              'x = y or "letter"\nif z not in ("western", "arabic-indic"): pass\n'
+              'if v not in option.choices: pass\n')
     (tmp_path / "planted.py").write_text(source, encoding="utf-8")
     found = _settings_defaulted_or_checked_outside_the_schema(tmp_path)
     assert [f.split(" ", 1)[1] for f in found] == [
         "parameter default 'a4'", "field default 'kashida'", "fallback 'letter'",
-        "checked against choices"]
+        "checked against choices", "checked against the schema's choices"]

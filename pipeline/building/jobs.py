@@ -13,10 +13,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import fonts
 from ..errors import Diagnostic, PipelineError
 from ..schema import FORMATS as FORMATS  # every format a writer makes
-from ..schema import OPTIONS, SCHEMA, build_value
+from ..schema import OPTIONS, SCHEMA, checked
 
 DEFAULT_FORMATS = OPTIONS["formats"].default
 
@@ -65,7 +64,7 @@ class BuildSettings:
     reference_page: bool = False
     """The reference DOCX sets the DOCX's page too (else the article's paper does)."""
     template_dirs: tuple[Path, ...] = ()
-    fonts_dir: Path = fonts.FONTS_DIR
+    fonts_dir: Path = OPTIONS["fonts"].default
     debug: bool = False
     """Let unexpected exceptions propagate (with their traceback) instead of
     recording them as the article's error."""
@@ -80,7 +79,8 @@ class BuildSettings:
         for option in SCHEMA:
             if option.field and hasattr(self, option.field):
                 object.__setattr__(self, option.field,
-                                   build_value(option, getattr(self, option.field)))
+                                   checked(option, getattr(self, option.field),
+                                           name=option.field))
         pairs = self.metadata
         if isinstance(pairs, dict):
             pairs = tuple(pairs.items())

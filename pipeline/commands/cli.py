@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
 from pathlib import Path
@@ -24,15 +23,6 @@ def _key_value(value: str) -> tuple[str, str]:
     if not sep or not key.strip():
         raise argparse.ArgumentTypeError(f"not KEY=VALUE: {value!r}")
     return key.strip(), text
-
-
-def length_mm(value: str) -> float:
-    """``3mm``, ``0.5cm``, ``0.1in``, ``8pt`` → millimetres."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|pt)?\s*", value)
-    if not m:
-        raise argparse.ArgumentTypeError(f"not a length: {value!r} (e.g. 3mm)")
-    factor = {"mm": 1, None: 1, "cm": 10, "in": 25.4, "pt": 25.4 / 72}[m.group(2)]
-    return float(m.group(1)) * factor
 
 
 def parser() -> argparse.ArgumentParser:
@@ -249,13 +239,9 @@ def _build_with(args, house, in_force, context) -> int:
     from ..building.builder import BuildSettings, build
     from ..building.progress import Reporter
 
-    try:
-        fields = house.build_fields(in_force, length_mm)
-    except argparse.ArgumentTypeError as exc:
-        raise PipelineError(f"bleed: {exc}") from None
+    fields = house.build_fields(in_force)
     settings = BuildSettings(**fields, debug=args.debug, force=args.force,
                              metadata=tuple(args.metadata))
-    _check_paths(settings)
     outdir = in_force["outdir"].value
     reporter = Reporter(quiet=args.quiet, verbose=args.verbose)
     executor, client = _executor(args)
@@ -281,13 +267,6 @@ def _sources(sources: list[str]) -> list[Path] | None:
         return find_sources(sources)
     except PipelineError:
         return None  # build() says why, in one line
-
-
-def _check_paths(settings) -> None:
-    # the reference DOCX and template folders are checked with every setting
-    # (schema.build_value), for render() and the service too
-    if not Path(settings.fonts_dir).is_dir():
-        raise PipelineError(f"fonts folder not found: {settings.fonts_dir}")
 
 
 def _executor(args: argparse.Namespace):

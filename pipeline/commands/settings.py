@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PipelineError, did_you_mean
-from ..schema import DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option, article_settings
+from ..schema import (DEFAULTS, OPTIONS, PATH_KEYS, SCHEMA, Option, article_settings, checked,
+                      shown_default)
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def resolve(command_line: dict[str, Any], sources: list[str] | None = None,
     """The settings in force: defaults < pyproject.toml < pipeline.toml < command line
     (``command_line`` holds only what the user typed)."""
     cwd = cwd or Path.cwd()
-    settings = {key: Setting(value, "default") for key, value in DEFAULTS.items()}
+    settings = {o.key: Setting(checked(o, o.default), "default") for o in SCHEMA}
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():
         table = _read(pyproject).get("tool", {}).get("pipeline", {})
@@ -44,7 +45,7 @@ def resolve(command_line: dict[str, Any], sources: list[str] | None = None,
         _apply(settings, _read(house), house, _shown(house, cwd), confine=cwd.resolve())
     for key, value in command_line.items():
         if value is not None and value != []:
-            settings[key] = Setting(value, "command line")
+            settings[key] = Setting(checked(OPTIONS[key], value), "command line")
     return settings
 
 
@@ -94,48 +95,19 @@ def _apply(settings: dict[str, Setting], table: dict, path: Path, origin: str,
 
 
 def _typed(key: str, value: Any, path: Path) -> Any:
-    """A settings file's value for ``key``, checked against the schema; paths
-    are relative to the file."""
-    option = OPTIONS[key]
-
-    def fail(expected: str):
-        raise PipelineError(f"setting '{key}' must be {expected}, not {value!r}",
-                            path=str(path))
-
-    choices = " or ".join(map(str, option.choices))
-    if option.kind == "choice":
-        if isinstance(value, bool) or value not in option.choices:
-            fail(choices)
-        return value
-    if option.kind == "choices":
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or not items or any(
-                f not in option.choices for f in items):
-            fail("a list of " + ", ".join(option.choices))
-        return [str(f) for f in items]
-    if option.kind == "flag":
-        if not isinstance(value, bool):
-            fail("true or false")
-        return value
-    if option.kind in ("text", "length"):
-        if not isinstance(value, str):
-            fail("text")
-        return value
-    if option.kind == "paths":
-        items = [value] if isinstance(value, str) else value
-        if not isinstance(items, list) or any(not isinstance(p, str) for p in items):
-            fail("a folder or a list of folders")
-        return [path.parent / p for p in items]
-    if not isinstance(value, str):  # a path
-        fail("a path")
-    return path.parent / value
+    """A settings file's value for ``key``, checked by the schema's one
+    validator; its paths are relative to the file."""
+    try:
+        return checked(OPTIONS[key], value, relative_to=path.parent)
+    except PipelineError as exc:
+        raise PipelineError(exc.diagnostic.message, path=str(path),
+                            hint=exc.diagnostic.hint) from None
 
 
 def add_arguments(parser) -> None:
     """The command line's options for every setting of the schema."""
     for o in SCHEMA:
-        default = "" if o.default in (None, [], False) else \
-            f" (default: {', '.join(o.default) if isinstance(o.default, tuple) else o.default})"
+        default = "" if o.default in (None, [], False) else f" (default: {shown_default(o)})"
         where = f"; unset, the article's {o.front_matter}: decides" if o.front_matter else ""
         kwargs: dict[str, Any] = {"dest": o.dest, "help": o.help + default + where}
         if o.kind == "choice":
@@ -156,13 +128,10 @@ def add_arguments(parser) -> None:
 def _choices_of(option: Option):
     def parse(value: str) -> list[str]:
         import argparse
-        chosen = [v.strip().lower() for v in value.split(",") if v.strip()]
-        for item in chosen:
-            if item not in option.choices:
-                raise argparse.ArgumentTypeError(
-                    f"unknown {option.metavar.lower()} {item!r} "
-                    f"(choose from {', '.join(option.choices)})")
-        return chosen
+        try:
+            return list(checked(option, [v for v in value.split(",") if v.strip()]))
+        except PipelineError as exc:
+            raise argparse.ArgumentTypeError(exc.diagnostic.message) from None
     return parse
 
 
@@ -177,25 +146,10 @@ def from_arguments(args) -> dict[str, Any]:
     return typed
 
 
-def build_fields(in_force: dict[str, "Setting"], length_mm) -> dict[str, Any]:
-    """The ``BuildSettings`` fields the settings in force fill (``length_mm``
-    turns a length such as 3mm into millimetres)."""
-    from ..fonts import FONTS_DIR
-    fields: dict[str, Any] = {}
-    for o in SCHEMA:
-        if o.field is None:
-            continue
-        value = in_force[o.key].value
-        if o.kind == "length":
-            value = length_mm(str(value))
-        elif o.kind in ("choices", "paths"):
-            value = tuple(value)
-        elif o.kind == "flag":
-            value = bool(value)
-        elif o.key == "fonts":
-            value = value or FONTS_DIR
-        fields[o.field] = value
-    return fields
+def build_fields(in_force: dict[str, "Setting"]) -> dict[str, Any]:
+    """The ``BuildSettings`` fields the settings in force fill (each value
+    already in its type: ``checked`` made it)."""
+    return {o.field: in_force[o.key].value for o in SCHEMA if o.field is not None}
 
 
 def for_article(settings: dict[str, Setting], article) -> dict[str, Setting]:
@@ -219,6 +173,8 @@ def describe(settings: dict[str, Setting]) -> str:
             return ", ".join(map(str, value)) or "(none)"
         if isinstance(value, bool):
             return "true" if value else "false"
+        if isinstance(value, float):  # a length, held in millimetres
+            return f"{value:g}mm"
         return str(value)
 
     width = max(map(len, settings))

@@ -15,7 +15,7 @@ import yaml
 from ..errors import PipelineError, did_you_mean
 from ..model import Meta
 from ..pages import PAPERS
-from ..schema import SCHEMA, choice_from_text
+from ..schema import SCHEMA, checked
 from .checks import image_path
 from .text import check_text as _check_text
 
@@ -172,7 +172,8 @@ def meta_from(data: dict, marks: dict[str, tuple[int, int]], fm_line: int) -> Me
     for option in (o for o in SCHEMA if o.front_matter):
         written = text(option.front_matter)
         try:
-            chosen[option.front_matter] = choice_from_text(option, written)
+            chosen[option.front_matter] = checked(option, written, name=option.front_matter) \
+                if written.strip() else None
         except PipelineError as exc:
             raise PipelineError(exc.diagnostic.message, hint=exc.diagnostic.hint,
                                 **where(option.front_matter)) from None

@@ -39,15 +39,33 @@ SHARED_FORMATS = ("pdf", "docx", "epub", "html")
 def article_build(tmp_path_factory):
     """``article_build(source)``: the article's BuildResult in every format on
     the default settings, built the first time a test asks and then shared by
-    every test that only reads the outputs (copy a file before changing it)."""
+    every test that only reads the outputs (copy a file before changing it) —
+    by every worker of the run too (pytest-xdist): the first to ask builds it
+    under a lock, the others read its record."""
+    import fcntl
+    import hashlib
+    import pickle
+
     from pipeline.building.builder import BuildSettings
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the run's folder, above each worker's own
+    shared = root / "shared-builds"
+    shared.mkdir(exist_ok=True)
     made = {}
 
     def article(source: Path):
         source = Path(source)
         if source not in made:
-            out = tmp_path_factory.mktemp(f"shared-{source.stem}")
-            [made[source]] = build([source], out, BuildSettings(formats=SHARED_FORMATS))
+            key = hashlib.sha256(str(source.resolve()).encode()).hexdigest()[:12]
+            out, record = shared / f"{source.stem}-{key}", shared / f"{key}.pickle"
+            with open(shared / f"{key}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # one worker builds, the rest wait
+                if record.is_file():
+                    made[source] = pickle.loads(record.read_bytes())
+                else:
+                    [made[source]] = build([source], out, BuildSettings(formats=SHARED_FORMATS))
+                    record.write_bytes(pickle.dumps(made[source]))
         return made[source]
     return article
 

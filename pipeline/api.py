@@ -1,11 +1,11 @@
 """``render()``: an article's source as text in, its files as bytes out.
 
 For a CMS, a queue or a web service that holds the article in memory. The
-source and its images are written to a private temporary folder, read back
-through the same reader and writers as the command (so the bytes are the
-command's, for the same inputs and ``SOURCE_DATE_EPOCH``), and the folder is
-removed. Nothing outside that folder, the shipped fonts and the templates is
-read.
+source and its images stay in memory: they go through the same reader and
+writers as the command's files (``prepare.ArticleSource``), so the bytes are
+the command's for the same inputs and ``SOURCE_DATE_EPOCH``, and nothing is
+written to a disk. Nothing but the shipped fonts and templates (and the
+settings' own folders: a reference DOCX, template folders) is read.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ import contextlib
 import dataclasses
 import re
 import threading
-import tempfile
-from pathlib import Path
 from collections.abc import Iterable, Mapping
 
-from .errors import Diagnostic, PipelineError
+from .errors import PipelineError
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -30,16 +28,6 @@ _FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # no folders, no do
 _PDF_ENGINE = threading.Lock()
 """WeasyPrint and Pango are not made for two renders at once in one process
 (GLib's lists were corrupted from threads): PDFs are rendered one at a time."""
-
-
-def _named(d: Diagnostic, folder: str, name: str) -> dict:
-    """``d``'s fields with the private folder's path put as the caller named
-    the article: no message of render() shows where it worked."""
-    def hide(text: str) -> str:
-        return text.replace(str(Path(folder) / name), name).replace(folder + "/", "") \
-            .replace(folder, ".")
-    return {"message": hide(d.message), "path": name if not d.path or d.path.startswith(
-        folder) else d.path, "line": d.line, "column": d.column, "hint": hide(d.hint)}
 
 
 def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
@@ -56,7 +44,7 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     command's lines, ``errors.Diagnostic``) are appended to."""
     from .building.builder import BuildSettings, render as render_job
     from .building.context import BuildContext
-    from .building.prepare import prepare
+    from .building.prepare import ArticleSource, prepare
 
     formats = (formats,) if isinstance(formats, str) else tuple(dict.fromkeys(formats))
     known = {f.name for f in dataclasses.fields(BuildSettings)} - {"formats", "debug", "force"}
@@ -78,25 +66,22 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
         raise TypeError(f"images must map the names the article uses to bytes, "
                         f"not a {type(images).__name__}")
     job_settings = BuildSettings(formats=formats, force=True, **settings)
-    with tempfile.TemporaryDirectory(prefix="pipeline-render-") as folder:
-        source = Path(folder) / f"{name}.md"
-        source.write_bytes(encoded)
-        for image_name, data in (images or {}).items():
-            if not isinstance(image_name, str) or not _FILE_NAME.fullmatch(image_name) \
-                    or image_name == source.name:
-                raise PipelineError(f"not an image file name: {image_name!r}",
-                                    hint="plain names such as photo.jpg, no folders")
-            if not isinstance(data, (bytes, bytearray, memoryview)):
-                raise TypeError(f"image {image_name!r} must be bytes, not {type(data).__name__}")
-            (Path(folder) / image_name).write_bytes(data)
-        try:
-            # a context of its own: this call's clock, the PDF rendered here
-            job = prepare(source, job_settings, BuildContext(pdf=None).epoch)
-            with _PDF_ENGINE if "pdf" in formats else contextlib.nullcontext():
-                rendered = render_job(job)
-        except PipelineError as exc:
-            raise PipelineError(**_named(exc.diagnostic, folder, source.name)) from None
-        if warnings is not None:
-            warnings.extend(Diagnostic(**_named(w, folder, source.name), severity=w.severity)
-                            for w in job.warnings)
+    source_name = f"{name}.md"
+    for image_name, data in (images or {}).items():
+        if not isinstance(image_name, str) or not _FILE_NAME.fullmatch(image_name) \
+                or image_name == source_name:
+            raise PipelineError(f"not an image file name: {image_name!r}",
+                                hint="plain names such as photo.jpg, no folders")
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"image {image_name!r} must be bytes, not {type(data).__name__}")
+    source = ArticleSource.given(source_name, encoded, images or {})
+    try:
+        # a context of its own: this call's clock, the PDF rendered here
+        job = prepare(source, job_settings, BuildContext(pdf=None).epoch)
+        with _PDF_ENGINE if "pdf" in formats else contextlib.nullcontext():
+            rendered = render_job(job)
+    except PipelineError as exc:
+        raise exc.located(source_name) from None
+    if warnings is not None:
+        warnings.extend(job.warnings)
     return {fmt: getattr(value, "main", value) for fmt, value in rendered.items()}

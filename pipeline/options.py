@@ -59,8 +59,6 @@ class WriterOptions:
     """The date the outputs carry (SOURCE_DATE_EPOCH, the front-matter date or the file's)."""
     stem: str = "article"
     """The outputs' file name without its suffix (a web page names its folder after it)."""
-    source_dir: Path = Path(".")
-    """The article's folder: the only place besides fonts and templates it may read from."""
     fonts_dir: Path = FONTS_DIR
     """Where the shipped fonts are."""
     template_dirs: tuple[Path, ...] = ()

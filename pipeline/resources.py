@@ -7,7 +7,9 @@ bytes through their options and never open a path themselves.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -72,10 +74,75 @@ def packaged_names(images: dict[str, ImageResource]) -> dict[str, str]:
     return {src: by_file[image.path] for src, image in images.items()}
 
 
-def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str, ImageResource]:
-    """Read and check every image of ``article``; ``text`` (the source) lets
-    errors name the line that refers to the image."""
-    root = source_dir.resolve()
+class ImageFolder:
+    """An article's images on disk: files inside its folder (the command)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder, self.root = folder, folder.resolve()
+
+    def find(self, src: str, where: dict) -> Path:
+        """The file ``src`` names, symlinks followed, never outside the folder."""
+        try:
+            resolved = (self.folder / src).resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise PipelineError(f"image not found: {src}", **where,
+                                hint="check the name; images live in the article's "
+                                     "folder") from None
+        if not resolved.is_relative_to(self.root):
+            raise PipelineError(f"image {src!r} leads outside the article's folder",
+                                **where, hint="copy the image into the article's folder "
+                                              "instead of linking to it")
+        return resolved
+
+    def read(self, path: Path, src: str, where: dict) -> bytes:
+        """The file's bytes, measured before they are read: never more than
+        the limit of one image, a device or a FIFO never."""
+        try:
+            fh = open_regular(path)
+        except OSError:  # a folder, a FIFO, a device; or gone since it was resolved
+            raise PipelineError(f"image {src!r} is not a file", **where) from None
+        with fh:
+            _within_limit(size_of(fh), src, where)
+            data = fh.read(MAX_IMAGE_BYTES + 1)  # no more than was measured
+        if len(data) > MAX_IMAGE_BYTES:
+            raise PipelineError(f"image {src!r} grew past the "
+                                f"{MAX_IMAGE_BYTES:,}-byte limit while it was read", **where)
+        return data
+
+
+class GivenImages:
+    """An article's images handed over in memory (``render()``, the service),
+    by the names the article uses: nothing is read from a disk."""
+
+    def __init__(self, files: Mapping[str, bytes]) -> None:
+        self.files = {posixpath.normpath(name): bytes(data) for name, data in files.items()}
+
+    def find(self, src: str, where: dict) -> Path:
+        name = posixpath.normpath(src)  # ./photo.png is photo.png
+        if name not in self.files:
+            raise PipelineError(f"image not found: {src}", **where,
+                                hint="give it with the article's images, under the name "
+                                     "the article uses")
+        return Path(name)
+
+    def read(self, path: Path, src: str, where: dict) -> bytes:
+        data = self.files[str(path)]
+        _within_limit(len(data), src, where)
+        return data
+
+
+def _within_limit(size: int, src: str, where: dict) -> None:
+    if size > MAX_IMAGE_BYTES:
+        raise PipelineError(f"image {src!r} is {size:,} bytes, over the "
+                            f"{MAX_IMAGE_BYTES:,}-byte limit", **where,
+                            hint="export it smaller")
+
+
+def load_images(article: Article, files: ImageFolder | GivenImages,
+                text: str = "") -> dict[str, ImageResource]:
+    """Read and check every image of ``article`` from ``files`` (its folder,
+    or the images given with it); ``text`` (the source) lets errors name the
+    line that refers to the image."""
     found: dict[str, ImageResource] = {}
     by_file: dict[Path, ImageResource] = {}
     total = pixels = 0
@@ -84,42 +151,19 @@ def load_images(article: Article, source_dir: Path, text: str = "") -> dict[str,
         if image.src in found:
             continue
         where = locate(text, image.src)
-        path = (source_dir / image.src)
-        try:
-            resolved = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            raise PipelineError(f"image not found: {image.src}", **where,
-                                hint="check the name; images live in the article's "
-                                     "folder") from None
-        if not resolved.is_relative_to(root):
-            raise PipelineError(f"image {image.src!r} leads outside the article's folder",
-                                **where, hint="copy the image into the article's folder "
-                                              "instead of linking to it")
+        resolved = files.find(image.src, where)
         if resolved in by_file:  # the same file under another spelling: read once
             found[image.src] = replace(by_file[resolved], src=image.src)
             continue
         if len(by_file) == MAX_IMAGES:
             raise PipelineError(f"more than {MAX_IMAGES} image files", **where,
                                 hint="split the article, or use fewer pictures")
-        try:
-            fh = open_regular(resolved)
-        except OSError:  # a folder, a FIFO, a device; or gone since it was resolved
-            raise PipelineError(f"image {image.src!r} is not a file", **where) from None
-        with fh:
-            size = size_of(fh)
-            if size > MAX_IMAGE_BYTES:
-                raise PipelineError(f"image {image.src!r} is {size:,} bytes, over the "
-                                    f"{MAX_IMAGE_BYTES:,}-byte limit", **where,
-                                    hint="export it smaller")
-            total += size
-            if total > MAX_TOTAL_IMAGE_BYTES:
-                raise PipelineError(f"the images weigh over {MAX_TOTAL_IMAGE_BYTES:,} bytes "
-                                    f"together (at {image.src!r})", **where,
-                                    hint="export them smaller")
-            data = fh.read(MAX_IMAGE_BYTES + 1)  # no more than was measured
-        if len(data) > MAX_IMAGE_BYTES:
-            raise PipelineError(f"image {image.src!r} grew past the "
-                                f"{MAX_IMAGE_BYTES:,}-byte limit while it was read", **where)
+        data = files.read(resolved, image.src, where)
+        total += len(data)
+        if total > MAX_TOTAL_IMAGE_BYTES:
+            raise PipelineError(f"the images weigh over {MAX_TOTAL_IMAGE_BYTES:,} bytes "
+                                f"together (at {image.src!r})", **where,
+                                hint="export them smaller")
         found[image.src] = by_file[resolved] = _checked(image.src, resolved, data, where)
         pixels += found[image.src].width * found[image.src].height
         if pixels > MAX_TOTAL_PIXELS:

@@ -8,8 +8,9 @@ and tested with. The rendering runs in a pool of worker processes that import
 WeasyPrint and set up the fonts once (``workers.warm_worker``), or on a Dask
 cluster with ``--scheduler``.
 
-Every request is rendered in a temporary folder of its own (``api.render``);
-nothing of one request reaches another's output. The service refuses with JSON
+Every request is rendered in memory (``api.render``): its source and images
+are never written to a disk, and nothing of one request reaches another's
+output. The service refuses with JSON
 ``{"error": "…"}``: 422 for a source the reader refuses, 413 past the size
 limit, 503 (with ``Retry-After``) when the queue is full or a worker died,
 504 past the time limit (the worker is then replaced).
@@ -280,8 +281,10 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
 
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
-        form = await MultiPartParser(request.headers, stream(), max_files=200, max_fields=50,
-                                     max_part_size=limit).parse()
+        parser = MultiPartParser(request.headers, stream(), max_files=200, max_fields=50,
+                                 max_part_size=limit)
+        parser.spool_max_size = limit  # the uploads stay in memory: never past the limit
+        form = await parser.parse()
         text, images = None, {}
         try:
             for key, value in form.multi_items():

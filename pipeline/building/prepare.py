@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 import unicodedata
+from collections.abc import Mapping
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,7 +24,7 @@ from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
 from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR, typed_front_matter
 from ..regional import digit_style
-from ..resources import load_images, locate
+from ..resources import GivenImages, ImageFolder, load_images, locate
 from ..schema import article_settings
 from ..pages import PAPERS, TABLE_TYPE, measure_em
 from ..transforms import (
@@ -47,7 +49,37 @@ def load_article(path: str | Path) -> Article:
         raise exc.located(str(path)) from None
 
 
-def source_timestamp(path: Path, article: Article, epoch: str | None) -> dt.datetime:
+@dataclass(frozen=True)
+class ArticleSource:
+    """What an article is made from, wherever it is: a file in a folder (the
+    command) or text and images in memory (``render()``, the service) — read
+    the same way from here on, and the second never touches a disk."""
+
+    path: Path
+    """Its name in diagnostics, and the outputs' (a file's path, or a bare name)."""
+    raw: bytes
+    """The source's bytes."""
+    images: ImageFolder | GivenImages
+    """Where the images it names are found."""
+    mtime: float
+    """The file's time (seconds), or the moment it was given."""
+
+    @classmethod
+    def from_file(cls, path: Path) -> "ArticleSource":
+        raw = read_source(path)  # a regular file, within the limit, or refused
+        try:
+            mtime = path.stat().st_mtime
+        except OSError as exc:  # gone since it was read
+            raise PipelineError(f"cannot read the source: {exc.strerror}",
+                                path=str(path)) from None
+        return cls(path, raw, ImageFolder(path.parent), mtime)
+
+    @classmethod
+    def given(cls, name: str, raw: bytes, images: Mapping[str, bytes]) -> "ArticleSource":
+        return cls(Path(name), raw, GivenImages(images), time.time())
+
+
+def source_timestamp(source: ArticleSource, article: Article, epoch: str | None) -> dt.datetime:
     """``epoch`` (SOURCE_DATE_EPOCH), else the front-matter date, else the
     file's time (UTC)."""
     if epoch:
@@ -64,7 +96,7 @@ def source_timestamp(path: Path, article: Article, epoch: str | None) -> dt.date
     if article.meta.date:
         return dt.datetime.combine(article.meta.date, dt.time(), dt.timezone.utc)
     # a file's time can be anything a clock said: kept inside what every format stores
-    mtime = min(max(path.stat().st_mtime, 0), _LAST_SECOND)
+    mtime = min(max(source.mtime, 0), _LAST_SECOND)
     return dt.datetime.fromtimestamp(int(mtime), dt.timezone.utc)
 
 
@@ -97,12 +129,12 @@ outputs, their temporary files and a web page's folder are named after it,
 and file systems stop at 255 bytes."""
 
 
-def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSettings,
+def writer_options(source: ArticleSource, article: Article, settings: BuildSettings,
                    text: str = "", epoch: str | None = None) -> WriterOptions:
     if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
         raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
                             hint="printers ask for 3mm to 5mm")
-    stem = output_stem(path)
+    stem = output_stem(source.path)
     if len(stem.encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
                             hint="rename it: the outputs are named after it")
@@ -112,10 +144,9 @@ def writer_options(path: Path, article: Article, raw: bytes, settings: BuildSett
     digits = digit_style(article.meta.lang, merged["digits"])
     return WriterOptions(
         stem=stem,
-        images=load_images(article, path.parent, text),
-        identifier=publication_id(article, raw),
-        timestamp=source_timestamp(path, article, epoch),
-        source_dir=path.resolve().parent,
+        images=load_images(article, source.images, text),
+        identifier=publication_id(article, source.raw),
+        timestamp=source_timestamp(source, article, epoch),
         fonts_dir=settings.fonts_dir,
         template_dirs=settings.template_dirs,
         digits=digits,
@@ -231,10 +262,14 @@ def check_pdf_size(article: Article) -> None:
                                 f"{limit:,}", hint="split the article, or build --to docx,epub")
 
 
-def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> ArticleJob:
+def prepare(source: Path | ArticleSource, settings: BuildSettings,
+            epoch: str | None = None) -> ArticleJob:
     """Read, parse and check one source and its images (cheap; done where the
-    outputs are written). Raises PipelineError."""
-    raw = read_source(source)
+    outputs are written): a file, or an ``ArticleSource`` given in memory.
+    Raises PipelineError."""
+    if not isinstance(source, ArticleSource):
+        source = ArticleSource.from_file(Path(source))
+    raw = source.raw
     if "pdf" in settings.formats and len(raw) > MAX_PDF_SOURCE_BYTES:
         raise PipelineError(f"source is {len(raw):,} bytes: a PDF is made of sources up to "
                             f"{MAX_PDF_SOURCE_BYTES:,} bytes",
@@ -249,14 +284,15 @@ def prepare(source: Path, settings: BuildSettings, epoch: str | None = None) -> 
                          **locate(text, image.src), severity="warning",
                          hint="describe it: ![what the picture shows](file)")
               for image in dict.fromkeys(images(article)) if not image.alt]
-    options = writer_options(source, article, raw, settings, text, epoch)
+    options = writer_options(source, article, settings, text, epoch)
     if "pdf" in settings.formats:
         found += wide_tables(article, options.pdf.paper, options.pdf.columns,
                              settings.fonts_dir)
     found += reference_warnings(options, options.pdf.paper)
-    inputs = {str(source.resolve()): hashlib.sha256(raw).hexdigest()}
+    inputs = {str(source.path.resolve() if isinstance(source.images, ImageFolder)
+                  else source.path): hashlib.sha256(raw).hexdigest()}
     # one digest a file, however many spellings the article gives it
     files = {image.path: image.data for image in options.images.values()}
     inputs.update({str(path): hashlib.sha256(data).hexdigest() for path, data in files.items()})
-    return ArticleJob(source, article, options, settings.formats, inputs,
-                      [replace(w, path=str(source)) for w in found])
+    return ArticleJob(source.path, article, options, settings.formats, inputs,
+                      [replace(w, path=str(source.path)) for w in found])

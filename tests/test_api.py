@@ -1,0 +1,64 @@
+"""``render()``: an article held in memory, rendered in memory — the source and
+its images never written to a disk or read from one (``prepare.ArticleSource``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from conftest import FIXTURES
+
+# Runs in a process of its own: an audit hook cannot be taken back.
+WATCHED = r"""
+import json, os, sys
+from pathlib import Path
+from pipeline import render
+
+article = Path(sys.argv[1])
+text = article.read_text(encoding="utf-8")
+images = {p.name: p.read_bytes() for p in article.parent.glob("*.png")}
+formats = ("pdf", "docx", "epub", "html")
+render(text, formats, images=images)  # the first call sets up fonts and caches
+seen = []
+
+def hook(event, args):
+    if event == "open":
+        path, mode, flags = args
+        seen.append(["open", os.fsdecode(path) if isinstance(path, (str, bytes)) else
+                     str(path), mode or "", flags])
+    elif event.startswith(("os.", "shutil.", "tempfile.")) and event not in (
+            "os.listdir", "os.scandir", "os.walk", "os.getxattr", "os.listxattr"):
+        seen.append([event] + [str(a) for a in args[:1]])
+
+sys.addaudithook(hook)
+out = render(text, formats, images=images)
+print(json.dumps({"seen": seen, "sizes": {f: len(b) for f, b in out.items()},
+                  "heads": {f: b[:4].hex() for f, b in out.items()}}))
+"""
+
+WRITING = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+
+
+def test_render_writes_nothing_and_reads_no_article_file(tmp_path):
+    """The election fixture (a cover photo and figures) rendered to every
+    format, after a first call has warmed the fonts: Python opens nothing for
+    writing, makes no folder or temporary file, and reads nothing from the
+    article's folder — the text and pictures came as bytes."""
+    article = FIXTURES / "news" / "election-results.md"
+    done = subprocess.run([sys.executable, "-c", WATCHED, str(article)], capture_output=True,
+                          text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["heads"] == {"pdf": b"%PDF".hex(), "docx": b"PK\x03\x04".hex(),
+                               "epub": b"PK\x03\x04".hex(), "html": b"<!DO".hex()}
+    opened = [entry for entry in report["seen"] if entry[0] == "open"]
+    assert opened, "the hook saw no file opened at all: it did not watch"
+    written = [entry for entry in opened
+               if any(m in entry[2] for m in "wax+") or entry[3] & WRITING]
+    assert written == []
+    folder = str(article.parent)
+    assert [entry for entry in opened if entry[1].startswith(folder)] == []
+    assert [entry for entry in report["seen"] if entry[0] != "open"] == []

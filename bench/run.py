@@ -96,8 +96,7 @@ def glyph_layer_seconds(runs: int) -> tuple[float, float, float, float]:
     from pipeline.writers import pdf
 
     article = load_article(ARTICLE)
-    options = WriterOptions(identifier="bench", timestamp=dt.datetime(2024, 6, 11),
-                            source_dir=ARTICLE.parent)
+    options = WriterOptions(identifier="bench", timestamp=dt.datetime(2024, 6, 11))
     pdf.render(article, options)
     kashida, glyphs, composer, whole, first_fit = [], [], [], [], []
     composition = pdf.composition

@@ -96,8 +96,7 @@ def test_the_ink_check_sees_lines_that_touch(tmp_path):
     sura = CORPUS / "quran_019_maryam.md"
     if not sura.is_file():
         pytest.skip(f"the corpus is not at {CORPUS}")
-    options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11),
-                            source_dir=sura.parent)
+    options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11))
     saved = html.paragraph_leading, html.vowelled_leading, pdf_lines.PAUSE_MARK_GAP_EM
     html.paragraph_leading = lambda content, composition: None
     html.vowelled_leading = lambda paragraphs, composition: None

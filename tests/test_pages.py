@@ -254,7 +254,7 @@ def test_a_long_title_is_cut_for_the_running_head(tmp_path):
     source.write_text(f'---\ntitle: "{long}"\n---\nنص.\n', encoding="utf-8")
     article = load_article(source)
     options = WriterOptions(identifier="x", timestamp=dt.datetime(2024, 1, 1),
-                            source_dir=tmp_path, pdf=PdfOptions(paper="a5"))
+                            pdf=PdfOptions(paper="a5"))
     head = running_title(article, options)
     assert head.endswith("…") and long.startswith(head[:-1].rstrip())
     source.write_text(f'---\ntitle: "{long}"\nshort_title: "لقاء القدس"\n---\nنص.\n',

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 
-from pipeline.building.builder import load_article
+from pipeline.building.prepare import model_passes
 from pipeline.options import PdfOptions, WriterOptions
+from pipeline.reader import read_article
 from pipeline.writers import pdf as pdf_writer
 
 from conftest import BUNDLED, CORPUS, require, require_tool
@@ -93,13 +93,9 @@ def test_share_in_order_counts_lost_and_swapped_words():
 
 def _render(text: str, justify: str = "kashida", paper: str = "a5"):
     """One article's PDF, in memory, and the glyph layer that drew it."""
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "article.md"
-        source.write_text(text, encoding="utf-8")
-        options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11),
-                                source_dir=source.parent,
-                                pdf=PdfOptions(paper=paper, justify=justify))
-        return pdf_writer.render(load_article(source), options)
+    options = WriterOptions(identifier="urn:test", timestamp=dt.datetime(2024, 6, 11),
+                            pdf=PdfOptions(paper=paper, justify=justify))
+    return pdf_writer.render(model_passes(read_article(text)[0]), options)
 
 
 def _article(body: str) -> str:

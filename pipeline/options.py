@@ -10,15 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import Any, Mapping
 
 from .facts import ArticleFacts
 from .fonts import FONTS_DIR
 from .resources import ImageResource
 from .schema import ARTICLE_DEFAULTS, OPTIONS
-
-if TYPE_CHECKING:  # the DOCX writer's own type; options only carry it
-    from .writers.docx.reference import Reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +29,7 @@ class PdfOptions:
     bleed_mm: float = 0.0
     """Bleed around the trim box, in millimetres."""
     marks: bool = False
-    """Crop marks and a slug line outside the bleed (``writers.pdf_marks``)."""
+    """Crop marks and a slug line outside the bleed (``writers.pdf.marks``)."""
     columns: int = ARTICLE_DEFAULTS["columns"]
     """Text columns on A4 and Letter (1 or 2); A5 always sets one."""
     justify: str = ARTICLE_DEFAULTS["justify"]
@@ -42,9 +39,11 @@ class PdfOptions:
 
 @dataclass(frozen=True, slots=True)
 class DocxOptions:
-    reference: "Reference | None" = None
-    """A reference DOCX, read and mended (``writers.docx.reference``), whose
-    styles the output takes, like pandoc's --reference-doc."""
+    reference: Any = None
+    """A reference DOCX, read and mended: a ``writers.docx.reference.Reference``
+    (the DOCX writer's own type, which the core only carries: naming it here
+    would make the core import a writer), whose styles the output takes, like
+    pandoc's --reference-doc; None for none."""
     reference_page: bool = False
     """Its page setup too (else the article's paper and the house margins)."""
     front_matter: str = ""

@@ -92,7 +92,8 @@ def test_the_ink_check_sees_lines_that_touch(tmp_path):
 
     from pipeline.building.builder import load_article
     from pipeline.options import WriterOptions
-    from pipeline.writers import html, pdf, pdf_lines
+    from pipeline.writers import html, pdf
+    from pipeline.writers.pdf import lines as pdf_lines
     sura = CORPUS / "quran_019_maryam.md"
     if not sura.is_file():
         pytest.skip(f"the corpus is not at {CORPUS}")

@@ -41,7 +41,7 @@ WANTED_OF = {("poppler", "osg_how_to_contribute_ar"): 0.995,
 #   PDF says. The two Open Source Guides articles are full of Latin phrases.
 # (pdf.js gave a line's last vowel mark to the line above, 97.7% of the sura;
 # the glyph layer draws such marks again in a marked-content sequence of their
-# own, pdf_lines.leading_marks, and pdf.js reads every word of it.)
+# own, writers.pdf.lines.leading_marks, and pdf.js reads every word of it.)
 KNOWN_GAPS = {("pdfium", "osg_how_to_contribute_ar"): 0.94,
               ("pdfium", "osg_legal_ar"): 0.965}
 

@@ -1,4 +1,4 @@
-"""Composite glyphs appended to a font program (pipeline/writers/truetype.py),
+"""Composite glyphs appended to a font program (pipeline/writers/pdf/truetype.py),
 read back by fontTools and drawn by HarfBuzz."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.writers import truetype
+from pipeline.writers.pdf import truetype
 
 AMIRI = Path(__file__).resolve().parent.parent / "fonts" / "Amiri-Regular.ttf"
 

@@ -3,9 +3,10 @@
 WeasyPrint draws each line of text in ``weasyprint.draw.text.draw_first_line``
 from Pango's shaped glyphs, writing kerning and mark offsets as text-position
 numbers and text rise. ``glyph_layer`` replaces that function, for one
-``write_pdf`` call, with one that writes each glyph as the variant
-``writers.pdf_glyphs`` describes (and elongates joins for kashida
-justification); everything else WeasyPrint draws as before. The reaches:
+``write_pdf`` call, with one that reads each line's glyphs from Pango, hands
+them to the PDF writer's line drawer (``writers.pdf.lines.LineDrawer``: the
+kashidas, the pause marks, the glyph variants are its policy) and writes what
+it gives back; everything else WeasyPrint draws as before. The reaches:
 
 - ``weasyprint.draw.text.draw_first_line`` (replaced; the original is called
   for lines this module does not handle: ellipses, bitmap and colour fonts,
@@ -19,7 +20,7 @@ justification); everything else WeasyPrint draws as before. The reaches:
   ``shaped_svg_text``), which iterates ``node.text``, an ElementTree text.
 
 - ``Page._page_box`` (each rendered page's box tree, which
-  ``writers.pdf_fill`` moves blocks in), ``Box.translate``, ``Box.background``
+  ``writers.pdf.fill`` moves blocks in), ``Box.translate``, ``Box.background``
   (its ``layers``' painting and positioning areas and clipped boxes) and
   ``Page.__init__`` (links, anchors and bookmarks gathered again).
 
@@ -30,29 +31,55 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import time
 
-from ..kashida import TATWEEL
-from ..writers.pdf_glyphs import GlyphLayer, Variant
-from ..writers.pdf_lines import (
-    Glyph, LineBox, elongate, is_space, leading_marks, lower_pause_marks,
-)
+from dataclasses import dataclass
+from typing import Any
 
-_LAYER: contextvars.ContextVar[GlyphLayer | None] = contextvars.ContextVar(
-    "pipeline_glyph_layer", default=None)
+_DRAWER: contextvars.ContextVar[Any] = contextvars.ContextVar("pipeline_line_drawer",
+                                                              default=None)
 _ORIGINAL = None
 
 
+@dataclass(slots=True)
+class Glyph:
+    """One glyph of a line as Pango shaped it (advances and offsets in
+    thousandths of an em); the writer may change its advance and add a
+    kashida before it is written."""
+
+    font: object
+    """WeasyPrint's embedded font: its ``hash``, ``glyph_count``, ``file_content``…"""
+    font_size: float
+    glyph: int
+    advance: float
+    """Pen advance, thousandths of an em."""
+    natural: int
+    """The glyph's own advance (the PDF's width for its id), thousandths of an em."""
+    dx: float
+    dy: float
+    cluster: int
+    """Byte offset of its cluster in the line's text (items told apart by ``item``)."""
+    item: int
+    text: str
+    """The text of its cluster."""
+    rtl: bool
+    empty: bool = False
+    kashida: float = 0.0
+
 
 @contextlib.contextmanager
-def glyph_layer(layer: GlyphLayer):
-    """Draw text through ``layer`` while the block runs (one PDF's rendering)."""
+def glyph_layer(drawer):
+    """Draw text through ``drawer`` while the block runs (one PDF's
+    rendering): ``drawer.line(glyphs, box)`` sets a shaped line (``box``: its
+    type size, the width justification added to each space, its left and top
+    on the page, its page) and gives the glyphs to draw and those to draw
+    again just aside; ``drawer.written(glyph)`` gives the id to write and the
+    gap after it. This module decides nothing of how a line is set."""
     _install()
-    token = _LAYER.set(layer)
+    token = _DRAWER.set(drawer)
     try:
-        yield layer
+        yield drawer
     finally:
-        _LAYER.reset(token)
+        _DRAWER.reset(token)
 
 
 def laid_out_pages(document) -> list:
@@ -152,29 +179,26 @@ def _svg_text(svg, node, font_size):
 
 
 def _draw_first_line(stream, textbox, text_overflow, block_ellipsis, matrix):
-    layer = _LAYER.get()
-    if layer is None or text_overflow == "ellipsis" or block_ellipsis != "none":
+    drawer = _DRAWER.get()
+    if drawer is None or text_overflow == "ellipsis" or block_ellipsis != "none":
         return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
     if not textbox.text.strip() or textbox.style["font_size"] < 1e-6:
         return []
     glyphs = _shaped_glyphs(stream, textbox)
     if glyphs is None:  # a font or glyph WeasyPrint draws its own way
         return _ORIGINAL(stream, textbox, text_overflow, block_ellipsis, matrix)
-    lower_pause_marks(glyphs)
-    if layer.justify == "kashida" and getattr(textbox, "justification_spacing", 0) > 0:
-        started = time.perf_counter()
-        elongate(glyphs, layer, LineBox(
-            textbox.style["font_size"], textbox.justification_spacing,
-            textbox.position_x, textbox.position_y, id(stream)))
-        layer.kashida_seconds += time.perf_counter() - started
-    marks = leading_marks(glyphs)
+    # an SVG's text boxes are not laid out in lines: no justification, no place
+    box = drawer.box(textbox.style["font_size"], getattr(textbox, "justification_spacing", 0),
+                     getattr(textbox, "position_x", 0.0), getattr(textbox, "position_y", 0.0),
+                     id(stream))
+    glyphs, again = drawer.line(glyphs, box)
     stream.set_text_matrix(*matrix.values)
-    _show(stream, glyphs, layer)
-    if marks:  # drawn again, for pdf.js (pdf_lines.leading_marks)
+    _show(stream, glyphs, drawer)
+    if again:
         stream.begin_marked_content("Span")
         a, b, c, d, e, f = matrix.values
         stream.set_text_matrix(a, b, c, d, e + 0.001, f)
-        _show(stream, marks, layer)
+        _show(stream, again, drawer)
         stream.end_marked_content()
     return []
 
@@ -239,9 +263,9 @@ def _shaped_glyphs(stream, textbox) -> list[Glyph] | None:
     return glyphs
 
 
-def _show(stream, glyphs: list[Glyph], layer: GlyphLayer) -> None:
-    """Write the line as TJ strings: one glyph id a glyph, numbers only for
-    the space after a space and for empty glyphs."""
+def _show(stream, glyphs: list[Glyph], drawer) -> None:
+    """Write the line as TJ strings: the glyph id the drawer gives a glyph,
+    numbers only for the gaps it asks and for empty glyphs."""
     parts: list[str] = []
     current = None
 
@@ -259,20 +283,7 @@ def _show(stream, glyphs: list[Glyph], layer: GlyphLayer) -> None:
             if glyph.advance:
                 parts.append(f"{-glyph.advance:.3f}")
             continue
-        glyph_id = glyph.glyph
-        gap = 0.0
-        if is_space(glyph):
-            gap = glyph.advance - glyph.natural
-        elif (round(glyph.advance) != glyph.natural or round(glyph.dx) or round(glyph.dy)
-              or glyph.kashida or glyph.text == TATWEEL):
-            variant = Variant(glyph.glyph, round(glyph.advance), round(glyph.dx),
-                              round(glyph.dy), round(glyph.kashida),
-                              TATWEEL if glyph.text == TATWEEL else None)
-            found = layer.variants_for(glyph.font.hash, glyph.font.glyph_count).id_for(variant)
-            if found is None:  # the font is full: position with numbers, as WeasyPrint does
-                gap = glyph.advance - glyph.natural
-            else:
-                glyph_id = found
+        glyph_id, gap = drawer.written(glyph)
         parts.append(f"<{glyph_id:04x}>")
         if abs(gap) >= 0.001:
             parts.append(f"{-gap:.3f}")

@@ -1,4 +1,10 @@
-"""Article → print-ready PDF: the shared HTML page, print CSS, WeasyPrint."""
+"""Article → print-ready PDF: the shared HTML page, print CSS, WeasyPrint.
+
+The package: this module sets the page and runs WeasyPrint; ``lines`` is how
+a drawn line is set (kashidas, pause marks, glyph ids), ``glyphs`` and
+``truetype`` the glyph variants the fonts gain, ``fill`` the pages run to the
+text block's foot, ``marks`` the printer's marks. ``compat.weasyprint`` only
+adapts WeasyPrint: it reads Pango's glyphs and writes what ``lines`` gives."""
 
 from __future__ import annotations
 
@@ -10,24 +16,25 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..compat.weasyprint import gather_targets_again, glyph_layer, laid_out_pages, move_down
-from ..composer import SPACE_SHRINK_EM, kashida_policy, spaces_policy
-from ..compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
-from ..facts import facts_for
-from ..errors import PipelineError
-from ..fonts import (
+from ...compat.weasyprint import gather_targets_again, glyph_layer, laid_out_pages, move_down
+from ...composer import SPACE_SHRINK_EM, kashida_policy, spaces_policy
+from ...compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
+from ...facts import facts_for
+from ...errors import PipelineError
+from ...fonts import (
     TEXT_FAMILY, coverage, face_path, faces_used, glyph_texts, ink_extent_em, text_width_em, regular_face, shaped_width_em, shipped_faces,
     word_width_em,
 )
-from ..model import Article
-from ..pages import COLUMN_GAP_MM, LEADING, PAPERS, layout, measure_em
-from ..options import WriterOptions
-from .html import TEMPLATES_DIR, template_env
-from .page import FONT_STACK, font_faces_css, render_page
-from . import pdf_marks
-from .paragraphs import Composition
-from .pdf_fill import PX_PER_PT, fill
-from .pdf_glyphs import GlyphLayer
+from ...model import Article
+from ...pages import COLUMN_GAP_MM, LEADING, PAPERS, layout, measure_em
+from ...options import WriterOptions
+from ..html import TEMPLATES_DIR, template_env
+from ..page import FONT_STACK, font_faces_css, render_page
+from . import marks
+from ..paragraphs import Composition
+from .fill import PX_PER_PT, fill
+from .glyphs import GlyphLayer
+from .lines import LineDrawer
 
 RUNNING_HEAD_PT = 9.0
 RUN_ON_INDENT_EM = 1.0
@@ -149,7 +156,7 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
         layer = GlyphLayer(justify=options.pdf.justify)
         layer.compose_seconds = compose_seconds
         settings = dict(pdf_variant=variant, **extra, pdf_identifier=options.identifier.encode())
-        with glyph_layer(layer):
+        with glyph_layer(LineDrawer(layer)):
             pages = document.render(stylesheets=[fonts, stylesheet], font_config=font_config(),
                                     counter_style=counters, **settings)
             full_pages(pages, options)
@@ -164,7 +171,7 @@ def render(article: Article, options: WriterOptions) -> tuple[bytes, GlyphLayer]
 
 
 def full_pages(document, options: WriterOptions) -> None:
-    """Every page but the last run to the text block's foot (``pdf_fill``)."""
+    """Every page but the last run to the text block's foot (``fill``)."""
     line_px = layout(options.pdf.paper, options.pdf.columns).body_pt * LEADING * PX_PER_PT
     fill(laid_out_pages(document), line_px, move_down)
     gather_targets_again(document)
@@ -222,9 +229,9 @@ def _finisher(article: Article, options: WriterOptions, layer: GlyphLayer):
         pdf.catalog["ViewerPreferences"] = prefs
         _repair_text_layer(pdf, faces)
         layer.finish(pdf, functools.partial(_texts_by_font_name, faces))
-        pdf_marks.ensure_trim_boxes(pdf)
+        marks.ensure_trim_boxes(pdf)
         if options.pdf.marks:
-            pdf_marks.add_printer_marks(pdf, f"{options.stem}.pdf",
+            marks.add_printer_marks(pdf, f"{options.stem}.pdf",
                                         options.timestamp.strftime("%Y-%m-%d"),
                                         regular_face(options.fonts_dir))
     return finisher

@@ -27,7 +27,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from ..schema import ARTICLE_DEFAULTS
+from ...schema import ARTICLE_DEFAULTS
 from . import truetype
 
 # Variant ids start this far above the font's own glyphs: WeasyPrint gives ids
@@ -91,7 +91,7 @@ class GlyphLayer:
         self.compose_seconds = 0.0
         """Time the paragraph composer took to choose the breaks (likewise)."""
         self.line: tuple[int, float] | None = None
-        """The line being drawn: (its page, its top), as ``pdf_lines.LineBox`` gives them."""
+        """The line being drawn: (its page, its top), as ``lines.LineBox`` gives them."""
         self.line_kashidas: list[float] = []
         """Where the kashidas of that line stand across the page (points)."""
         self.above: list[float] = []

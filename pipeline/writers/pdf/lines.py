@@ -1,7 +1,8 @@
 """One drawn line of the PDF, between WeasyPrint's shaping and the glyphs
 the glyph layer writes: its kashidas placed (``composer.place_kashidas``) and
-its Quranic pause marks set down on their words. compat/weasyprint.py reads
-Pango's glyphs into ``Glyph``s and writes them out; here a glyph's ``font``
+its Quranic pause marks set down on their words, each glyph's id chosen
+(``LineDrawer``). compat/weasyprint.py only reads Pango's glyphs into
+``Glyph``s and writes out what the drawer gives; here a glyph's ``font``
 (WeasyPrint's embedded font) is only asked for its file, and told the text
 of its tatweel when one is drawn.
 """
@@ -9,13 +10,15 @@ of its tatweel when one is drawn.
 from __future__ import annotations
 
 import functools
+import time
 import unicodedata
 from dataclasses import dataclass
 
-from ..composer import Candidate, kashida_policy, place_kashidas
-from ..fonts import PAUSE_MARK_GAP_EM, PAUSE_MARKS
-from ..kashida import elongation_join
-from .pdf_glyphs import GlyphLayer
+from ...compat.weasyprint import Glyph
+from ...composer import Candidate, kashida_policy, place_kashidas
+from ...fonts import PAUSE_MARK_GAP_EM, PAUSE_MARKS
+from ...kashida import TATWEEL, elongation_join
+from .glyphs import GlyphLayer, Variant
 
 KASHIDA_LEAST_EM = 0.2
 """One elongation is at least this long (em), long enough to be seen; how
@@ -40,29 +43,53 @@ class LineBox:
     """Which page it is drawn on (any number that tells pages apart)."""
 
 
-@dataclass(slots=True)
-class Glyph:
-    font: object
-    font_size: float
-    glyph: int
-    advance: float
-    """Pen advance, thousandths of an em."""
-    natural: int
-    """The glyph's own advance (the PDF's width for its id), thousandths of an em."""
-    dx: float
-    dy: float
-    cluster: int
-    """Byte offset of its cluster in the line's text (items told apart by ``item``)."""
-    item: int
-    text: str
-    """The text of its cluster."""
-    rtl: bool
-    empty: bool = False
-    kashida: float = 0.0
-
-
 def is_space(glyph: Glyph) -> bool:
     return glyph.text == " " and not glyph.empty
+
+
+class LineDrawer:
+    """What the line-drawing hook (``compat.weasyprint.glyph_layer``) asks of
+    the PDF writer, so that the hook only reads Pango's glyphs and writes them:
+    how a shaped line is set — its pause marks set down, its kashidas placed
+    when it is justified with them, its leading marks drawn a second time —
+    and which glyph id each glyph is written as, with what gap after it."""
+
+    def __init__(self, layer: GlyphLayer) -> None:
+        self.layer = layer
+
+    @staticmethod
+    def box(font_size: float, justification_spacing: float, x: float, y: float,
+            page: int) -> LineBox:
+        return LineBox(font_size, justification_spacing, x, y, page)
+
+    def line(self, glyphs: list[Glyph], box: LineBox) -> tuple[list[Glyph], list[Glyph]]:
+        """The line's glyphs as they are to be drawn, and the marks to draw a
+        second time just aside, in a marked content of their own (for pdf.js:
+        ``leading_marks``)."""
+        lower_pause_marks(glyphs)
+        if self.layer.justify == "kashida" and box.justification_spacing > 0:
+            started = time.perf_counter()
+            elongate(glyphs, self.layer, box)
+            self.layer.kashida_seconds += time.perf_counter() - started
+        return glyphs, leading_marks(glyphs)
+
+    def written(self, glyph: Glyph) -> tuple[int, float]:
+        """The glyph id to write for ``glyph`` (a variant of the font where it
+        is moved, resized or elongated) and the gap to leave after it, in
+        thousandths of an em."""
+        if is_space(glyph):
+            return glyph.glyph, glyph.advance - glyph.natural
+        if (round(glyph.advance) != glyph.natural or round(glyph.dx) or round(glyph.dy)
+                or glyph.kashida or glyph.text == TATWEEL):
+            variant = Variant(glyph.glyph, round(glyph.advance), round(glyph.dx),
+                              round(glyph.dy), round(glyph.kashida),
+                              TATWEEL if glyph.text == TATWEEL else None)
+            found = self.layer.variants_for(glyph.font.hash,
+                                            glyph.font.glyph_count).id_for(variant)
+            if found is None:  # the font is full: position with numbers, as WeasyPrint does
+                return glyph.glyph, glyph.advance - glyph.natural
+            return found, 0.0
+        return glyph.glyph, 0.0
 
 
 def elongate(glyphs: list[Glyph], layer: GlyphLayer, box: LineBox) -> None:

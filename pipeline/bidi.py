@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
+from .caches import memo
 from .model import Article, Code, Emphasis, Inline, Isolate, Link, Strikeout, Strong, Text
 from .transforms import block_direction, map_inlines
 
@@ -41,7 +41,7 @@ _SIGNS = frozenset("+-\u2212\u00b1")
 _OPAQUE = "\ufffc"  # an image or a break: never part of a run
 
 
-@lru_cache(maxsize=4096)
+@memo(4096)
 def _class(ch: str) -> str:
     return unicodedata.bidirectional(ch)
 

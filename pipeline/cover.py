@@ -3,12 +3,12 @@ so that a store or a library shows the article, not a blank tile."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 from collections import OrderedDict
 from pathlib import Path
 
+from .caches import memo
 from .fonts import TEXT_FAMILY, shipped_faces
 from .model import Meta
 
@@ -132,7 +132,7 @@ def _behind_text(image, top: int, bottom: int):
     return image
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def _font(path: Path, size: int):
     """A face at a size, loaded once per process (a batch draws many covers)."""
     from PIL import ImageFont

@@ -5,7 +5,6 @@ Outputs use these files only, never fonts installed on the machine.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import itertools
@@ -15,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from .caches import memo
 from .assets import FONTS_DIR
 from .errors import PipelineError
 
@@ -48,7 +48,7 @@ _FACES = (
 )
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def shipped_faces(fonts_dir: Path = FONTS_DIR) -> tuple[FontFace, ...]:
     """Every shipped face; a missing file is an error that says which."""
     faces = []
@@ -108,7 +108,7 @@ def word_width_em(word: str, fonts_dir: Path = FONTS_DIR, bold: bool = False,
     return shaped_width_em(word, face_path(fonts_dir, bold, italic))
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(4096)
 def shaped_width_em(word: str, path: Path) -> float:
     """How wide ``word`` is set in the font at ``path``, in ems (HarfBuzz, kerned)."""
     if not word:
@@ -132,7 +132,7 @@ PAUSE_MARK_GAP_EM = 0.08
 them at one height for every word, a line's height above a short one."""
 
 
-@functools.lru_cache(maxsize=8192)
+@memo(8192)
 def ink_extent_em(word: str, path: Path) -> tuple[float, float]:
     """How far the ink of ``word`` reaches above and below the baseline, in
     ems (top, bottom; bottom negative below it), with a Quranic pause mark
@@ -168,13 +168,13 @@ def ink_extent_em(word: str, path: Path) -> tuple[float, float]:
     return top / face.upem, bottom / face.upem
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def _hb_face(path: Path):
     import uharfbuzz as hb
     return hb.Face(hb.Blob.from_file_path(str(path)))
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def _cmap(path: Path) -> frozenset[int]:
     try:  # HarfBuzz reads the cmap without naming every glyph: 1 ms, not 15
         import uharfbuzz as hb
@@ -230,7 +230,7 @@ def faces_used(article, text: str, fonts_dir: Path = FONTS_DIR) -> tuple[FontFac
                  or (face.family != TEXT_FAMILY and face.family in families))
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def _family_cmaps(fonts_dir: Path) -> tuple[tuple[str, frozenset[int]], ...]:
     faces = shipped_faces(fonts_dir)
     return tuple((family, frozenset().union(*(_cmap(f.path) for f in faces
@@ -299,7 +299,7 @@ def cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pipeline"
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def glyph_texts(path: Path) -> dict[int, str]:
     """Glyph id → the text that glyph stands for (see ``_glyph_texts``), kept on
     disk by the font's digest: reading a large GSUB costs a cold PDF build

@@ -14,9 +14,10 @@ and draws what it chooses.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
+
+from .caches import memo
 
 # Unicode joining types (ArabicShaping.txt) of the Arabic letters the shipped
 # fonts draw: R joins only to the letter before it, D to both sides, U to none.
@@ -122,7 +123,7 @@ def best_join(clusters: list[str]) -> Join | None:
 
 # Words recur, on a page and from one article to the next in a warm worker:
 # each word's joins are worked out once (bounded; a Join is immutable).
-@functools.lru_cache(maxsize=8192)
+@memo(8192)
 def _best_join(clusters: tuple[str, ...]) -> Join | None:
     joins = word_joins(list(clusters))
     return min(joins, key=lambda j: (j.priority, -j.before)) if joins else None

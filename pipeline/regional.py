@@ -15,8 +15,8 @@ Format-neutral: every writer takes its byline and its numbering from here.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 
+from .caches import memo
 from .model import Article, Text
 from .transforms import iter_nodes
 
@@ -34,7 +34,7 @@ LIST_SUFFIX = "-"
 """After a list number: "١-", never "١." which reads as "٠١" or a decimal point."""
 
 
-@functools.lru_cache(maxsize=64)
+@memo(64)
 def _locale(lang: str):
     import babel
     try:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import zipfile
 import zlib
 from dataclasses import dataclass
 from typing import Iterable
 
+from .caches import memo
 from .compat.zipfile import append_deflated
 
 
@@ -26,7 +26,7 @@ class Deflated:
     """CRC-32 of the uncompressed bytes."""
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def deflated(data: bytes) -> Deflated:
     compressor = zlib.compressobj(1, zlib.DEFLATED, -15)
     return Deflated(compressor.compress(data) + compressor.flush(), len(data),

@@ -116,9 +116,8 @@ def _release_pdf_fonts():
     yield
     import gc
 
-    from pipeline.writers import drawings, pdf
-    pdf.font_config.cache_clear()
-    drawings._faces.cache_clear()  # the DOCX's drawings keep one too
+    from pipeline.caches import clear_memos
+    clear_memos()  # the PDF's and the DOCX drawings' font configurations among them
     gc.collect()
 
 

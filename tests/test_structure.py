@@ -192,3 +192,13 @@ def test_the_import_rule_catches_each_spelling(tmp_path):
 def test_every_format_the_schema_offers_has_a_writer_and_no_other():
     from pipeline import schema, writers
     assert tuple(writers.FORMATS) == schema.FORMATS
+
+
+def test_every_memo_has_the_one_owner():
+    """A memo made with functools directly would outlive a font or template
+    changed under its name (``caches.clear_memos`` would not know it)."""
+    found = [f"{p.relative_to(PACKAGE)}:{n}" for p in PACKAGE.rglob("*.py")
+             if p.name != "caches.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if "lru_cache" in line or "functools.cache" in line or "@cache" in line]
+    assert found == []

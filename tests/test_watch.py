@@ -122,3 +122,53 @@ def test_a_folder_deleted_and_made_again_is_still_watched(tmp_path):
             time.sleep(0.3)
     finally:
         watcher.stop()
+
+
+def test_a_font_changed_under_its_name_is_read_again(tmp_path):
+    """The fonts folder (--fonts) is watched: a font file replaced under its
+    own name is read again (``BuildContext.fresh_resources`` forgets the
+    memos), not served from what the first build read. The symbol font first
+    holds another font's outlines, without ✈, so the EPUB has no face for it;
+    once the real file is back the rebuilt EPUB carries it."""
+    import zipfile
+    fonts = tmp_path / "fonts"
+    shutil.copytree(ROOT / "fonts", fonts)
+    symbols = fonts / "NotoEmoji-Regular.ttf"
+    real = symbols.read_bytes()
+    shutil.copyfile(fonts / "Amiri-Regular.ttf", symbols)
+    (tmp_path / "a").mkdir()
+    src = write_source(tmp_path / "a", "رحلة ✈ اليوم.\n")
+    epub = tmp_path / "out" / "article.epub"
+
+    def faces() -> int:
+        with zipfile.ZipFile(epub) as book:
+            return sum(name.endswith((".ttf", ".otf", ".woff2")) for name in book.namelist())
+
+    watcher = Watcher(src, "-o", tmp_path / "out", "--fonts", fonts)
+    try:
+        watcher.wait_for("watching")
+        before = faces()
+        time.sleep(0.5)
+        symbols.write_bytes(real)
+        watcher.wait_for("rebuilt")
+    finally:
+        watcher.stop()
+    assert faces() == before + 1
+
+
+def test_fresh_resources_forgets_what_was_read_from_a_font(tmp_path):
+    from pipeline.building.context import BuildContext
+    from pipeline.caches import memos_held
+    from pipeline.fonts import coverage
+    fonts = tmp_path / "fonts"
+    shutil.copytree(ROOT / "fonts", fonts)
+    symbols = fonts / "NotoEmoji-Regular.ttf"
+    real = symbols.read_bytes()
+    shutil.copyfile(fonts / "Amiri-Regular.ttf", symbols)
+    assert 0x2708 not in coverage(fonts)
+    symbols.write_bytes(real)
+    assert 0x2708 not in coverage(fonts)  # the memo, as a running watch had it
+    held = memos_held()
+    BuildContext(pdf=None).fresh_resources()
+    assert held > 0 and memos_held() == 0
+    assert 0x2708 in coverage(fonts)

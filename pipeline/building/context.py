@@ -23,6 +23,15 @@ class BuildContext:
     content_dir: Path = Path("content")
     """Where the articles are when none is named."""
 
+    def fresh_resources(self) -> None:
+        """Forget what was read from fonts, templates and reference documents
+        (they changed): the memos of this process (``caches.clear_memos``),
+        and the PDF worker, whose own start afresh with it."""
+        from ..caches import clear_memos
+        clear_memos()
+        if self.pdf is not None and self.pdf.running:
+            self.pdf.stop(kill=True)  # the next PDF starts a fresh worker
+
     def close(self) -> None:
         """End what the context started (its PDF worker, at once)."""
         if self.pdf is not None:

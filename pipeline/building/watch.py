@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..assets import TEMPLATES_DIR
+from ..caches import clear_memos
 from ..errors import PipelineError
 from .builder import build, find_sources, output_stem
 from .cache import BuildCache
@@ -32,8 +33,9 @@ def watch(sources: list[str], outdir: Path, settings, reporter, context=None) ->
 
     paths = find_sources(articles())
     roots = {p.resolve().parent for p in paths} | {p.resolve() for p in folders}
-    roots |= {TEMPLATES_DIR, Path(settings.fonts_dir).resolve()}
-    roots |= {Path(d).resolve() for d in settings.template_dirs}
+    resources = {TEMPLATES_DIR.resolve(), Path(settings.fonts_dir).resolve()}
+    resources |= {Path(d).resolve() for d in settings.template_dirs}
+    roots |= resources
     reporter.run(lambda on_result: build(paths, outdir, settings, on_result=on_result,
                                          context=context),
                  sources=paths)
@@ -57,6 +59,12 @@ def watch(sources: list[str], outdir: Path, settings, reporter, context=None) ->
             return any(path.resolve().is_relative_to(folder) for folder in pages)
 
         return any(not ours(Path(path)) for _, path in changes)
+
+    def fresh_resources() -> None:
+        if context is not None:
+            context.fresh_resources()
+        else:
+            clear_memos()
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -93,6 +101,9 @@ def watch(sources: list[str], outdir: Path, settings, reporter, context=None) ->
                     rebuild()
                     break
                 if changes and edited(changes):  # (empty: the once-a-second look)
+                    if any(Path(path).resolve().is_relative_to(folder)
+                           for _, path in changes for folder in resources):
+                        fresh_resources()  # a font or template changed under its name
                     rebuild()
             if stopped:
                 break

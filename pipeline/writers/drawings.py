@@ -4,7 +4,6 @@ draws it, by the same engine with the same fonts."""
 
 from __future__ import annotations
 
-import functools
 import io
 import logging
 import os
@@ -12,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ..caches import memo
 from ..fonts import FONTS_DIR, TEXT_FAMILY, shipped_faces
 from ..resources import SVG, ImageResource
 
@@ -105,7 +105,7 @@ class _Errors(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-@functools.lru_cache(maxsize=4)
+@memo(4)
 def _faces(fonts_dir: Path):
     """The shipped faces as @font-face rules, and the font configuration
     they are registered in (once per folder, for the life of the process)."""

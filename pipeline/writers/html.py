@@ -8,7 +8,6 @@ their own page templates; neither rewrites the tree.
 from __future__ import annotations
 
 import contextlib
-import functools
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -18,6 +17,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from ..caches import memo
 from ..assets import TEMPLATES_DIR
 from ..bidi import isolated_line
 from ..regional import number as in_digits
@@ -51,7 +51,7 @@ ANSWER_INDENT_EM = 1.8
 _SAFE_SCHEMES = ("http", "https", "mailto", "")
 
 
-@functools.lru_cache(maxsize=8)
+@memo(8)
 def template_env(template_dirs: tuple[Path, ...] = ()):
     """Jinja2 with autoescape and StrictUndefined; user folders first, then ours.
 

@@ -4,7 +4,6 @@ embedded (obfuscated) fonts — ECMA-376 Part 1 §17.8.1."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import uuid
 from pathlib import Path
@@ -16,6 +15,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from ...caches import memo
 from ...compat.docx import paragraph_element, set_part_blob
 from ...regional import LIST_SUFFIX
 from .schema import in_schema_order
@@ -132,7 +132,7 @@ EMBED_TAGS = {(False, False): "w:embedRegular", (True, False): "w:embedBold",
               (False, True): "w:embedItalic", (True, True): "w:embedBoldItalic"}
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def obfuscated_font(path: Path) -> tuple[str, bytes]:
     """The font file's key and obfuscated bytes. The key is derived from the
     font's digest (not random: builds are reproducible), so every document

@@ -20,7 +20,6 @@ article, mended here once, each mend reported in one line:
 from __future__ import annotations
 
 import copy
-import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.styles import BabelFish
 from lxml import etree
 
+from ...caches import memo
 from ...ziplimits import open_docx
 from .schema import tree_in_schema_order
 from .styles import CHARACTER_STYLES, PARAGRAPH_STYLES, TABLE_STYLE
@@ -63,7 +63,7 @@ def read_reference(path: Path, family: str) -> Reference:
     return _read(Path(path), stat.st_size, stat.st_mtime_ns, family)
 
 
-@functools.lru_cache(maxsize=4)
+@memo(4)
 def _read(path: Path, _size: int, _mtime: int, family: str) -> Reference:
     source = open_docx(path, "reference DOCX")
     styles = copy.deepcopy(source.styles.element)

@@ -7,7 +7,6 @@ definitions win and only missing styles are added.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -15,6 +14,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ...caches import memo
 from ...compat.docx import replace_part_element
 from ...compat.docx import styles_part as compat_styles_part
 from .ooxml import child, set_paragraph_rtl, set_run_fonts
@@ -98,7 +98,7 @@ def apply_styles(document, family: str, lang_bidi: str, rtl: bool, own_styles: b
                          parse_xml(defined_styles(family, lang_bidi, rtl, body_pt)))
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def defined_styles(family: str, lang_bidi: str, rtl: bool, body_pt: float) -> bytes:
     """The styles part python-docx's own template gets, for one (font, language,
     direction, body size): a function of its arguments, worked out once and

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from ...caches import memo
 from ...compat.weasyprint import gather_targets_again, glyph_layer, laid_out_pages, move_down
 from ...composer import SPACE_SHRINK_EM, kashida_policy, spaces_policy
 from ...compat.weasyprint_setup import load as load_weasyprint, shipped_font_configuration
@@ -93,7 +94,7 @@ def print_css(article: Article, options: WriterOptions) -> str:
     return css
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def _faces_stylesheet(css: str, roots: tuple[Path, ...]):
     """One stylesheet per set of faces, for the life of the process: WeasyPrint
     adds each @font-face it parses to the font configuration again (a quarter
@@ -103,7 +104,7 @@ def _faces_stylesheet(css: str, roots: tuple[Path, ...]):
                url_fetcher=_local_fetcher(roots), font_config=font_config())
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def _print_stylesheet(css: str, roots: tuple[Path, ...]):
     """The page layout parsed once per distinct text (a few: paper, columns,
     digits), with the counter-style table its @counter-style rules (list
@@ -194,7 +195,7 @@ def composition(options: WriterOptions) -> Composition:
                                                     options.pdf.columns).columns > 1 else 0)
 
 
-@functools.lru_cache(maxsize=1)
+@memo(1)
 def font_config():
     """One per process (costly to build), knowing the shipped fonts alone: no
     system font can reach the PDF, whatever the script."""
@@ -285,7 +286,7 @@ def _repair_text_layer(pdf, faces) -> None:
         stream.stream[:] = lines
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def _font_names(path: Path) -> frozenset[str]:
     """The names a PDF may give this font (PostScript, full name with hyphens)."""
     from fontTools.ttLib import TTFont

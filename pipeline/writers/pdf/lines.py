@@ -9,11 +9,11 @@ of its tatweel when one is drawn.
 
 from __future__ import annotations
 
-import functools
 import time
 import unicodedata
 from dataclasses import dataclass
 
+from ...caches import memo
 from ...compat.weasyprint import Glyph
 from ...composer import Candidate, kashida_policy, place_kashidas
 from ...fonts import PAUSE_MARK_GAP_EM, PAUSE_MARKS
@@ -210,7 +210,7 @@ def _tatweel(layer: GlyphLayer, font):
     return variants.tatweel
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def _font_tatweel(data: bytes, index: int) -> tuple[int, int] | None:
     font, upem = _hb_font(data, index)
     glyph = font.get_nominal_glyph(0x0640)
@@ -245,7 +245,7 @@ def lower_pause_marks(glyphs: list[Glyph]) -> None:
         mark.dy = min(mark.dy, lowered)
 
 
-@functools.lru_cache(maxsize=4096)
+@memo(4096)
 def _glyph_extent(data: bytes, index: int, glyph: int) -> tuple[float, float] | None:
     """A glyph's ink top and bottom above the baseline, thousandths of an em."""
     font, upem = _hb_font(data, index)
@@ -256,7 +256,7 @@ def _glyph_extent(data: bytes, index: int, glyph: int) -> tuple[float, float] | 
     return top, top + extents.height * 1000 / upem
 
 
-@functools.lru_cache(maxsize=16)
+@memo(16)
 def _hb_font(data: bytes, index: int):
     import uharfbuzz as hb
     face = hb.Face(hb.Blob(data), index)

@@ -12,8 +12,8 @@ outlines so that no font beyond the embedded ones is needed.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
+from ...caches import memo
 
 MM = 72 / 25.4
 SLUG_MM = 10.0
@@ -144,7 +144,7 @@ def _slug_line(text: str, x: float, y: float, font_path: Path) -> list[bytes]:
     return out
 
 
-@functools.lru_cache(maxsize=4)
+@memo(4)
 def _font(path: Path):
     from fontTools.ttLib import TTFont
     return TTFont(path, lazy=True)

@@ -108,12 +108,16 @@ def table_narrowest_em(table: Table, width_em=None) -> float:
     return sum(widest + 0.6 for widest in columns.values()) * SMALL_TABLE_TYPE
 
 
-def fit_table(table: Table, column_em: float, block_em: float, width_em=None) -> str:
+def fit_table(table: Table, column_em: float, block_em: float,
+              width_em=None) -> tuple[str, float]:
     """How the PDF sets ``table`` on a page whose column and text block are
-    ``column_em`` and ``block_em`` wide (body ems): ``pages.table_setting``
-    on the table's measured words, for the build's warning and the writer alike."""
-    return table_setting(table_min_width_em(table, width_em) * TABLE_TYPE, column_em, block_em,
-                         table_narrowest_em(table, width_em) * TABLE_TYPE)
+    ``column_em`` and ``block_em`` wide (body ems) — ``pages.table_setting``
+    on the table's measured words — and the width its words need (body ems):
+    measured once a build (``facts.ArticleFacts.tables``), for the build's
+    warning and the writer alike."""
+    needed = table_min_width_em(table, width_em) * TABLE_TYPE
+    return table_setting(needed, column_em, block_em,
+                         table_narrowest_em(table, width_em) * TABLE_TYPE), needed
 
 
 def split_sections(blocks: tuple[Block, ...]) -> list[tuple[Block, ...]]:

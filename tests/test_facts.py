@@ -33,3 +33,31 @@ def test_writers_show_the_byline_they_are_given(tmp_path):
         path = tmp_path / f"out.{fmt}"
         path.write_bytes(writer_for(fmt)(job.article, marked))
         assert "سطر التوقيع المعطى" in read(path), fmt
+
+
+def test_a_pdfs_tables_are_measured_once_for_the_warning_and_the_writer(tmp_path, monkeypatch):
+    """The build measures each table on the PDF's page once (the facts); the
+    warning and the writer read it. A writer told another fit sets the
+    table so — the proof that it reads the facts, not its own measure."""
+    from pipeline import transforms
+    wide = "| " + " | ".join(["عمود"] * 30) + " |\n" + "|---" * 30 + "|\n" + \
+        "| " + " | ".join(["١٢٣٤"] * 30) + " |\n"
+    src = write_source(tmp_path, wide)
+    measured = []
+    real = transforms.fit_table
+    monkeypatch.setattr(transforms, "fit_table",
+                        lambda *a, **k: measured.append(1) or real(*a, **k))
+    import pipeline.facts
+    monkeypatch.setattr(pipeline.facts, "fit_table", transforms.fit_table)
+    job = prepare(src, BuildSettings(formats=("pdf",)))
+    [(table, (setting, needed))] = job.options.facts.tables.items()
+    assert measured == [1] and setting == "stacked" and needed > 0
+    assert any("wider than the page even in smaller type" in w.message for w in job.warnings)
+    from pipeline.writers.html import body_html
+    from pipeline.pages import measure_em
+    told = {table: ("column", needed)}
+    html = body_html(job.article, measure_em=measure_em("a4", 1), table_fits=told)
+    assert "<table" in html and 'class="stacked' not in html
+    assert measured == [1]  # the writer measured nothing itself
+    assert 'class="stacked' in body_html(job.article, measure_em=measure_em("a4", 1),
+                                          table_fits=job.options.facts.tables)

@@ -11,7 +11,7 @@ import contextlib
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 
@@ -109,6 +109,8 @@ class HtmlTranslator:
     """The whole text block in ems where there are two columns (else 0)."""
     width_em: Callable[[str, bool], float] | None = None
     """How wide a word is set, in ems (``fonts.word_width_em``), for that test."""
+    table_fits: Mapping = field(default_factory=dict)
+    """That test's results where the build made them (``facts.ArticleFacts.tables``)."""
     _pending: list[Note] = field(default_factory=list, init=False)
     _last_level: int = field(default=1, init=False)
     composition: Composition | None = None
@@ -353,11 +355,13 @@ def line_html(text: str, direction: str = "rtl", tie: bool = False) -> Markup:
 def body_html(article: Article, image_href: Callable[[str], str] = str,
               digits: str = ARTICLE_DEFAULTS["digits"], tie_runts: bool = False, notes: str = "end",
               measure_em: float = 0, width_em=None, block_em: float = 0,
-              composition: Composition | None = None) -> str:
+              composition: Composition | None = None,
+              table_fits: Mapping | None = None) -> str:
     """The whole body as one fragment, its footnotes as ``notes`` says."""
     translator = HtmlTranslator(base_dir=article.meta.dir, image_href=image_href,
                                 digits=digits, tie_runts=tie_runts, notes=notes,
                                 measure_em=measure_em, width_em=width_em, block_em=block_em,
+                                table_fits=table_fits or {},
                                 composition=composition,
                                 vowelled_leading=composition and vowelled_leading(
                                     (n.content for n in iter_nodes(article)

@@ -31,8 +31,12 @@ def table_html(r, table: Table) -> str:
 
     body = "".join(cells(r, "td") for r in table.rows)
     block_em = r.block_em or r.measure_em
-    setting = fit_table(table, r.measure_em, block_em, r.width_em) \
-        if r.measure_em else "column"
+    if not r.measure_em:
+        setting = "column"
+    elif table in r.table_fits:  # measured by the build (facts.ArticleFacts.tables)
+        setting = r.table_fits[table][0]
+    else:  # the writer called on its own
+        setting = fit_table(table, r.measure_em, block_em, r.width_em)[0]
     if setting == "stacked":
         return stacked_table(r, table)
     classes = " ".join(filter(None, ("wide" if setting == "small" else "",

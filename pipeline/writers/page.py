@@ -56,5 +56,6 @@ def render_page(article: Article, options: WriterOptions, stylesheets=(),
         created=options.timestamp.strftime("%Y-%m-%dT%H:%M:%SZ"),
         stylesheets=list(stylesheets),
         body=Markup(body_html(article, image_href, options.digits, tie_runts, notes,
-                              measure_em, width_em, block_em, composition)),
+                              measure_em, width_em, block_em, composition,
+                              facts_for(article, options).tables)),
     )

@@ -234,6 +234,10 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
         raise refuse(f"is not well-formed: {exc}") from None
     if etree.QName(root).localname != "svg":
         raise PipelineError(f"image {src!r} is XML but not SVG", **where)
+    if any(node.tag is etree.PI for node in
+           (*root.itersiblings(preceding=True), *root.itersiblings(), *root.iter(etree.PI))):
+        raise refuse("has a processing instruction",
+                     "remove <?xml-stylesheet …?>: a style sheet may come from outside")
     ids = {}
     references = []  # the "#id"s the drawing points at, checked once every id is known
     for element in root.iter(etree.Element):
@@ -245,19 +249,28 @@ def _checked_svg(src: str, path: Path, data: bytes, where: dict) -> ImageResourc
                 raise refuse(f"has two elements with the id {ident!r}",
                              "give each element its own id")
             ids[ident] = element
+        if name in _SVG_ANIMATIONS and "href" in element.get("attributeName", "").lower():
+            raise refuse(f"has a <{name}> that changes a reference",
+                         "an image inside an article draws only what it holds")
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
             if local.lower().startswith("on"):
                 raise refuse(f"has an event handler ({local})", "remove the scripts")
+            if attribute == _XML_BASE:
+                raise refuse("has an xml:base", "an image inside an article draws only what "
+                                                "it holds")
+            if local != "style" and _SVG_EXTERNAL.search(value):  # fill="url(http://…)"
+                raise refuse(f"has an attribute that fetches from outside ({local})",
+                             "an image inside an article draws only what it holds")
             if local == "href":
                 if not value.strip().startswith("#"):
                     raise refuse(f"refers to {value[:60]!r}",
                                  "an image inside an article draws only what it holds")
                 references.append(value.strip())
-            if local == "style" and _SVG_EXTERNAL.search(value):
+            if local == "style" and _fetches(value):
                 raise refuse("has a style that fetches from outside",
                              "an image inside an article draws only what it holds")
-        if name == "style" and _SVG_EXTERNAL.search("".join(element.itertext())):
+        if name == "style" and _fetches("".join(element.itertext())):
             raise refuse("has a style sheet that fetches from outside",
                          "an image inside an article draws only what it holds")
     for reference in references:
@@ -278,6 +291,15 @@ _SVG_REFUSED = {"script": "remove the scripts",
                 "iframe": "remove it", "object": "remove it", "embed": "remove it",
                 "handler": "remove the scripts", "listener": "remove the scripts"}
 _SVG_EXTERNAL = re.compile(r"@import|url\(\s*['\"]?\s*(?!#)", re.I)
+_SVG_ANIMATIONS = {"set", "animate", "animateMotion", "animateTransform", "discard"}
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+
+
+def _fetches(css: str) -> bool:
+    """Whether a style may fetch from outside: ``url(…)`` not to ``#id``,
+    ``@import``, or a backslash, which can spell either out of sight
+    (``u\\72l(``, ``@im\\port``)."""
+    return "\\" in css or bool(_SVG_EXTERNAL.search(css))
 
 
 def _svg_elements(root, ids: dict) -> int:

@@ -128,10 +128,31 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/19
     ('<rect style="fill:url(http://e.com/p)" width="1" height="1"/>', "style that fetches"),
     ('<foreignObject width="5" height="5"/>', "has a <foreignObject> element"),
     ('<filter id="f"><feImage href="#x"/></filter>', "has a <feImage> element"),
+    # spelled out of sight: CSS escapes, presentation attributes, animation, xml:base
+    ('<rect style="fill:u\\72l(http://e.com/x)" width="1" height="1"/>', "style that fetches"),
+    ('<style>@im\\port "http://e.com/x.css";</style>', "style sheet that fetches"),
+    ('<style>rect{fill:\\75rl(http://e.com/x)}</style>', "style sheet that fetches"),
+    ('<rect fill="url(http://e.com/x#g)" width="1" height="1"/>', "attribute that fetches"),
+    ('<rect filter="url(file:///etc/passwd#f)" width="1" height="1"/>', "attribute that fetches"),
+    ('<g xml:base="http://e.com/"><rect width="1" height="1"/></g>', "has an xml:base"),
+    ('<a id="a"><set attributeName="href" to="http://e.com/"/></a>', "changes a reference"),
+    ('<rect width="1" height="1"><animate attributeName="fill" '
+     'values="url(http://e.com/x)"/></rect>', "attribute that fetches"),
+    ('<?xml-stylesheet href="http://e.com/x.css"?><rect width="1" height="1"/>',
+     "processing instruction"),
 ])
 def test_svg_that_does_more_than_draw_is_refused(tmp_path, content, expected):
     message = refused(tmp_path, "![رسم](p.svg)\n", files={"p.svg": SVG.format(content).encode()})
     assert ":4:" in message and expected in message
+
+
+def test_an_svg_stylesheet_before_the_drawing_is_refused_and_a_comment_is_not(tmp_path):
+    styled = '<?xml-stylesheet href="http://e.com/x.css"?>' + SVG.format("")
+    assert "processing instruction" in refused(tmp_path, "![رسم](p.svg)\n",
+                                               files={"p.svg": styled.encode()})
+    commented = "<!-- Generator: a drawing program -->" + SVG.format(
+        '<rect width="1" height="1"/>')
+    assert refused(tmp_path, "![رسم](p.svg)\n", files={"p.svg": commented.encode()}) is None
 
 
 def test_svg_use_chains_are_refused_before_rendering(tmp_path):
@@ -201,8 +222,12 @@ def test_a_very_long_source_name_is_refused_with_a_line(tmp_path):
 
 
 def test_bleed_past_the_limit_is_refused(tmp_path):
-    assert "bleed of 1e+11 mm is outside 0–25 mm" in refused(
-        tmp_path, formats=("pdf",), bleed_mm=1e11)
+    with pytest.raises(PipelineError, match="setting 'bleed_mm' must be at most 25 mm, not 100000000000.0"):
+        refused(tmp_path, formats=("pdf",), bleed_mm=1e11)
+    from pipeline.commands.settings import resolve
+    (tmp_path / "pyproject.toml").write_text('[tool.pipeline]\nbleed = "3 in"\n')
+    with pytest.raises(PipelineError, match="setting 'bleed' must be at most 25 mm, not '3 in'"):
+        resolve({}, cwd=tmp_path)
 
 
 def test_an_output_folder_that_is_a_file_is_refused(tmp_path):

@@ -10,6 +10,7 @@ tests when a session ends.
 
 from __future__ import annotations
 
+import atexit
 import functools
 from typing import Callable, TypeVar
 
@@ -37,3 +38,17 @@ def clear_memos() -> int:
 def memos_held() -> int:
     """How many results the memos hold together (what ``clear_memos`` drops)."""
     return sum(cached.cache_info().currsize for cached in _MEMOS)
+
+
+def _release_at_exit() -> None:
+    # What the memos hold — WeasyPrint's font configuration and the
+    # stylesheets parsed against it — is let go while the interpreter still
+    # runs: left to the interpreter's teardown, Pango's objects were freed
+    # after their library and the process ended in a segmentation fault
+    # (exit 139) after a PDF was rendered in it (``render()`` in a CMS).
+    import gc
+    clear_memos()
+    gc.collect()
+
+
+atexit.register(_release_at_exit)

@@ -62,3 +62,34 @@ def test_render_writes_nothing_and_reads_no_article_file(tmp_path):
     folder = str(article.parent)
     assert [entry for entry in opened if entry[1].startswith(folder)] == []
     assert [entry for entry in report["seen"] if entry[0] != "open"] == []
+
+
+def test_a_process_that_rendered_a_pdf_ends_cleanly():
+    """What the memos hold of WeasyPrint and Pango is let go before the
+    interpreter's teardown: a CMS that calls render() for a PDF exits 0
+    (it ended in a segmentation fault, exit 139, at exit)."""
+    script = ("import pipeline\n"
+              "for _ in range(2):\n"
+              "    pipeline.render('---\\ntitle: \"ت\"\\n---\\nنص.\\n', ('pdf',))\n")
+    for _ in range(3):
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr[-1000:]
+
+
+def test_render_takes_image_names_in_any_script_and_refuses_folders():
+    import io
+
+    import pytest
+    from PIL import Image
+
+    from pipeline import PipelineError, render
+    png = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(png, "PNG")
+    source = '---\ntitle: "ت"\n---\n![ص](صورة.png)\n\n![x](<my photo.png>)\n'
+    files = render(source, "docx", images={"صورة.png": png.getvalue(),
+                                           "my photo.png": png.getvalue()})
+    assert files["docx"][:2] == b"PK"
+    for name in ("../x.png", ".hidden.png", "a/b.png", "-x.png"):
+        with pytest.raises(PipelineError, match="not an image file name"):
+            render(source, "docx", images={name: png.getvalue()})

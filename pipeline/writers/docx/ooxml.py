@@ -109,7 +109,9 @@ def add_abstract_list(numbering, abstract_id: int, ordered_list: bool,
 
 def add_list_instance(numbering, abstract_id: int, start: int = 1, level: int = 0) -> int:
     """A new numbering instance (a list that counts from ``start``); its numId."""
-    num_id = max([int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))] + [0]) + 1
+    # a reference's numbering may hold a damaged or empty numId: past every number it holds
+    taken = [n.get(qn("w:numId")) or "" for n in numbering.findall(qn("w:num"))]
+    num_id = max([int(t) for t in taken if t.isdigit()] + [0]) + 1
     override = f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start}"/></w:lvlOverride>'
     numbering.append(parse_xml(
         f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/>'

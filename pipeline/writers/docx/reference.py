@@ -195,7 +195,8 @@ def _element(tag: str, value: str | None):
 
 
 def _points(size) -> str:
-    return f"{int(size.get(qn('w:val'), '0')) / 2:g}"
+    value = size.get(qn("w:val"), "0")  # half-points; a damaged reference may say anything
+    return f"{int(value) / 2:g}" if value.isdigit() else repr(value)
 
 
 def _paper_words(section) -> str:

@@ -24,7 +24,9 @@ MEDIA_TYPES = {
     "epub": "application/epub+zip",
     "html": "text/html; charset=utf-8",
 }
-_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")  # no folders, no dot files
+_FILE_NAME = re.compile(r"(?![.\s-])[^/\\\x00-\x1f\x7f]{1,100}")
+"""A plain file name, in any script (``صورة.png``, ``my photo.jpg``): no
+folders, no hidden or option-like names, no control characters."""
 _PDF_ENGINE = threading.Lock()
 """WeasyPrint and Pango are not made for two renders at once in one process
 (GLib's lists were corrupted from threads): PDFs are rendered one at a time."""
@@ -46,14 +48,14 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     from .building.context import BuildContext
     from .building.prepare import ArticleSource, prepare
 
-    formats = (formats,) if isinstance(formats, str) else tuple(dict.fromkeys(formats))
     known = {f.name for f in dataclasses.fields(BuildSettings)} - {"formats", "debug", "force"}
     unknown = sorted(set(settings) - known)
     if unknown:
         raise PipelineError(f"unknown setting {unknown[0]!r}",
                             hint="use one of " + ", ".join(sorted(known)))
     if not _FILE_NAME.fullmatch(name):
-        raise PipelineError(f"not a file name: {name!r}", hint="letters, digits, . _ -")
+        raise PipelineError(f"not a file name: {name!r}",
+                            hint="a plain name, without folders, not starting with a dot")
     if not isinstance(text, str):
         raise TypeError(f"the article's text must be str, not {type(text).__name__}")
     try:
@@ -65,7 +67,8 @@ def render(text: str, formats: Iterable[str] = ("pdf", "docx", "epub"),
     if images is not None and not isinstance(images, Mapping):
         raise TypeError(f"images must map the names the article uses to bytes, "
                         f"not a {type(images).__name__}")
-    job_settings = BuildSettings(formats=formats, force=True, **settings)
+    job_settings = BuildSettings(formats=formats, force=True, **settings)  # the schema checks
+    formats = job_settings.formats
     source_name = f"{name}.md"
     for image_name, data in (images or {}).items():
         if not isinstance(image_name, str) or not _FILE_NAME.fullmatch(image_name) \

@@ -23,6 +23,8 @@ from .regional import DIGIT_STYLES
 FORMATS = ("pdf", "docx", "epub", "html")
 """Every format a writer makes (``writers.FORMATS`` names each one's module)."""
 PAPERS = tuple(PAPER_TABLE)
+MAX_BLEED_MM = 25
+"""Bleed past this is refused: printers ask for 3–5 mm."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Option:
     exists: str = ""
     """A path that must be there when given: ``file`` (a regular file, read
     whole: never /dev/zero or a FIFO) or ``folder``."""
+    most: float | None = None
+    """The largest a length may be (millimetres)."""
 
     @property
     def dest(self) -> str:
@@ -71,7 +75,7 @@ SCHEMA: tuple[Option, ...] = (
            "PDF…; an unknown one is refused with the list", ("--pdf-variant",),
            metavar="VARIANT", field="pdf_variant"),
     Option("bleed", "length", "0mm", "bleed around each PDF page for the printer, e.g. 3mm",
-           ("--bleed",), metavar="LENGTH", field="bleed_mm"),
+           ("--bleed",), metavar="LENGTH", field="bleed_mm", most=MAX_BLEED_MM),
     Option("marks", "flag", False, "crop marks and a slug line outside the PDF's trim",
            ("--marks",), field="marks"),
     Option("justify", "choice", None,
@@ -171,8 +175,8 @@ def checked(option: Option, value: Any, name: str | None = None,
                                                 and value.strip().lower() == str(choice)):
                 return choice  # 2.0 → the choice 2
         refuse(" or ".join(map(str, option.choices)))
-    if kind == "choices":
-        items = (value,) if isinstance(value, str) else value
+    if kind == "choices":  # a list, or text: "pdf" or "pdf,docx"
+        items = [v for v in value.split(",") if v.strip()] if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not items:
             refuse("some of " + ", ".join(option.choices))
         for item in items:  # the one that is wrong, named
@@ -180,6 +184,8 @@ def checked(option: Option, value: Any, name: str | None = None,
                 refuse("some of " + ", ".join(option.choices), item)
         return tuple(dict.fromkeys(item.strip().lower() for item in items))
     if kind == "flag":
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"  # a flag written as text (a query)
         if not isinstance(value, bool):
             refuse("true or false")
         return value
@@ -187,6 +193,8 @@ def checked(option: Option, value: Any, name: str | None = None,
         millimetres = _millimetres(value)
         if millimetres is None:
             refuse("a length (3mm, 0.5cm, 0.1in, 8pt) or a number of millimetres")
+        if option.most is not None and millimetres > option.most:
+            refuse(f"at most {option.most:g} mm")
         return millimetres
     if kind == "text":
         if not isinstance(value, str):

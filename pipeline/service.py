@@ -29,7 +29,6 @@ from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-import inspect
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,43 +38,10 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from . import __version__
 from .api import MEDIA_TYPES
-from .apidocs import docs_page
+from .apidocs import docs_page, settings_fields, settings_query
 from .compat.futures import pool_processes
 from .errors import PipelineError, did_you_mean
-
-QUERY_KINDS = {"choice": str, "text": str, "flag": bool, "length": float}
-"""The schema kinds a request may set in its query, and their types there."""
-
-
-def settings_fields() -> list[str]:
-    """The build settings a request's query may set (``schema.SCHEMA``)."""
-    from .schema import SCHEMA
-    return [o.field for o in SCHEMA if o.field and o.kind in QUERY_KINDS
-            and o.field != "reference_page"]  # a reference DOCX is not offered here
-
-
-def settings_query():
-    """A FastAPI dependency taking every build setting of the schema
-    (``schema.SCHEMA``) from the query under its ``BuildSettings`` field's
-    name (``paper``, ``bleed_mm``…), and giving those that were set; the
-    OpenAPI description lists them from the same schema."""
-    from .schema import SCHEMA
-    fields = settings_fields()
-    options = [o for o in SCHEMA if o.field in fields]
-    parameters = []
-    for o in options:
-        kind = int if o.choices and all(isinstance(c, int) for c in o.choices) \
-            else QUERY_KINDS[o.kind]
-        described = o.help + (f" ({', '.join(map(str, o.choices))})" if o.choices else "") \
-            + (" — in millimetres here" if o.kind == "length" else "")
-        parameters.append(inspect.Parameter(o.field, inspect.Parameter.KEYWORD_ONLY,
-                                            default=Query(None, description=described),
-                                            annotation=kind | None))
-
-    def chosen(**values) -> dict:
-        return {k: v for k, v in values.items() if v is not None}
-    chosen.__signature__ = inspect.Signature(parameters, return_annotation=dict)
-    return chosen
+from .schema import OPTIONS, checked
 
 
 @dataclass
@@ -209,10 +175,10 @@ def create_app(config: ServiceConfig | None = None):
             near = did_you_mean(unknown[0], sorted(known_parameters), "parameters")
             return error(422, f"unknown query parameter {unknown[0]!r}" + (f" — {near}" if near
                                                                            else ""))
-        formats = tuple(dict.fromkeys(format))
-        bad = [f for f in formats if f not in MEDIA_TYPES]
-        if bad:
-            return error(422, f"unknown format {bad[0]!r}: use " + ", ".join(MEDIA_TYPES))
+        try:  # the schema's words, as for every setting (DOCX is docx)
+            formats = checked(OPTIONS["formats"], list(format) or None, name="format")
+        except PipelineError as exc:
+            return error(422, str(exc))
         too_large = f"the request is larger than {state.config.max_bytes} bytes"
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > state.config.max_bytes:
@@ -228,7 +194,8 @@ def create_app(config: ServiceConfig | None = None):
             return error(408, f"the request's body took longer than {state.config.timeout:g} s "
                               "to arrive", Connection="close")
         except (ValueError, MultiPartException) as exc:
-            return error(400 if isinstance(exc, MultiPartException) else 422, str(exc))
+            return error(400 if isinstance(exc, MultiPartException) else 422,
+                         str(PipelineError(str(exc))))
         async with state.slots:
             loop = asyncio.get_running_loop()
             warnings: list[str] = []
@@ -290,9 +257,17 @@ async def _read_body(request, limit: int) -> tuple[str, dict[str, bytes]]:
             for key, value in form.multi_items():
                 data = (await value.read()) if hasattr(value, "read") else value.encode()
                 if key == "source":
+                    if text is not None:
+                        raise ValueError("the form has two 'source' parts")
                     text = _source_text(data)
-                else:
-                    images[getattr(value, "filename", None) or key] = data
+                    continue
+                if not hasattr(value, "read"):  # a text field's bytes are not the picture's
+                    raise ValueError(f"the form part {key!r} is not a file: send each "
+                                     f"image as a file")
+                image_name = value.filename or key
+                if image_name in images:
+                    raise ValueError(f"the form has two images named {image_name!r}")
+                images[image_name] = data
         finally:
             await form.close()
         if text is None:

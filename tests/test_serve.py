@@ -140,10 +140,13 @@ def test_success_errors_and_limits():
         assert _post(url, format="odt").status_code == 422
         wrong = _post(url, format="pdf", digits="latin")  # was a KeyError in a worker: 500
         assert wrong.status_code == 422 and "setting 'digits' must be" in wrong.json()["error"]
-        unparsed = _post(url, format="pdf", columns="two")  # FastAPI's check, our shape
+        unparsed = _post(url, format="pdf", columns="two")  # the schema's words, as anywhere
         assert unparsed.status_code == 422 and list(unparsed.json()) == ["error"]
-        assert re.fullmatch(r"pipeline: error: setting 'columns' .*integer.*, not 'two'",
-                            unparsed.json()["error"])
+        assert unparsed.json()["error"].startswith(
+            "pipeline: error: setting 'columns' must be 1 or 2, not 'two'")
+        assert _post(url, format="docx", marks="yes").status_code == 422
+        assert _post(url, format="docx", bleed_mm="3mm", columns="2", marks="true",
+                     paper="A5").status_code == 200
         form = httpx.post(url + "/build", params={"format": "docx"},
                           files={"source": ("a.md", SOURCE.encode(), "text/markdown")})
         assert form.status_code == 200 and form.content[:2] == b"PK"
@@ -199,14 +202,15 @@ def test_the_query_takes_every_build_setting_of_the_schema():
     """A setting added to the schema is a query parameter, typed and described,
     without touching the service."""
     from pipeline.schema import SCHEMA
-    from pipeline.service import QUERY_KINDS
+    from pipeline.apidocs import QUERY_KINDS
     parameters = {p["name"]: p for p in
                   create_app(ServiceConfig()).openapi()["paths"]["/build"]["post"]["parameters"]}
     expected = {o.field for o in SCHEMA if o.field and o.kind in QUERY_KINDS} - {"reference_page"}
     assert expected <= set(parameters) and {"paper", "bleed_mm", "columns"} <= expected
     assert set(parameters) - expected == {"format", "name"}
     assert "a4, a5, letter" in parameters["paper"]["description"]
-    assert {"type": "integer"} in parameters["columns"]["schema"]["anyOf"]
+    assert "one of 1, 2" in parameters["columns"]["description"]
+    assert {"type": "string"} in parameters["columns"]["schema"]["anyOf"]
 
 
 def _raw(url: str, head: bytes, pieces, pause: float = 0.0) -> tuple[int, int]:

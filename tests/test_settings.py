@@ -217,3 +217,30 @@ def test_the_settings_scan_catches_what_it_looks_for(tmp_path):
     assert [f.split(" ", 1)[1] for f in found] == [
         "parameter default 'a4'", "field default 'kashida'", "fallback 'letter'",
         "checked against choices", "checked against the schema's choices"]
+
+
+@pytest.mark.parametrize("name, text, expected", [
+    ("content/pipeline.toml", 'paper = "a5\xff"\n', "not UTF-8 text"),
+    ("pyproject.toml", "[tool]\npipeline = 3\n", "'pipeline' is not a table"),
+    ("pyproject.toml", "tool = 3\n", "'tool' is not a table"),
+    ("content/pipeline.toml", 'reference-docx = "/etc/no-such-file"\n', "outside the project"),
+])
+def test_a_settings_file_of_any_shape_gets_a_line_not_a_failure(tmp_path, name, text, expected):
+    (tmp_path / "content").mkdir()
+    (tmp_path / name).write_bytes(text.encode("latin-1" if "\xff" in text else "utf-8"))
+    with pytest.raises(PipelineError, match=re.escape(expected)):
+        resolve({}, cwd=tmp_path)
+
+
+def test_a_content_folders_template_folder_is_taken_and_one_outside_refused(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "content" / "pipeline.toml").write_text('template-dir = ["../theme"]\n')
+    in_force = resolve({}, cwd=tmp_path)
+    assert [p.resolve() for p in in_force["template-dir"].value] == [tmp_path / "theme"]
+    (tmp_path / "content" / "pipeline.toml").write_text('template-dir = ["/etc"]\n')
+    with pytest.raises(PipelineError, match="outside the project"):
+        resolve({}, cwd=tmp_path)
+    # with a BOM, as an editor may save it
+    (tmp_path / "content" / "pipeline.toml").write_bytes(b'\xef\xbb\xbfpaper = "A5"\n')
+    assert resolve({}, cwd=tmp_path)["paper"].value == "a5"

@@ -16,9 +16,9 @@ from pathlib import Path
 from .. import fonts
 from ..bidi import isolate_article
 from ..errors import Diagnostic, PipelineError
-from ..facts import article_facts
+from ..facts import ArticleFacts, article_facts
 from ..model import (
-    Article, Code, CodeBlock, Figure, Heading, ListItem, Paragraph, Table, TableRow, Text,
+    Article, Code, CodeBlock, Figure, Heading, ListItem, Paragraph, TableRow, Text,
 )
 from ..options import DocxOptions, PdfOptions, WriterOptions
 from ..reader import decode_source, read_article, read_source, uncovered_characters
@@ -26,9 +26,9 @@ from ..reader.frontmatter import FIRST_YEAR, LAST_YEAR, typed_front_matter
 from ..regional import digit_style
 from ..resources import GivenImages, ImageFolder, load_images, locate
 from ..schema import article_settings
-from ..pages import PAPERS, TABLE_TYPE, measure_em
+from ..pages import PAPERS, layout, measure_em
 from ..transforms import (
-    assign_ids, attach_pause_marks, images, fit_table, iter_nodes, plain_text, table_min_width_em,
+    assign_ids, attach_pause_marks, images, iter_nodes, plain_text,
 )
 from .jobs import BuildSettings
 
@@ -111,8 +111,6 @@ def publication_id(article: Article, raw: bytes) -> str:
                                         "sha256:" + hashlib.sha256(raw).hexdigest()))
 
 
-MAX_BLEED_MM = 25
-"""Bleed past this is refused: printers ask for 3–5 mm."""
 MAX_PDF_SOURCE_BYTES = 800 * 1024
 MAX_PDF_BLOCKS = 3_000
 MAX_PDF_CELLS = 10_000
@@ -131,9 +129,6 @@ and file systems stop at 255 bytes."""
 
 def writer_options(source: ArticleSource, article: Article, settings: BuildSettings,
                    text: str = "", epoch: str | None = None) -> WriterOptions:
-    if not 0 <= settings.bleed_mm <= MAX_BLEED_MM:
-        raise PipelineError(f"bleed of {settings.bleed_mm:g} mm is outside 0–{MAX_BLEED_MM} mm",
-                            hint="printers ask for 3mm to 5mm")
     stem = output_stem(source.path)
     if len(stem.encode()) > MAX_STEM_BYTES:
         raise PipelineError(f"the source's name is over {MAX_STEM_BYTES} bytes long",
@@ -156,7 +151,10 @@ def writer_options(source: ArticleSource, article: Article, settings: BuildSetti
         docx=DocxOptions(reference=reference_docx(settings),
                          reference_page=settings.reference_page,
                          front_matter=typed_front_matter(text)),
-        facts=article_facts(article, digits),  # worked out once for every writer
+        # worked out once for every writer (a PDF's tables measured on its page)
+        facts=article_facts(article, digits, pdf_page(
+            merged["paper"], merged["columns"], settings.fonts_dir)
+            if "pdf" in settings.formats else None),
     )
 
 
@@ -211,22 +209,25 @@ def reference_warnings(options: WriterOptions, paper: str) -> list[Diagnostic]:
     return found
 
 
-def wide_tables(article: Article, paper: str, columns: int,
-                fonts_dir: Path = fonts.FONTS_DIR) -> list[Diagnostic]:
-    """A warning for each table too wide for the page's text block, wrapped
-    at every space: the PDF sets it smaller and breaks its longest words (one
-    too wide for a column of two only is set across both, unsaid)."""
-    column, block = measure_em(paper, columns), measure_em(paper, columns, across=True)
-    found = []
+def pdf_page(paper: str, columns: int,
+             fonts_dir: Path = fonts.FONTS_DIR) -> tuple[float, float, object]:
+    """The PDF page a table is measured against: its column and text block
+    (body ems), and how wide a word is set in the fonts."""
     def width_em(word: str, bold: bool) -> float:
         return fonts.word_width_em(word, fonts_dir, bold)
+    return measure_em(paper, columns), measure_em(paper, columns, across=True), width_em
 
-    for table in (n for n in iter_nodes(article) if isinstance(n, Table)):
-        setting = fit_table(table, column, block, width_em)
+
+def wide_tables(facts: ArticleFacts, block: float) -> list[Diagnostic]:
+    """A warning for each table too wide for the page's text block (``block``
+    ems), wrapped at every space: the PDF sets it smaller and breaks its
+    longest words (one too wide for a column of two only is set across
+    both, unsaid) — from the tables the facts measured."""
+    found = []
+    for table, (setting, needed) in facts.tables.items():
         if setting not in ("small", "stacked"):
             continue
         head = " | ".join(plain_text(c.content) for c in table.head.cells)
-        needed = table_min_width_em(table, width_em) * TABLE_TYPE
         if setting == "small":
             found.append(Diagnostic(
                 f"the table '{head[:60]}' is wider than the page ({needed:.0f} em of "
@@ -286,9 +287,15 @@ def prepare(source: Path | ArticleSource, settings: BuildSettings,
               for image in dict.fromkeys(images(article)) if not image.alt]
     options = writer_options(source, article, settings, text, epoch)
     if "pdf" in settings.formats:
-        found += wide_tables(article, options.pdf.paper, options.pdf.columns,
-                             settings.fonts_dir)
+        found += wide_tables(options.facts, measure_em(options.pdf.paper, options.pdf.columns,
+                                                       across=True))
     found += reference_warnings(options, options.pdf.paper)
+    if "pdf" in settings.formats and layout(options.pdf.paper, options.pdf.columns).columns \
+            != options.pdf.columns:
+        found.append(Diagnostic(
+            f"{options.pdf.columns} columns were asked for, but {options.pdf.paper.upper()} "
+            f"sets one: the PDF has one column", severity="warning",
+            hint="two columns are set on A4 and Letter"))
     inputs = {str(source.path.resolve() if isinstance(source.images, ImageFolder)
                   else source.path): hashlib.sha256(raw).hexdigest()}
     # one digest a file, however many spellings the article gives it

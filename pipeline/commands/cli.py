@@ -134,9 +134,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="render on this Dask cluster instead of local workers")
 
-    g = sub.add_parser("config", help="print the settings in force and where each came from")
+    g = sub.add_parser("config", help="print the settings in force and where each came from",
+                       description="The settings a build would get, and where each comes "
+                                   "from; given one article, what that article gets. Takes "
+                                   "the build's setting options (--paper a5…).")
     g.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="the articles the settings are for (their folder's pipeline.toml)")
+    add_arguments(g)
     return p
 
 
@@ -347,9 +351,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _config(args: argparse.Namespace) -> int:
-    from .settings import describe, for_article, resolve
-    settings = resolve({}, args.sources)
-    articles = [Path(s) for s in args.sources if Path(s).is_file()]
+    from .settings import describe, for_article, from_arguments, resolve
+    for named in args.sources:
+        if not Path(named).exists():
+            raise PipelineError(f"no such article: {named}", hint="name a Markdown file")
+    settings = resolve(from_arguments(args), args.sources)
+    articles = [Path(s) for s in args.sources if not Path(s).is_dir()]
     if len(articles) == 1:  # what that article gets, its front matter included
         from ..building.builder import load_article
         settings = for_article(settings, load_article(articles[0]))

@@ -36,7 +36,12 @@ def resolve(command_line: dict[str, Any], sources: list[str] | None = None,
     settings = {o.key: Setting(checked(o, o.default), "default") for o in SCHEMA}
     pyproject = cwd / "pyproject.toml"
     if pyproject.is_file():
-        table = _read(pyproject).get("tool", {}).get("pipeline", {})
+        table = _read(pyproject)
+        for name in ("tool", "pipeline"):
+            table = table.get(name, {})
+            if not isinstance(table, dict):
+                raise PipelineError(f"settings: '{name}' is not a table", path=str(pyproject),
+                                    hint="settings go under [tool.pipeline]")
         _apply(settings, table, pyproject, "pyproject.toml [tool.pipeline]")
     house = _content_dir(sources, cwd) / "pipeline.toml"
     if house.is_file():
@@ -58,7 +63,10 @@ def _content_dir(sources: list[str] | None, cwd: Path) -> Path:
 
 def _read(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM, as articles may have
+    except UnicodeDecodeError as exc:
+        raise PipelineError(f"settings: not UTF-8 text (byte {exc.start})", path=str(path),
+                            hint="save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"at line (\d+), column (\d+)", str(exc))
         raise PipelineError(f"settings: {exc}", path=str(path),
@@ -82,16 +90,18 @@ def _apply(settings: dict[str, Setting], table: dict, path: Path, origin: str,
         if key not in DEFAULTS:
             raise PipelineError(f"unknown setting '{key}'", path=str(path),
                                 hint=did_you_mean(key, DEFAULTS, "settings"))
-        typed = _typed(key, value, path)
         if confine is not None and key in PATH_KEYS:
-            for folder in typed if isinstance(typed, list) else [typed]:
-                if not Path(folder).resolve().is_relative_to(confine):
+            # before anything is looked up there: a content folder's file may
+            # not learn what exists outside the project
+            for named in value if isinstance(value, list) else [value]:
+                folder = path.parent / named if isinstance(named, str) else None
+                if folder is not None and not folder.resolve().is_relative_to(confine):
                     raise PipelineError(
-                        f"setting '{key}' names {folder}, outside the project {confine}",
+                        f"setting '{key}' names {named}, outside the project {confine}",
                         path=str(path),
                         hint="a content folder's pipeline.toml may only name folders inside "
                              "the project; give outside ones on the command line")
-        settings[key] = Setting(typed, origin)
+        settings[key] = Setting(_typed(key, value, path), origin)
 
 
 def _typed(key: str, value: Any, path: Path) -> Any:
@@ -110,10 +120,12 @@ def add_arguments(parser) -> None:
         default = "" if o.default in (None, [], False) else f" (default: {shown_default(o)})"
         where = f"; unset, the article's {o.front_matter}: decides" if o.front_matter else ""
         kwargs: dict[str, Any] = {"dest": o.dest, "help": o.help + default + where}
-        if o.kind == "choice":
-            kwargs.update(choices=o.choices, type=type(o.choices[0]))
+        if o.kind == "choice":  # checked by the schema, as in a file: --paper A5 is a5
+            kwargs.update(type=_checked_as(o), metavar="{" + ",".join(map(str, o.choices)) + "}")
         elif o.kind == "choices":
-            kwargs.update(action="append", type=_choices_of(o), metavar=o.metavar)
+            kwargs.update(action="append", type=_checked_as(o), metavar=o.metavar)
+        elif o.kind == "length":
+            kwargs.update(type=_checked_as(o), metavar=o.metavar)
         elif o.kind == "flag":
             kwargs.update(action="store_true", default=None)
         elif o.kind == "paths":
@@ -125,11 +137,14 @@ def add_arguments(parser) -> None:
         parser.add_argument(*o.flags, **kwargs)
 
 
-def _choices_of(option: Option):
-    def parse(value: str) -> list[str]:
+def _checked_as(option: Option):
+    """An argparse type: the schema's one validator (a list of choices may
+    be written with commas: -f pdf,docx)."""
+    def parse(value: str) -> Any:
         import argparse
         try:
-            return list(checked(option, [v for v in value.split(",") if v.strip()]))
+            typed = checked(option, value)
+            return list(typed) if option.kind == "choices" else typed  # appended to
         except PipelineError as exc:
             raise argparse.ArgumentTypeError(exc.diagnostic.message) from None
     return parse

@@ -11,6 +11,7 @@ from html import escape
 from fastapi import Query
 
 QUERY_KINDS = {"choice": "one of", "text": "text", "flag": "true or false",
+               "variant": "a PDF variant of the installed WeasyPrint, or none",
                "length": "a length such as 3mm, or a number of millimetres"}
 """The schema kinds a request may set in its query, and how the description
 says them: each comes as text and is checked by the schema's one validator

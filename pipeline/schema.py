@@ -36,7 +36,8 @@ class Option:
     key: str
     """The key in pyproject.toml and pipeline.toml."""
     kind: str
-    """choice | choices | text | length | flag | path | paths"""
+    """choice | choices | text | length | flag | path | paths | variant (a
+    PDF variant of the installed WeasyPrint, or none)"""
     default: Any
     """The value when nothing sets it (None: the front matter's, else the writer's own)."""
     help: str
@@ -69,7 +70,7 @@ SCHEMA: tuple[Option, ...] = (
            metavar="OUTDIR"),
     Option("paper", "choice", None, "PDF paper size (a4 when nothing sets it)",
            ("--paper",), choices=PAPERS, front_matter="paper", field="paper"),
-    Option("pdf-variant", "text", "pdf/ua-1",
+    Option("pdf-variant", "variant", "pdf/ua-1",
            "a PDF variant the installed WeasyPrint makes: pdf/ua-1 (tagged and accessible), "
            "pdf/x-4 for the printer (tags kept), pdf/a-3a for archives, none for a plain "
            "PDF…; an unknown one is refused with the list", ("--pdf-variant",),
@@ -200,6 +201,16 @@ def checked(option: Option, value: Any, name: str | None = None,
         if not isinstance(value, str):
             refuse("text")
         return value
+    if kind == "variant":
+        if not isinstance(value, str):
+            refuse("text")
+        if value.strip().lower() in ("none", str(option.default)):
+            return value.strip().lower()  # known without asking WeasyPrint (its import)
+        from .compat.weasyprint_setup import pdf_variants
+        offered = (*pdf_variants(), "none")
+        if value.strip().lower() not in offered:
+            refuse(" or ".join(offered))
+        return value.strip().lower()
     base = relative_to or Path()
     if kind == "path":
         if not isinstance(value, (str, os.PathLike)):
@@ -265,6 +276,7 @@ def markdown_table() -> str:
         values = {"choice": " · ".join(map(str, o.choices)),
                   "choices": " · ".join(map(str, o.choices)) + " (a list)", "flag": "true · false",
                   "length": "a length: mm, cm, in, pt", "text": "text",
+                  "variant": "a PDF variant of the installed WeasyPrint, or none",
                   "path": "a path", "paths": "a folder or a list of folders"}[o.kind]
         default = "—" if o.default in (None, [], False) and o.kind != "flag" else \
             shown_default(o)

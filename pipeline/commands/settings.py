@@ -124,7 +124,7 @@ def add_arguments(parser) -> None:
             kwargs.update(type=_checked_as(o), metavar="{" + ",".join(map(str, o.choices)) + "}")
         elif o.kind == "choices":
             kwargs.update(action="append", type=_checked_as(o), metavar=o.metavar)
-        elif o.kind == "length":
+        elif o.kind in ("length", "variant"):
             kwargs.update(type=_checked_as(o), metavar=o.metavar)
         elif o.kind == "flag":
             kwargs.update(action="store_true", default=None)

@@ -55,6 +55,14 @@ _MADE = "\nffi = _cffi_backend.FFI("
 _MAKER = "\ndef make_ffi(cls):\n    return cls("
 
 
+def pdf_variants() -> tuple[str, ...]:
+    """The PDF variants the installed WeasyPrint makes (``weasyprint.pdf.VARIANTS``),
+    its debug output aside."""
+    load()
+    from weasyprint.pdf import VARIANTS
+    return tuple(v for v in VARIANTS if v != "debug")
+
+
 def load() -> str:
     """Import WeasyPrint, through the prebuilt declarations where they fit.
     Returns how it was imported: ``prebuilt``, ``built`` (the module was

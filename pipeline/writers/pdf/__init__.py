@@ -203,21 +203,9 @@ def font_config():
 
 
 def pdf_variant(name: str) -> str | None:
-    """``name`` checked against the variants the installed WeasyPrint makes
-    (``none``: a plain PDF); None for a plain PDF."""
-    if name == "none":
-        return None
-    offered = variants()
-    if name not in offered:
-        raise PipelineError(f"unknown PDF variant {name!r}",
-                            hint="this WeasyPrint makes " + ", ".join((*offered, "none")))
-    return name
-
-
-def variants() -> tuple[str, ...]:
-    """The PDF variants the installed WeasyPrint makes, its debug output aside."""
-    from weasyprint.pdf import VARIANTS
-    return tuple(v for v in VARIANTS if v != "debug")
+    """The variant WeasyPrint is asked for (the schema checked ``name``
+    against those it makes); None for a plain PDF (``none``)."""
+    return None if name == "none" else name
 
 
 def _finisher(article: Article, options: WriterOptions, layer: GlyphLayer):

@@ -154,8 +154,9 @@ def checked(option: Option, value: Any, name: str | None = None,
     lists as tuples; a length in millimetres, from ``3mm`` or a number; paths
     as ``Path``, a settings file's ``relative_to`` its folder). A wrong value
     is a ``PipelineError`` naming the setting as its caller knows it
-    (``name``), never a failure deep in a writer. None stands for "not set"
-    where the default is None (the front matter's, then the writer's own)."""
+    (``name``), never a failure deep in a writer. None stands for "not set":
+    the default (itself None where the front matter's, then the build's own
+    default decides: ``article_settings``)."""
     from .errors import PipelineError
     name = name or option.key
 

@@ -8,8 +8,8 @@ import datetime as dt
 import hashlib
 import time
 import unicodedata
-from collections.abc import Mapping
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 

@@ -357,8 +357,12 @@ def _svg_length(value: str | None) -> int:
 
 
 def locate(text: str, src: str) -> dict:
-    """Line and column of the first reference to ``src`` in the source."""
-    index = text.find(src)
+    """Line and column of the first reference to ``src`` in the source: as an
+    image's address (``](src``, ``](<src``, ``cover: src``) before anywhere
+    else the name is written (prose may name the file first)."""
+    found = [i + len(lead) for lead in ("](", "](<", ": ", ":")
+             if (i := text.find(lead + src)) >= 0]
+    index = min(found) if found else text.find(src)
     if index < 0:
         return {}
     line = text.count("\n", 0, index) + 1

@@ -93,3 +93,21 @@ def test_render_takes_image_names_in_any_script_and_refuses_folders():
     for name in ("../x.png", ".hidden.png", "a/b.png", "-x.png"):
         with pytest.raises(PipelineError, match="not an image file name"):
             render(source, "docx", images={name: png.getvalue()})
+
+
+def test_an_images_error_names_the_line_of_its_reference_not_prose_before_it():
+    import pytest
+
+    from pipeline import PipelineError, render
+    source = '---\ntitle: "ت"\n---\n\nنص قصير، انظر y.png هنا.\n\n![صورة](y.png)\n'
+    with pytest.raises(PipelineError, match=r"^article\.md:7:9: error: image not found: y\.png"):
+        render(source, "docx")
+
+
+def test_build_settings_per_run_are_true_or_false():
+    import pytest
+
+    from pipeline import BuildSettings, PipelineError
+    for name in ("force", "debug"):
+        with pytest.raises(PipelineError, match=f"setting '{name}' must be True or False"):
+            BuildSettings(**{name: "no"})

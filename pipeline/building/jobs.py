@@ -81,6 +81,10 @@ class BuildSettings:
                 object.__setattr__(self, option.field,
                                    checked(option, getattr(self, option.field),
                                            name=option.field))
+        for name in ("debug", "force"):  # per run, not settings: True or False all the same
+            if not isinstance(getattr(self, name), bool):
+                raise PipelineError(f"setting '{name}' must be True or False, "
+                                    f"not {getattr(self, name)!r}")
         pairs = self.metadata
         if isinstance(pairs, dict):
             pairs = tuple(pairs.items())

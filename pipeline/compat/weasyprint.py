@@ -69,11 +69,12 @@ class Glyph:
 @contextlib.contextmanager
 def glyph_layer(drawer):
     """Draw text through ``drawer`` while the block runs (one PDF's
-    rendering): ``drawer.line(glyphs, box)`` sets a shaped line (``box``: its
-    type size, the width justification added to each space, its left and top
-    on the page, its page) and gives the glyphs to draw and those to draw
-    again just aside; ``drawer.written(glyph)`` gives the id to write and the
-    gap after it. This module decides nothing of how a line is set."""
+    rendering): ``drawer.box(size, spacing, x, y, page)`` makes a line's box
+    from its type size, the width justification added to each space, its
+    left and top on the page and its page; ``drawer.line(glyphs, box)`` sets
+    the shaped line and gives the glyphs to draw and those to draw again just
+    aside; ``drawer.written(glyph)`` gives the id to write and the gap after
+    it. This module decides nothing of how a line is set."""
     _install()
     token = _DRAWER.set(drawer)
     try:

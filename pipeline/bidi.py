@@ -11,6 +11,7 @@ which every writer draws as one left-to-right unit.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -222,15 +223,9 @@ def isolate_runs(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
             cut.append((piece, run))
         offset += length
     out: list[Inline] = []
-    i = 0
-    while i < len(cut):
-        run = cut[i][1]
-        j = i
-        while j < len(cut) and cut[j][1] == run:
-            j += 1
-        nested = _nest([p for p, _ in cut[i:j]], 0)
+    for run, same in itertools.groupby(cut, key=lambda c: c[1]):
+        nested = _nest([p for p, _ in same], 0)
         out.extend(nested if run is None else [Isolate(tuple(nested))])
-        i = j
     return tuple(out)
 
 

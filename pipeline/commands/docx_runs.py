@@ -4,6 +4,7 @@ footnotes.xml) and pictures (their bytes kept, named by ``docx_pictures``)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from docx.oxml.ns import qn
@@ -173,28 +174,15 @@ def _inlines(pieces) -> list[Inline]:
     one mark for each stretch of equal formatting, the spaces at its edges
     outside the marks (``** x**`` is not bold)."""
     out: list[Inline] = []
-    k = 0
-    while k < len(pieces):
-        link = pieces[k][2]
-        j = k
-        while j < len(pieces) and pieces[j][2] == link:
-            j += 1
+    for link, stretch in itertools.groupby(pieces, key=lambda p: p[2]):
         inner: list[Inline] = []
-        m = k
-        while m < j:
-            piece, form = pieces[m][0], pieces[m][1]
-            if not isinstance(piece, str):
-                inner.append(piece)
-                m += 1
+        for is_text, run in itertools.groupby(stretch, key=lambda p: isinstance(p[0], str)):
+            if not is_text:  # a note call, a break, a picture: each as it is
+                inner.extend(p[0] for p in run)
                 continue
-            text = piece
-            m += 1
-            while m < j and isinstance(pieces[m][0], str) and pieces[m][1] == form:
-                text += pieces[m][0]
-                m += 1
-            inner.extend(_marked(text, form))
+            for form, same in itertools.groupby(run, key=lambda p: p[1]):
+                inner.extend(_marked("".join(p[0] for p in same), form))
         out.extend([Link(tuple(_merged(inner)), link)] if link else inner)
-        k = j
     return _merged(out)
 
 

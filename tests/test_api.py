@@ -3,10 +3,15 @@ its images never written to a disk or read from one (``prepare.ArticleSource``).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
 import sys
+
+import pytest
+
+from pipeline import BuildSettings, PipelineError, render
 
 from conftest import FIXTURES
 
@@ -78,12 +83,7 @@ def test_a_process_that_rendered_a_pdf_ends_cleanly():
 
 
 def test_render_takes_image_names_in_any_script_and_refuses_folders():
-    import io
-
-    import pytest
     from PIL import Image
-
-    from pipeline import PipelineError, render
     png = io.BytesIO()
     Image.new("RGB", (4, 4)).save(png, "PNG")
     source = '---\ntitle: "ت"\n---\n![ص](صورة.png)\n\n![x](<my photo.png>)\n'
@@ -96,18 +96,12 @@ def test_render_takes_image_names_in_any_script_and_refuses_folders():
 
 
 def test_an_images_error_names_the_line_of_its_reference_not_prose_before_it():
-    import pytest
-
-    from pipeline import PipelineError, render
     source = '---\ntitle: "ت"\n---\n\nنص قصير، انظر y.png هنا.\n\n![صورة](y.png)\n'
     with pytest.raises(PipelineError, match=r"^article\.md:7:9: error: image not found: y\.png"):
         render(source, "docx")
 
 
 def test_build_settings_per_run_are_true_or_false():
-    import pytest
-
-    from pipeline import BuildSettings, PipelineError
     for name in ("force", "debug"):
         with pytest.raises(PipelineError, match=f"setting '{name}' must be True or False"):
             BuildSettings(**{name: "no"})

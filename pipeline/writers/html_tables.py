@@ -29,16 +29,14 @@ def table_html(r, table: Table) -> str:
             out.append(f"<{tag}{attrs}>{r.inlines(cell.content)}</{tag}>")
         return "<tr>" + "".join(out) + "</tr>\n"
 
-    body = "".join(cells(r, "td") for r in table.rows)
     block_em = r.block_em or r.measure_em
-    if not r.measure_em:
-        setting = "column"
-    elif table in r.table_fits:  # measured by the build (facts.ArticleFacts.tables)
-        setting = r.table_fits[table][0]
-    else:  # the writer called on its own
-        setting = fit_table(table, r.measure_em, block_em, r.width_em)[0]
+    # measured by the build (facts.ArticleFacts.tables), else by a writer
+    # called on its own; a table is hashed whole, so looked up once
+    fit = r.table_fits.get(table) if r.measure_em else ("column", 0.0)
+    setting = (fit or fit_table(table, r.measure_em, block_em, r.width_em))[0]
     if setting == "stacked":
         return stacked_table(r, table)
+    body = "".join(cells(r, "td") for r in table.rows)
     classes = " ".join(filter(None, ("wide" if setting == "small" else "",
                                      "whole" if len(table.rows) <= WHOLE_TABLE_ROWS else "")))
     classes = f' class="{classes}"' if classes else ""
